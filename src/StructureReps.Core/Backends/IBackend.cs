@@ -1,0 +1,97 @@
+using StructureReps.Core.Sparse;
+
+namespace StructureReps.Core.Backends;
+
+/// <summary>
+/// The primitive ops every backend implements: flat buffers, explicit dimensions, no shapes, no autodiff.
+/// Everything differentiable is composed from these in <c>StructureReps.Core.Ops</c>; a new backend implements
+/// this interface and never sees a tape. All tensors are row-major and contiguous.
+/// <para>Conventions: "accumulate" means <c>dst += result</c> (used for gradients, which always accumulate);
+/// otherwise <c>dst = result</c>. Arg-max outputs are flat element indices into the source buffer, -1 for
+/// an empty window or segment.</para>
+/// </summary>
+public interface IBackend
+{
+    /// <summary>Short name for logs and test names: "reference", "cpu-simd", "ilgpu-cuda".</summary>
+    string Name { get; }
+
+    /// <summary>A zero-filled buffer of <paramref name="length"/> elements.</summary>
+    DeviceBuffer Allocate(int length);
+
+    /// <summary>Copies host indices to the backend.</summary>
+    IndexBuffer UploadIndices(int[] indices);
+
+    /// <summary>dst[offset .. offset+count) = value.</summary>
+    void Fill(DeviceBuffer dst, int offset, int count, float value);
+
+    /// <summary>
+    /// Copies <paramref name="blocks"/> runs of <paramref name="blockLength"/> elements:
+    /// dst[dstOffset + b·dstStride + i] (+)= src[srcOffset + b·srcStride + i]. Reshape, slice, concat.
+    /// </summary>
+    void CopyBlocks(DeviceBuffer src, int srcOffset, int srcStride, DeviceBuffer dst, int dstOffset, int dstStride,
+        int blocks, int blockLength, bool accumulate);
+
+    /// <summary>C = alpha·op(A)·op(B) + beta·C for each of <c>g.Batch</c> matrices (see <see cref="GemmShape"/>).</summary>
+    void Gemm(in GemmShape g, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c);
+
+    /// <summary>y[i] = f(x[i]) for i &lt; n, with f's parameter <paramref name="alpha"/> (slope, scale…).</summary>
+    void Unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, int n);
+
+    /// <summary>dx[i] += dy[i]·f'(x[i]); y = f(x) is passed too, since f' is cheaper from y for some f.</summary>
+    void UnaryDerivative(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int n);
+
+    /// <summary>c = a ∘ b with broadcasting described by <paramref name="plan"/> (strides 0 on broadcast axes).</summary>
+    void Binary(BinaryOp op, BroadcastPlan plan, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c);
+
+    /// <summary>
+    /// Reduces x viewed as [outer, axis, inner] over the middle axis into y [outer, inner]
+    /// (accumulating when asked). For Max, <paramref name="argmax"/> receives flat indices into x.
+    /// </summary>
+    void Reduce(ReduceOp op, DeviceBuffer x, int outer, int axis, int inner, DeviceBuffer y, IndexBuffer? argmax,
+        bool accumulate);
+
+    /// <summary>y (+)= x permuted: y's axis d is x's axis perm[d]; x has shape <paramref name="shape"/>.</summary>
+    void Permute(DeviceBuffer x, int[] shape, int[] perm, DeviceBuffer y, bool accumulate);
+
+    /// <summary>dst[index[i]] += src[i], in order i = 0, 1, … (deterministic; duplicate indices add up; -1 skipped).</summary>
+    void IndexAdd(DeviceBuffer src, IndexBuffer index, int count, DeviceBuffer dst);
+
+    /// <summary>Unfolds x [batch, C, H, W] into cols [batch, C·kh·kw, Ho·Wo] (zero padding).</summary>
+    void Im2Col(DeviceBuffer x, in ConvShape s, DeviceBuffer cols);
+
+    /// <summary>The adjoint of <see cref="Im2Col"/>: dx [batch, C, H, W] += fold(cols).</summary>
+    void Col2Im(DeviceBuffer cols, in ConvShape s, DeviceBuffer dx);
+
+    /// <summary>
+    /// Max or average pooling of x [batch·C planes, H, W] into y [planes, Ho, Wo]; for Max, argmax gets flat
+    /// indices into x. Average counts padding as zeros (PyTorch's count_include_pad=True).
+    /// </summary>
+    void Pool2d(ReduceOp op, DeviceBuffer x, in ConvShape s, DeviceBuffer y, IndexBuffer? argmax);
+
+    /// <summary>The adjoint of average pooling: dx += spread(dy)/(kh·kw).</summary>
+    void AvgPool2dBackward(DeviceBuffer dy, in ConvShape s, DeviceBuffer dx);
+
+    /// <summary>dst[r, :] = src[index[r], :] for r &lt; count; rows have <paramref name="cols"/> elements.</summary>
+    void Gather(DeviceBuffer src, int cols, IndexBuffer index, int count, DeviceBuffer dst);
+
+    /// <summary>
+    /// Segment reduction over a CSR: dst[s, :] (+)= reduce over e in segment s of src[order[e], :].
+    /// Sum, Mean (divides by max(count, 1)) or Max (argmax = flat index into src, -1 for empty segments).
+    /// Empty segments give 0. Deterministic: each segment is reduced by one thread in CSR order.
+    /// </summary>
+    void SegmentReduce(ReduceOp op, DeviceBuffer src, int cols, SegmentIndex segments, DeviceBuffer dst,
+        IndexBuffer? argmax, bool accumulate);
+
+    /// <summary>
+    /// Softmax of src [E, cols] over the elements of each segment, per column (PyG's utils.softmax):
+    /// dst = exp(src − segmax) / (Σ_segment exp(src − segmax) + 1e-16).
+    /// </summary>
+    void SegmentSoftmax(DeviceBuffer src, int cols, SegmentIndex segments, DeviceBuffer dst);
+
+    /// <summary>Row-wise log-softmax of x [rows, cols] into y.</summary>
+    void LogSoftmax(DeviceBuffer x, int rows, int cols, DeviceBuffer y);
+
+    /// <summary>One optimizer update of n parameters in place (state buffers per <see cref="OptimizerStep"/>).</summary>
+    void OptimizerUpdate(in OptimizerStep step, DeviceBuffer param, DeviceBuffer grad, DeviceBuffer state1,
+        DeviceBuffer? state2, int n);
+}

@@ -1,0 +1,299 @@
+using StructureReps.Core.Sparse;
+
+namespace StructureReps.Core.Backends.Reference;
+
+/// <summary>
+/// The oracle: every primitive as the plainest loop that states it, in double precision, single-threaded.
+/// Other backends are tested against this one; gradient checks run on it. Slow on purpose: no tricks to doubt.
+/// </summary>
+public sealed partial class ReferenceBackend : IBackend
+{
+    public static ReferenceBackend Instance { get; } = new();
+
+    private ReferenceBackend() { }
+
+    public string Name => "reference";
+
+    public DeviceBuffer Allocate(int length) => new ReferenceBuffer(length);
+
+    public IndexBuffer UploadIndices(int[] indices) => new HostIndexBuffer(this, (int[])indices.Clone());
+
+    private static double[] D(DeviceBuffer b) => b is ReferenceBuffer r
+        ? r.Data
+        : throw new ArgumentException($"buffer belongs to backend '{b.Backend.Name}', not 'reference'");
+
+    private static int[] I(IndexBuffer b) => b is HostIndexBuffer h
+        ? h.Data
+        : throw new ArgumentException($"index buffer belongs to backend '{b.Backend.Name}', not a host backend");
+
+    public void Fill(DeviceBuffer dst, int offset, int count, float value) => Array.Fill(D(dst), value, offset, count);
+
+    public void CopyBlocks(DeviceBuffer src, int srcOffset, int srcStride, DeviceBuffer dst, int dstOffset,
+        int dstStride, int blocks, int blockLength, bool accumulate)
+    {
+        double[] s = D(src), d = D(dst);
+        for (int b = 0; b < blocks; b++)
+            for (int i = 0; i < blockLength; i++)
+            {
+                double v = s[srcOffset + b * srcStride + i];
+                ref double o = ref d[dstOffset + b * dstStride + i];
+                o = accumulate ? o + v : v;
+            }
+    }
+
+    public void Gemm(in GemmShape g, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c)
+    {
+        double[] A = D(a), B = D(b), C = D(c);
+        for (int batch = 0; batch < g.Batch; batch++)
+        {
+            int oa = g.OffsetA + batch * g.StrideA, ob = g.OffsetB + batch * g.StrideB, oc = g.OffsetC + batch * g.StrideC;
+            for (int i = 0; i < g.M; i++)
+                for (int j = 0; j < g.N; j++)
+                {
+                    double sum = 0;
+                    for (int p = 0; p < g.K; p++)
+                    {
+                        double av = g.TransA ? A[oa + p * g.Lda + i] : A[oa + i * g.Lda + p];
+                        double bv = g.TransB ? B[ob + j * g.Ldb + p] : B[ob + p * g.Ldb + j];
+                        sum += av * bv;
+                    }
+                    ref double cv = ref C[oc + i * g.Ldc + j];
+                    cv = alpha * sum + (beta == 0 ? 0 : beta * cv); // beta = 0 ignores C (BLAS: NaN in C is not read)
+                }
+        }
+    }
+
+    public void Unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, int n)
+    {
+        double[] X = D(x), Y = D(y);
+        for (int i = 0; i < n; i++) Y[i] = Function(op, alpha, X[i]);
+    }
+
+    public void UnaryDerivative(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy,
+        DeviceBuffer dx, int n)
+    {
+        double[] X = D(x), Y = D(y), DY = D(dy), DX = D(dx);
+        for (int i = 0; i < n; i++) DX[i] += DY[i] * Derivative(op, alpha, X[i], Y[i]);
+    }
+
+    /// <summary>f(x) for each <see cref="UnaryOp"/>; the formulas the SIMD operators must match.</summary>
+    internal static double Function(UnaryOp op, double alpha, double x) => op switch
+    {
+        UnaryOp.Relu => x > 0 ? x : 0,
+        UnaryOp.LeakyRelu => x > 0 ? x : alpha * x,
+        UnaryOp.Elu => x > 0 ? x : alpha * (Math.Exp(x) - 1),
+        UnaryOp.Tanh => Math.Tanh(x),
+        UnaryOp.Sigmoid => 1 / (1 + Math.Exp(-x)),
+        UnaryOp.Exp => Math.Exp(x),
+        UnaryOp.Log => Math.Log(x),
+        UnaryOp.Softplus => Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x))),
+        UnaryOp.Scale => alpha * x,
+        UnaryOp.AddScalar => x + alpha,
+        UnaryOp.Square => x * x,
+        UnaryOp.ClampMax => Math.Min(x, alpha),
+        _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
+    };
+
+    /// <summary>f'(x), given x and y = f(x).</summary>
+    internal static double Derivative(UnaryOp op, double alpha, double x, double y) => op switch
+    {
+        UnaryOp.Relu => x > 0 ? 1 : 0,
+        UnaryOp.LeakyRelu => x > 0 ? 1 : alpha,
+        UnaryOp.Elu => x > 0 ? 1 : y + alpha,
+        UnaryOp.Tanh => 1 - y * y,
+        UnaryOp.Sigmoid => y * (1 - y),
+        UnaryOp.Exp => y,
+        UnaryOp.Log => 1 / x,
+        UnaryOp.Softplus => 1 / (1 + Math.Exp(-x)),
+        UnaryOp.Scale => alpha,
+        UnaryOp.AddScalar => 1,
+        UnaryOp.Square => 2 * x,
+        UnaryOp.ClampMax => x <= alpha ? 1 : 0,
+        _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
+    };
+
+    public void Binary(BinaryOp op, BroadcastPlan plan, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c)
+    {
+        double[] A = D(a), B = D(b), C = D(c);
+        int rank = plan.Rank;
+        var idx = new int[rank];
+        for (int i = 0; i < plan.Count; i++)
+        {
+            int ia = 0, ib = 0;
+            for (int d = 0; d < rank; d++)
+            {
+                ia += idx[d] * plan.StrideA[d];
+                ib += idx[d] * plan.StrideB[d];
+            }
+            double x = A[ia], y = B[ib];
+            C[i] = op switch
+            {
+                BinaryOp.Add => x + y,
+                BinaryOp.Sub => x - y,
+                BinaryOp.Mul => x * y,
+                BinaryOp.Div => x / y,
+                _ => throw new ArgumentOutOfRangeException(nameof(op)),
+            };
+            for (int d = rank - 1; d >= 0 && ++idx[d] == plan.Shape[d]; d--) idx[d] = 0; // odometer
+        }
+    }
+
+    public void Reduce(ReduceOp op, DeviceBuffer x, int outer, int axis, int inner, DeviceBuffer y,
+        IndexBuffer? argmax, bool accumulate)
+    {
+        double[] X = D(x), Y = D(y);
+        int[]? arg = argmax is null ? null : I(argmax);
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+            {
+                double acc = op == ReduceOp.Max ? double.NegativeInfinity : 0;
+                int best = -1;
+                for (int a = 0; a < axis; a++)
+                {
+                    int at = (o * axis + a) * inner + i;
+                    if (op == ReduceOp.Max)
+                    {
+                        if (X[at] > acc || best < 0) { acc = X[at]; best = at; }
+                    }
+                    else acc += X[at];
+                }
+                if (op == ReduceOp.Mean) acc = axis == 0 ? 0 : acc / axis;
+                if (op == ReduceOp.Max && best < 0) acc = 0;
+                if (arg is not null) arg[o * inner + i] = best;
+                ref double r = ref Y[o * inner + i];
+                r = accumulate ? r + acc : acc;
+            }
+    }
+
+    public void Permute(DeviceBuffer x, int[] shape, int[] perm, DeviceBuffer y, bool accumulate)
+    {
+        double[] X = D(x), Y = D(y);
+        int rank = shape.Length;
+        var inStride = new int[rank];
+        for (int d = rank - 1, s = 1; d >= 0; s *= shape[d], d--) inStride[d] = s;
+        var outShape = new int[rank];
+        for (int d = 0; d < rank; d++) outShape[d] = shape[perm[d]];
+        var idx = new int[rank];
+        int count = Shapes.Count(shape);
+        for (int i = 0; i < count; i++)
+        {
+            int src = 0;
+            for (int d = 0; d < rank; d++) src += idx[d] * inStride[perm[d]];
+            Y[i] = accumulate ? Y[i] + X[src] : X[src];
+            for (int d = rank - 1; d >= 0 && ++idx[d] == outShape[d]; d--) idx[d] = 0;
+        }
+    }
+
+    public void IndexAdd(DeviceBuffer src, IndexBuffer index, int count, DeviceBuffer dst)
+    {
+        double[] S = D(src), T = D(dst);
+        int[] idx = I(index);
+        for (int i = 0; i < count; i++)
+            if (idx[i] >= 0) T[idx[i]] += S[i];
+    }
+
+    public void Gather(DeviceBuffer src, int cols, IndexBuffer index, int count, DeviceBuffer dst)
+    {
+        double[] S = D(src), T = D(dst);
+        int[] idx = I(index);
+        for (int r = 0; r < count; r++)
+            for (int c = 0; c < cols; c++) T[r * cols + c] = S[idx[r] * cols + c];
+    }
+
+    public void LogSoftmax(DeviceBuffer x, int rows, int cols, DeviceBuffer y)
+    {
+        double[] X = D(x), Y = D(y);
+        for (int r = 0; r < rows; r++)
+        {
+            double max = double.NegativeInfinity, sum = 0;
+            for (int c = 0; c < cols; c++) max = Math.Max(max, X[r * cols + c]);
+            for (int c = 0; c < cols; c++) sum += Math.Exp(X[r * cols + c] - max);
+            double lse = max + Math.Log(sum);
+            for (int c = 0; c < cols; c++) Y[r * cols + c] = X[r * cols + c] - lse;
+        }
+    }
+
+    public void SegmentReduce(ReduceOp op, DeviceBuffer src, int cols, SegmentIndex segments, DeviceBuffer dst,
+        IndexBuffer? argmax, bool accumulate)
+    {
+        double[] S = D(src), T = D(dst);
+        int[]? arg = argmax is null ? null : I(argmax);
+        for (int s = 0; s < segments.Segments; s++)
+        {
+            int begin = segments.Ptr[s], end = segments.Ptr[s + 1];
+            for (int c = 0; c < cols; c++)
+            {
+                double acc = op == ReduceOp.Max ? double.NegativeInfinity : 0;
+                int best = -1;
+                for (int p = begin; p < end; p++)
+                {
+                    int at = segments.Order[p] * cols + c;
+                    if (op == ReduceOp.Max)
+                    {
+                        if (S[at] > acc || best < 0) { acc = S[at]; best = at; }
+                    }
+                    else acc += S[at];
+                }
+                if (op == ReduceOp.Mean) acc /= Math.Max(end - begin, 1);
+                if (op == ReduceOp.Max && best < 0) acc = 0;
+                if (arg is not null) arg[s * cols + c] = best;
+                ref double r = ref T[s * cols + c];
+                r = accumulate ? r + acc : acc;
+            }
+        }
+    }
+
+    public void SegmentSoftmax(DeviceBuffer src, int cols, SegmentIndex segments, DeviceBuffer dst)
+    {
+        double[] S = D(src), T = D(dst);
+        for (int s = 0; s < segments.Segments; s++)
+        {
+            int begin = segments.Ptr[s], end = segments.Ptr[s + 1];
+            for (int c = 0; c < cols; c++)
+            {
+                double max = double.NegativeInfinity, sum = 0;
+                for (int p = begin; p < end; p++) max = Math.Max(max, S[segments.Order[p] * cols + c]);
+                for (int p = begin; p < end; p++) sum += Math.Exp(S[segments.Order[p] * cols + c] - max);
+                for (int p = begin; p < end; p++)
+                {
+                    int at = segments.Order[p] * cols + c;
+                    T[at] = Math.Exp(S[at] - max) / (sum + 1e-16);
+                }
+            }
+        }
+    }
+
+    public void OptimizerUpdate(in OptimizerStep step, DeviceBuffer param, DeviceBuffer grad, DeviceBuffer state1,
+        DeviceBuffer? state2, int n)
+    {
+        double[] P = D(param), G = D(grad), M = D(state1);
+        double[]? V = state2 is null ? null : D(state2);
+        double lr = step.LearningRate, wd = step.WeightDecay;
+        for (int i = 0; i < n; i++)
+        {
+            double g = G[i];
+            switch (step.Kind)
+            {
+                case OptimizerKind.Sgd:
+                    g += wd * P[i];
+                    if (step.Momentum != 0)
+                    {
+                        M[i] = step.Step == 1 ? g : step.Momentum * M[i] + g;
+                        g = step.Nesterov ? g + step.Momentum * M[i] : M[i];
+                    }
+                    P[i] -= lr * g;
+                    break;
+                case OptimizerKind.Adam:
+                case OptimizerKind.AdamW:
+                    if (step.Kind == OptimizerKind.Adam) g += wd * P[i];
+                    else P[i] *= 1 - lr * wd;
+                    M[i] = step.Beta1 * M[i] + (1 - step.Beta1) * g;
+                    V![i] = step.Beta2 * V[i] + (1 - step.Beta2) * g * g;
+                    double mHat = M[i] / (1 - Math.Pow(step.Beta1, step.Step));
+                    double vHat = V[i] / (1 - Math.Pow(step.Beta2, step.Step));
+                    P[i] -= lr * mHat / (Math.Sqrt(vHat) + step.Epsilon);
+                    break;
+            }
+        }
+    }
+}
