@@ -1,0 +1,154 @@
+using System.Numerics.Tensors;
+using StructureReps.Core.Backends;
+
+namespace StructureReps.Backends.Cpu;
+
+/// <summary>Im2col/col2im and pooling, threaded over (batch, channel) planes; each plane is owned by one thread.</summary>
+public sealed partial class CpuBackend
+{
+    public void Im2Col(DeviceBuffer x, in ConvShape shape, DeviceBuffer cols)
+    {
+        float[] X = F(x), C = F(cols);
+        var s = shape;
+        int ho = s.OutH, wo = s.OutW;
+        Parallelism.For(s.Batch * s.Channels, (long)s.KernelH * s.KernelW * ho * wo, (p0, p1) =>
+        {
+            for (int plane = p0; plane < p1; plane++)
+            {
+                int b = plane / s.Channels, c = plane % s.Channels;
+                for (int ki = 0; ki < s.KernelH; ki++)
+                    for (int kj = 0; kj < s.KernelW; kj++)
+                    {
+                        int row = (c * s.KernelH + ki) * s.KernelW + kj;
+                        int dst = (b * s.ColRows + row) * s.ColCols;
+                        for (int oy = 0; oy < ho; oy++, dst += wo)
+                        {
+                            int iy = oy * s.StrideH - s.PadH + ki;
+                            var outRow = C.AsSpan(dst, wo);
+                            if (iy < 0 || iy >= s.H) { outRow.Clear(); continue; }
+                            int src = (plane * s.H + iy) * s.W;
+                            if (s.StrideW == 1)
+                            {
+                                // Contiguous run: only the padded ends need care.
+                                int ox0 = Math.Max(0, s.PadW - kj), ox1 = Math.Min(wo, s.W + s.PadW - kj);
+                                outRow[..Math.Min(ox0, wo)].Clear();
+                                if (ox1 > ox0) X.AsSpan(src + ox0 - s.PadW + kj, ox1 - ox0).CopyTo(outRow[ox0..]);
+                                if (ox1 < wo) outRow[Math.Max(ox1, 0)..].Clear();
+                            }
+                            else
+                            {
+                                for (int ox = 0; ox < wo; ox++)
+                                {
+                                    int ix = ox * s.StrideW - s.PadW + kj;
+                                    outRow[ox] = ix >= 0 && ix < s.W ? X[src + ix] : 0;
+                                }
+                            }
+                        }
+                    }
+            }
+        });
+    }
+
+    public void Col2Im(DeviceBuffer cols, in ConvShape shape, DeviceBuffer dx)
+    {
+        float[] C = F(cols), X = F(dx);
+        var s = shape;
+        int ho = s.OutH, wo = s.OutW;
+        Parallelism.For(s.Batch * s.Channels, (long)s.KernelH * s.KernelW * ho * wo, (p0, p1) =>
+        {
+            for (int plane = p0; plane < p1; plane++)
+            {
+                int b = plane / s.Channels, c = plane % s.Channels;
+                for (int ki = 0; ki < s.KernelH; ki++)
+                    for (int kj = 0; kj < s.KernelW; kj++)
+                    {
+                        int row = (c * s.KernelH + ki) * s.KernelW + kj;
+                        int src = (b * s.ColRows + row) * s.ColCols;
+                        for (int oy = 0; oy < ho; oy++, src += wo)
+                        {
+                            int iy = oy * s.StrideH - s.PadH + ki;
+                            if (iy < 0 || iy >= s.H) continue;
+                            int dst = (plane * s.H + iy) * s.W;
+                            if (s.StrideW == 1)
+                            {
+                                int ox0 = Math.Max(0, s.PadW - kj), ox1 = Math.Min(wo, s.W + s.PadW - kj);
+                                if (ox1 <= ox0) continue;
+                                var target = X.AsSpan(dst + ox0 - s.PadW + kj, ox1 - ox0);
+                                TensorPrimitives.Add(target, C.AsSpan(src + ox0, ox1 - ox0), target);
+                            }
+                            else
+                            {
+                                for (int ox = 0; ox < wo; ox++)
+                                {
+                                    int ix = ox * s.StrideW - s.PadW + kj;
+                                    if (ix >= 0 && ix < s.W) X[dst + ix] += C[src + ox];
+                                }
+                            }
+                        }
+                    }
+            }
+        });
+    }
+
+    public void Pool2d(ReduceOp op, DeviceBuffer x, in ConvShape shape, DeviceBuffer y, IndexBuffer? argmax)
+    {
+        float[] X = F(x), Y = F(y);
+        int[]? arg = argmax is null ? null : I(argmax);
+        var s = shape;
+        int ho = s.OutH, wo = s.OutW;
+        float scale = 1f / (s.KernelH * s.KernelW);
+        Parallelism.For(s.Batch * s.Channels, (long)ho * wo * s.KernelH * s.KernelW, (p0, p1) =>
+        {
+            for (int p = p0; p < p1; p++)
+                for (int oy = 0; oy < ho; oy++)
+                    for (int ox = 0; ox < wo; ox++)
+                    {
+                        float acc = op == ReduceOp.Max ? float.NegativeInfinity : 0;
+                        int best = -1;
+                        for (int ki = 0; ki < s.KernelH; ki++)
+                        {
+                            int iy = oy * s.StrideH - s.PadH + ki;
+                            if (iy < 0 || iy >= s.H) continue;
+                            for (int kj = 0; kj < s.KernelW; kj++)
+                            {
+                                int ix = ox * s.StrideW - s.PadW + kj;
+                                if (ix < 0 || ix >= s.W) continue;
+                                int at = (p * s.H + iy) * s.W + ix;
+                                if (op == ReduceOp.Max) { if (best < 0 || X[at] > acc) { acc = X[at]; best = at; } }
+                                else acc += X[at];
+                            }
+                        }
+                        int o = (p * ho + oy) * wo + ox;
+                        Y[o] = op == ReduceOp.Max ? (best < 0 ? 0 : acc) : acc * scale;
+                        if (arg is not null) arg[o] = best;
+                    }
+        });
+    }
+
+    public void AvgPool2dBackward(DeviceBuffer dy, in ConvShape shape, DeviceBuffer dx)
+    {
+        float[] DY = F(dy), DX = F(dx);
+        var s = shape;
+        int ho = s.OutH, wo = s.OutW;
+        float scale = 1f / (s.KernelH * s.KernelW);
+        Parallelism.For(s.Batch * s.Channels, (long)ho * wo * s.KernelH * s.KernelW, (p0, p1) =>
+        {
+            for (int p = p0; p < p1; p++)
+                for (int oy = 0; oy < ho; oy++)
+                    for (int ox = 0; ox < wo; ox++)
+                    {
+                        float g = DY[(p * ho + oy) * wo + ox] * scale;
+                        for (int ki = 0; ki < s.KernelH; ki++)
+                        {
+                            int iy = oy * s.StrideH - s.PadH + ki;
+                            if (iy < 0 || iy >= s.H) continue;
+                            for (int kj = 0; kj < s.KernelW; kj++)
+                            {
+                                int ix = ox * s.StrideW - s.PadW + kj;
+                                if (ix >= 0 && ix < s.W) DX[(p * s.H + iy) * s.W + ix] += g;
+                            }
+                        }
+                    }
+        });
+    }
+}

@@ -1,0 +1,305 @@
+using System.Numerics.Tensors;
+using StructureReps.Backends.Cpu.Elementwise;
+using StructureReps.Backends.Cpu.Gemm;
+using StructureReps.Core.Backends;
+
+namespace StructureReps.Backends.Cpu;
+
+/// <summary>
+/// The fast CPU backend: float32, TensorPrimitives / Vector512 for elementwise work and reductions, native
+/// BLAS for GEMM when one loads (else the managed packed GEMM), threads over both cores. Deterministic: every
+/// output element is produced by one thread in a fixed order. Trimming- and NativeAOT-compatible.
+/// </summary>
+public sealed partial class CpuBackend : IBackend
+{
+    /// <param name="useNativeBlas">false forces the managed GEMM even when a native BLAS is present.</param>
+    public CpuBackend(bool useNativeBlas = true) => UsesNativeBlas = useNativeBlas && NativeBlas.IsAvailable;
+
+    /// <summary>A shared instance that uses native BLAS when available.</summary>
+    public static CpuBackend Default { get; } = new();
+
+    public bool UsesNativeBlas { get; }
+
+    public string Name => UsesNativeBlas ? "cpu-simd" : "cpu-simd-managed";
+
+    /// <summary>What serves GEMM: the native library, or "managed".</summary>
+    public string GemmProvider => UsesNativeBlas ? NativeBlas.Provider : "managed (Vector512/256 packed GEMM)";
+
+    public DeviceBuffer Allocate(int length) => new CpuBuffer(this, length);
+
+    public IndexBuffer UploadIndices(int[] indices) => new HostIndexBuffer(this, (int[])indices.Clone());
+
+    private float[] F(DeviceBuffer b) => b is CpuBuffer c && c.Owner == this
+        ? c.Data
+        : throw new ArgumentException($"buffer belongs to backend '{b.Backend.Name}', not this '{Name}' instance");
+
+    private static int[] I(IndexBuffer b) => b is HostIndexBuffer h
+        ? h.Data
+        : throw new ArgumentException($"index buffer belongs to backend '{b.Backend.Name}', not a host backend");
+
+    public void Fill(DeviceBuffer dst, int offset, int count, float value) => F(dst).AsSpan(offset, count).Fill(value);
+
+    public void CopyBlocks(DeviceBuffer src, int srcOffset, int srcStride, DeviceBuffer dst, int dstOffset,
+        int dstStride, int blocks, int blockLength, bool accumulate)
+    {
+        float[] s = F(src), d = F(dst);
+        Parallelism.For(blocks, blockLength, (b0, b1) =>
+        {
+            for (int b = b0; b < b1; b++)
+            {
+                var from = s.AsSpan(srcOffset + b * srcStride, blockLength);
+                var to = d.AsSpan(dstOffset + b * dstStride, blockLength);
+                if (accumulate) TensorPrimitives.Add(to, from, to);
+                else from.CopyTo(to);
+            }
+        });
+    }
+
+    public unsafe void Gemm(in GemmShape g, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c)
+    {
+        float[] A = F(a), B = F(b), C = F(c);
+        var s = g;
+        bool native = UsesNativeBlas;
+        // Many small products (conv over a batch): one thread per product; a few big ones: threads inside each.
+        bool acrossBatch = s.Batch > 1 && (long)s.M * s.N * s.K < 1 << 21;
+        fixed (float* pa = A, pb = B, pc = C)
+        {
+            float* ra = pa, rb = pb, rc = pc;
+            void One(int i, bool inner)
+            {
+                float* ai = ra + s.OffsetA + (long)i * s.StrideA, bi = rb + s.OffsetB + (long)i * s.StrideB;
+                float* ci = rc + s.OffsetC + (long)i * s.StrideC;
+                if (native) NativeBlas.Gemm(s.TransA, s.TransB, s.M, s.N, s.K, alpha, ai, s.Lda, bi, s.Ldb, beta, ci, s.Ldc);
+                else ManagedGemm.Gemm(s.TransA, s.TransB, s.M, s.N, s.K, alpha, ai, s.Lda, bi, s.Ldb, beta, ci, s.Ldc, inner);
+            }
+            if (acrossBatch && !native)
+                Parallelism.For(s.Batch, (long)s.M * s.N * s.K, (i0, i1) => { for (int i = i0; i < i1; i++) One(i, false); });
+            else
+                for (int i = 0; i < s.Batch; i++) One(i, true);
+        }
+    }
+
+    public void Unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, int n)
+    {
+        float[] X = F(x), Y = F(y);
+        Parallelism.For(n, 8, (i0, i1) =>
+        {
+            ReadOnlySpan<float> xs = X.AsSpan(i0, i1 - i0);
+            Span<float> ys = Y.AsSpan(i0, i1 - i0);
+            switch (op)
+            {
+                case UnaryOp.Relu: TensorPrimitives.Max(xs, 0f, ys); break;
+                case UnaryOp.LeakyRelu: Driver.Map<LeakyReluOperator>(xs, ys, alpha); break;
+                case UnaryOp.Elu: Driver.Map<EluOperator>(xs, ys, alpha); break;
+                case UnaryOp.Tanh: TensorPrimitives.Tanh(xs, ys); break;
+                case UnaryOp.Sigmoid: TensorPrimitives.Sigmoid(xs, ys); break;
+                case UnaryOp.Exp: TensorPrimitives.Exp(xs, ys); break;
+                case UnaryOp.Log: TensorPrimitives.Log(xs, ys); break;
+                case UnaryOp.Softplus: Driver.Map<SoftplusOperator>(xs, ys, alpha); break;
+                case UnaryOp.Scale: TensorPrimitives.Multiply(xs, alpha, ys); break;
+                case UnaryOp.AddScalar: TensorPrimitives.Add(xs, alpha, ys); break;
+                case UnaryOp.Square: TensorPrimitives.Multiply(xs, xs, ys); break;
+                case UnaryOp.ClampMax: TensorPrimitives.Min(xs, alpha, ys); break;
+                default: throw new ArgumentOutOfRangeException(nameof(op), op, null);
+            }
+        });
+    }
+
+    public void UnaryDerivative(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy,
+        DeviceBuffer dx, int n)
+    {
+        float[] X = F(x), Y = F(y), DY = F(dy), DX = F(dx);
+        Parallelism.For(n, 8, (i0, i1) =>
+        {
+            int len = i1 - i0;
+            ReadOnlySpan<float> xs = X.AsSpan(i0, len), ys = Y.AsSpan(i0, len), dys = DY.AsSpan(i0, len);
+            Span<float> dxs = DX.AsSpan(i0, len);
+            switch (op)
+            {
+                case UnaryOp.Relu: Driver.DerivativeMul<ReluDerivative>(xs, ys, dys, dxs, alpha); break;
+                case UnaryOp.LeakyRelu: Driver.DerivativeMul<LeakyReluDerivative>(xs, ys, dys, dxs, alpha); break;
+                case UnaryOp.Elu: Driver.DerivativeMul<EluDerivative>(xs, ys, dys, dxs, alpha); break;
+                case UnaryOp.Tanh: Driver.DerivativeMul<TanhDerivative>(xs, ys, dys, dxs, alpha); break;
+                case UnaryOp.Sigmoid: Driver.DerivativeMul<SigmoidDerivative>(xs, ys, dys, dxs, alpha); break;
+                case UnaryOp.Exp: Driver.DerivativeMul<OutputDerivative>(xs, ys, dys, dxs, alpha); break;
+                case UnaryOp.Log: Driver.DerivativeMul<LogDerivative>(xs, ys, dys, dxs, alpha); break;
+                case UnaryOp.Softplus: Driver.DerivativeMul<SoftplusDerivative>(xs, ys, dys, dxs, alpha); break;
+                case UnaryOp.Scale: TensorPrimitives.MultiplyAdd(dys, alpha, dxs, dxs); break;
+                case UnaryOp.AddScalar: TensorPrimitives.Add(dxs, dys, dxs); break;
+                case UnaryOp.Square: Driver.DerivativeMul<SquareDerivative>(xs, ys, dys, dxs, alpha); break;
+                case UnaryOp.ClampMax: Driver.DerivativeMul<ClampMaxDerivative>(xs, ys, dys, dxs, alpha); break;
+                default: throw new ArgumentOutOfRangeException(nameof(op), op, null);
+            }
+        });
+    }
+
+    public void Binary(BinaryOp op, BroadcastPlan plan, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c)
+    {
+        float[] A = F(a), B = F(b), C = F(c);
+        int rank = plan.Rank, inner = plan.Shape[rank - 1];
+        int sa = plan.StrideA[rank - 1], sb = plan.StrideB[rank - 1];
+        if (inner == 0 || plan.Count == 0) return;
+        int rows = plan.Count / inner;
+        // Rows of the last axis: each row is one span op, broadcast operands enter as scalars.
+        Parallelism.For(rows, inner, (r0, r1) =>
+        {
+            var idx = new int[rank];
+            int rest = r0;
+            for (int d = rank - 2; d >= 0; d--) { idx[d] = rest % plan.Shape[d]; rest /= plan.Shape[d]; }
+            for (int r = r0; r < r1; r++)
+            {
+                int oa = 0, ob = 0;
+                for (int d = 0; d < rank - 1; d++) { oa += idx[d] * plan.StrideA[d]; ob += idx[d] * plan.StrideB[d]; }
+                BinaryRow(op, A, oa, sa, B, ob, sb, C.AsSpan(r * inner, inner));
+                for (int d = rank - 2; d >= 0 && ++idx[d] == plan.Shape[d]; d--) idx[d] = 0;
+            }
+        });
+    }
+
+    private static void BinaryRow(BinaryOp op, float[] A, int oa, int sa, float[] B, int ob, int sb, Span<float> c)
+    {
+        int n = c.Length;
+        if (sa == 1 && sb == 1)
+        {
+            ReadOnlySpan<float> x = A.AsSpan(oa, n), y = B.AsSpan(ob, n);
+            switch (op)
+            {
+                case BinaryOp.Add: TensorPrimitives.Add(x, y, c); break;
+                case BinaryOp.Sub: TensorPrimitives.Subtract(x, y, c); break;
+                case BinaryOp.Mul: TensorPrimitives.Multiply(x, y, c); break;
+                default: TensorPrimitives.Divide(x, y, c); break;
+            }
+        }
+        else if (sa == 1)
+        {
+            ReadOnlySpan<float> x = A.AsSpan(oa, n);
+            float y = B[ob];
+            switch (op)
+            {
+                case BinaryOp.Add: TensorPrimitives.Add(x, y, c); break;
+                case BinaryOp.Sub: TensorPrimitives.Subtract(x, y, c); break;
+                case BinaryOp.Mul: TensorPrimitives.Multiply(x, y, c); break;
+                default: TensorPrimitives.Divide(x, y, c); break;
+            }
+        }
+        else if (sb == 1)
+        {
+            float x = A[oa];
+            ReadOnlySpan<float> y = B.AsSpan(ob, n);
+            switch (op)
+            {
+                case BinaryOp.Add: TensorPrimitives.Add(y, x, c); break;
+                case BinaryOp.Sub: TensorPrimitives.Subtract(x, y, c); break;
+                case BinaryOp.Mul: TensorPrimitives.Multiply(y, x, c); break;
+                default: TensorPrimitives.Divide(x, y, c); break;
+            }
+        }
+        else
+        {
+            float x = A[oa], y = B[ob];
+            c.Fill(op switch { BinaryOp.Add => x + y, BinaryOp.Sub => x - y, BinaryOp.Mul => x * y, _ => x / y });
+        }
+    }
+
+    public void Reduce(ReduceOp op, DeviceBuffer x, int outer, int axis, int inner, DeviceBuffer y,
+        IndexBuffer? argmax, bool accumulate)
+    {
+        float[] X = F(x), Y = F(y);
+        int[]? arg = argmax is null ? null : I(argmax);
+        Parallelism.For(outer, (long)axis * inner, (o0, o1) =>
+        {
+            var acc = new float[inner];
+            var best = new int[inner];
+            for (int o = o0; o < o1; o++)
+            {
+                if (op == ReduceOp.Max)
+                {
+                    best.AsSpan().Fill(-1);
+                    for (int a = 0; a < axis; a++)
+                    {
+                        int row = (o * axis + a) * inner;
+                        for (int i = 0; i < inner; i++)
+                            if (best[i] < 0 || X[row + i] > acc[i]) { acc[i] = X[row + i]; best[i] = row + i; }
+                    }
+                    for (int i = 0; i < inner; i++) if (best[i] < 0) acc[i] = 0;
+                    if (arg is not null) best.AsSpan().CopyTo(arg.AsSpan(o * inner, inner));
+                }
+                else if (inner == 1)
+                {
+                    acc[0] = TensorPrimitives.Sum(X.AsSpan(o * axis, axis));
+                }
+                else
+                {
+                    acc.AsSpan().Clear();
+                    for (int a = 0; a < axis; a++) TensorPrimitives.Add(acc, X.AsSpan((o * axis + a) * inner, inner), acc);
+                }
+                if (op == ReduceOp.Mean) TensorPrimitives.Multiply(acc, axis == 0 ? 0f : 1f / axis, acc);
+                var dst = Y.AsSpan(o * inner, inner);
+                if (accumulate) TensorPrimitives.Add(dst, acc, dst);
+                else acc.AsSpan().CopyTo(dst);
+            }
+        });
+    }
+
+    public void Permute(DeviceBuffer x, int[] shape, int[] perm, DeviceBuffer y, bool accumulate)
+    {
+        float[] X = F(x), Y = F(y);
+        int rank = shape.Length;
+        if (rank == 0 || Core.Shapes.Count(shape) == 0) { if (rank == 0) Y[0] = accumulate ? Y[0] + X[0] : X[0]; return; }
+        var inStride = new int[rank];
+        for (int d = rank - 1, s = 1; d >= 0; s *= shape[d], d--) inStride[d] = s;
+        var outShape = new int[rank];
+        for (int d = 0; d < rank; d++) outShape[d] = shape[perm[d]];
+        int inner = outShape[rank - 1], rows = Core.Shapes.Count(outShape) / inner, step = inStride[perm[rank - 1]];
+        Parallelism.For(rows, inner, (r0, r1) =>
+        {
+            var idx = new int[rank];
+            int rest = r0;
+            for (int d = rank - 2; d >= 0; d--) { idx[d] = rest % outShape[d]; rest /= outShape[d]; }
+            for (int r = r0; r < r1; r++)
+            {
+                int src = 0;
+                for (int d = 0; d < rank - 1; d++) src += idx[d] * inStride[perm[d]];
+                int dst = r * inner;
+                if (accumulate) for (int i = 0; i < inner; i++) Y[dst + i] += X[src + i * step];
+                else for (int i = 0; i < inner; i++) Y[dst + i] = X[src + i * step];
+                for (int d = rank - 2; d >= 0 && ++idx[d] == outShape[d]; d--) idx[d] = 0;
+            }
+        });
+    }
+
+    public void IndexAdd(DeviceBuffer src, IndexBuffer index, int count, DeviceBuffer dst)
+    {
+        float[] S = F(src), T = F(dst);
+        int[] idx = I(index);
+        for (int i = 0; i < count; i++)
+            if (idx[i] >= 0) T[idx[i]] += S[i];
+    }
+
+    public void LogSoftmax(DeviceBuffer x, int rows, int cols, DeviceBuffer y)
+    {
+        float[] X = F(x), Y = F(y);
+        Parallelism.For(rows, 4L * cols, (r0, r1) =>
+        {
+            for (int r = r0; r < r1; r++)
+            {
+                var xs = X.AsSpan(r * cols, cols);
+                var ys = Y.AsSpan(r * cols, cols);
+                float max = TensorPrimitives.Max(xs);
+                TensorPrimitives.Subtract(xs, max, ys);
+                float sum = 0;
+                foreach (float v in ys) sum += MathF.Exp(v);
+                TensorPrimitives.Subtract(ys, MathF.Log(sum), ys);
+            }
+        });
+    }
+
+    public void OptimizerUpdate(in OptimizerStep step, DeviceBuffer param, DeviceBuffer grad, DeviceBuffer state1,
+        DeviceBuffer? state2, int n)
+    {
+        float[] P = F(param), G = F(grad), M = F(state1);
+        float[]? V = state2 is null ? null : F(state2);
+        var s = step;
+        Parallelism.For(n, 16, (i0, i1) => Optimizers.Update(s, P, G, M, V, i0, i1));
+    }
+}

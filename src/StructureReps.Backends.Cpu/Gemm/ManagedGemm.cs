@@ -1,0 +1,231 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace StructureReps.Backends.Cpu.Gemm;
+
+/// <summary>
+/// Row-major SGEMM in managed code, for when no native BLAS loads (the embeddable engine). Goto/BLIS
+/// structure: B is packed into NR-wide panels per KC-deep slab, A into MR-high panels per MC-row block, and a
+/// register-tiled micro-kernel computes an MR×NR tile of C with FMAs: 6×32 with Vector512 (12 accumulators),
+/// 6×16 with Vector256, scalar otherwise. Threads take (row block, column range) tiles; each element of C is
+/// owned by one tile and summed in k order, so the result does not depend on the thread count.
+/// Versions: <see cref="Small"/> for tiny products where packing costs more than it saves.
+/// </summary>
+public static unsafe class ManagedGemm
+{
+    private const int MR = 6, KC = 256, MC = 96;
+    private static readonly int NR = Vector512.IsHardwareAccelerated ? 32 : 16;
+
+    public static void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
+        float* b, int ldb, float beta, float* c, int ldc, bool parallel = true)
+    {
+        ScaleC(m, n, beta, c, ldc);
+        if (m == 0 || n == 0 || k == 0 || alpha == 0) return;
+        if ((long)m * n * k <= 32 * 32 * 32)
+        {
+            Small(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc);
+            return;
+        }
+        int nPanels = (n + NR - 1) / NR;
+        float* bPack = (float*)NativeMemory.AlignedAlloc((nuint)(KC * nPanels * NR * sizeof(float)), 64);
+        try
+        {
+            int rowBlocks = (m + MC - 1) / MC;
+            int workers = parallel ? Parallelism.Workers : 1;
+            // Enough column ranges that every worker has a tile even when m is small (conv: m = out channels).
+            int colRanges = Math.Min(nPanels, Math.Max(1, (2 * workers + rowBlocks - 1) / rowBlocks));
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                PackB(transB, b, ldb, pc, kc, n, bPack);
+                int tiles = rowBlocks * colRanges;
+                var body = (int t) =>
+                {
+                    int rb = t / colRanges, cr = t % colRanges;
+                    int i0 = rb * MC, mc = Math.Min(MC, m - i0);
+                    int p0 = (int)((long)nPanels * cr / colRanges), p1 = (int)((long)nPanels * (cr + 1) / colRanges);
+                    float* aPack = stackalloc float[MC * KC];
+                    PackA(transA, a, lda, i0, mc, pc, kc, aPack);
+                    for (int jp = p0; jp < p1; jp++)
+                    {
+                        int j0 = jp * NR, nr = Math.Min(NR, n - j0);
+                        for (int ir = 0; ir < mc; ir += MR)
+                            MicroKernel(kc, aPack + ir * kc, bPack + jp * kc * NR, c + (i0 + ir) * ldc + j0, ldc,
+                                Math.Min(MR, mc - ir), nr, alpha);
+                    }
+                };
+                if (workers > 1 && tiles > 1 && (long)m * n * kc > 1 << 18)
+                    Parallel.For(0, tiles, new ParallelOptions { MaxDegreeOfParallelism = workers }, body);
+                else
+                    for (int t = 0; t < tiles; t++) body(t);
+            }
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(bPack);
+        }
+    }
+
+    private static void ScaleC(int m, int n, float beta, float* c, int ldc)
+    {
+        if (beta == 1) return;
+        for (int i = 0; i < m; i++)
+        {
+            var row = new Span<float>(c + i * ldc, n);
+            if (beta == 0) row.Clear(); // BLAS semantics: C is not read when beta = 0
+            else System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
+        }
+    }
+
+    /// <summary>B[pc..pc+kc, 0..n) → panels [n/NR][kc][NR], zero-padded on the right.</summary>
+    private static void PackB(bool transB, float* b, int ldb, int pc, int kc, int n, float* pack)
+    {
+        int nPanels = (n + NR - 1) / NR;
+        for (int jp = 0; jp < nPanels; jp++)
+        {
+            int j0 = jp * NR, nr = Math.Min(NR, n - j0);
+            float* dst = pack + jp * kc * NR;
+            for (int p = 0; p < kc; p++, dst += NR)
+            {
+                if (!transB)
+                {
+                    new ReadOnlySpan<float>(b + (pc + p) * ldb + j0, nr).CopyTo(new Span<float>(dst, nr));
+                }
+                else
+                {
+                    for (int j = 0; j < nr; j++) dst[j] = b[(j0 + j) * ldb + pc + p];
+                }
+                for (int j = nr; j < NR; j++) dst[j] = 0;
+            }
+        }
+    }
+
+    /// <summary>A[i0..i0+mc, pc..pc+kc) → panels [mc/MR][kc][MR], zero-padded at the bottom.</summary>
+    private static void PackA(bool transA, float* a, int lda, int i0, int mc, int pc, int kc, float* pack)
+    {
+        for (int ir = 0; ir < mc; ir += MR)
+        {
+            int mr = Math.Min(MR, mc - ir);
+            float* dst = pack + ir * kc;
+            for (int p = 0; p < kc; p++, dst += MR)
+            {
+                for (int i = 0; i < mr; i++)
+                    dst[i] = transA ? a[(pc + p) * lda + i0 + ir + i] : a[(i0 + ir + i) * lda + pc + p];
+                for (int i = mr; i < MR; i++) dst[i] = 0;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MicroKernel(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha)
+    {
+        if (Vector512.IsHardwareAccelerated) Kernel512(kc, ap, bp, c, ldc, mr, nr, alpha);
+        else if (Vector256.IsHardwareAccelerated) Kernel256(kc, ap, bp, c, ldc, mr, nr, alpha);
+        else KernelScalar(kc, ap, bp, c, ldc, mr, nr, alpha);
+    }
+
+    /// <summary>6×32 tile: 12 Vector512 accumulators, two B loads and one A broadcast per row per k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel512(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++, ap += MR, bp += 32)
+        {
+            var b0 = Vector512.Load(bp);
+            var b1 = Vector512.Load(bp + 16);
+            var a = Vector512.Create(ap[0]); c00 = Vector512.FusedMultiplyAdd(a, b0, c00); c01 = Vector512.FusedMultiplyAdd(a, b1, c01);
+            a = Vector512.Create(ap[1]); c10 = Vector512.FusedMultiplyAdd(a, b0, c10); c11 = Vector512.FusedMultiplyAdd(a, b1, c11);
+            a = Vector512.Create(ap[2]); c20 = Vector512.FusedMultiplyAdd(a, b0, c20); c21 = Vector512.FusedMultiplyAdd(a, b1, c21);
+            a = Vector512.Create(ap[3]); c30 = Vector512.FusedMultiplyAdd(a, b0, c30); c31 = Vector512.FusedMultiplyAdd(a, b1, c31);
+            a = Vector512.Create(ap[4]); c40 = Vector512.FusedMultiplyAdd(a, b0, c40); c41 = Vector512.FusedMultiplyAdd(a, b1, c41);
+            a = Vector512.Create(ap[5]); c50 = Vector512.FusedMultiplyAdd(a, b0, c50); c51 = Vector512.FusedMultiplyAdd(a, b1, c51);
+        }
+        float* tile = stackalloc float[MR * 32];
+        var va = Vector512.Create(alpha);
+        (c00 * va).Store(tile); (c01 * va).Store(tile + 16);
+        (c10 * va).Store(tile + 32); (c11 * va).Store(tile + 48);
+        (c20 * va).Store(tile + 64); (c21 * va).Store(tile + 80);
+        (c30 * va).Store(tile + 96); (c31 * va).Store(tile + 112);
+        (c40 * va).Store(tile + 128); (c41 * va).Store(tile + 144);
+        (c50 * va).Store(tile + 160); (c51 * va).Store(tile + 176);
+        AddTile(tile, 32, c, ldc, mr, nr);
+    }
+
+    /// <summary>6×16 tile: 12 Vector256 accumulators (AVX2 machines).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel256(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++, ap += MR, bp += 16)
+        {
+            var b0 = Vector256.Load(bp);
+            var b1 = Vector256.Load(bp + 8);
+            var a = Vector256.Create(ap[0]); c00 = Vector256.FusedMultiplyAdd(a, b0, c00); c01 = Vector256.FusedMultiplyAdd(a, b1, c01);
+            a = Vector256.Create(ap[1]); c10 = Vector256.FusedMultiplyAdd(a, b0, c10); c11 = Vector256.FusedMultiplyAdd(a, b1, c11);
+            a = Vector256.Create(ap[2]); c20 = Vector256.FusedMultiplyAdd(a, b0, c20); c21 = Vector256.FusedMultiplyAdd(a, b1, c21);
+            a = Vector256.Create(ap[3]); c30 = Vector256.FusedMultiplyAdd(a, b0, c30); c31 = Vector256.FusedMultiplyAdd(a, b1, c31);
+            a = Vector256.Create(ap[4]); c40 = Vector256.FusedMultiplyAdd(a, b0, c40); c41 = Vector256.FusedMultiplyAdd(a, b1, c41);
+            a = Vector256.Create(ap[5]); c50 = Vector256.FusedMultiplyAdd(a, b0, c50); c51 = Vector256.FusedMultiplyAdd(a, b1, c51);
+        }
+        float* tile = stackalloc float[MR * 16];
+        var va = Vector256.Create(alpha);
+        (c00 * va).Store(tile); (c01 * va).Store(tile + 8);
+        (c10 * va).Store(tile + 16); (c11 * va).Store(tile + 24);
+        (c20 * va).Store(tile + 32); (c21 * va).Store(tile + 40);
+        (c30 * va).Store(tile + 48); (c31 * va).Store(tile + 56);
+        (c40 * va).Store(tile + 64); (c41 * va).Store(tile + 72);
+        (c50 * va).Store(tile + 80); (c51 * va).Store(tile + 88);
+        AddTile(tile, 16, c, ldc, mr, nr);
+    }
+
+    private static void KernelScalar(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha)
+    {
+        float* tile = stackalloc float[MR * 16];
+        new Span<float>(tile, MR * 16).Clear();
+        for (int p = 0; p < kc; p++, ap += MR, bp += 16)
+            for (int i = 0; i < MR; i++)
+                for (int j = 0; j < 16; j++) tile[i * 16 + j] += ap[i] * bp[j];
+        for (int i = 0; i < MR * 16; i++) tile[i] *= alpha;
+        AddTile(tile, 16, c, ldc, mr, nr);
+    }
+
+    /// <summary>C[0..mr, 0..nr) += tile (the valid corner of a padded tile).</summary>
+    private static void AddTile(float* tile, int tileCols, float* c, int ldc, int mr, int nr)
+    {
+        for (int i = 0; i < mr; i++)
+        {
+            var row = new Span<float>(c + i * ldc, nr);
+            System.Numerics.Tensors.TensorPrimitives.Add(row, new ReadOnlySpan<float>(tile + i * tileCols, nr), row);
+        }
+    }
+
+    /// <summary>Direct loops for products of at most 32³ multiply-adds: row axpys, or dots when B is transposed.</summary>
+    private static void Small(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
+        float* b, int ldb, float* c, int ldc)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            var cRow = new Span<float>(c + i * ldc, n);
+            if (!transB)
+            {
+                for (int p = 0; p < k; p++)
+                {
+                    float av = alpha * (transA ? a[p * lda + i] : a[i * lda + p]);
+                    System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(b + p * ldb, n), av, cRow, cRow);
+                }
+            }
+            else
+            {
+                for (int j = 0; j < n; j++)
+                {
+                    float sum = 0;
+                    for (int p = 0; p < k; p++) sum += (transA ? a[p * lda + i] : a[i * lda + p]) * b[j * ldb + p];
+                    cRow[j] += alpha * sum;
+                }
+            }
+        }
+    }
+}

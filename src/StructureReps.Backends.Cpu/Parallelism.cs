@@ -1,0 +1,44 @@
+namespace StructureReps.Backends.Cpu;
+
+/// <summary>
+/// Splits [0, count) into one contiguous range per worker when there is enough work to pay for threads.
+/// Every output element is still computed by exactly one thread in a fixed order, so results do not depend on
+/// the number of threads or on scheduling.
+/// </summary>
+internal static class Parallelism
+{
+    public static int Workers { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Runs body(begin, end) over ranges of [0, count); serially when count·costPerItem is small.</summary>
+    public static void For(int count, long costPerItem, Action<int, int> body)
+    {
+        const long minWorkPerThread = 1 << 15;
+        int parts = (int)Math.Min(Workers, Math.Max(1, count * Math.Max(costPerItem, 1) / minWorkPerThread));
+        if (parts <= 1 || count < 2)
+        {
+            if (count > 0) body(0, count);
+            return;
+        }
+        parts = Math.Min(parts, count);
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = Workers }, p =>
+        {
+            int begin = (int)((long)count * p / parts), end = (int)((long)count * (p + 1) / parts);
+            if (end > begin) body(begin, end);
+        });
+    }
+
+    /// <summary>Runs body(begin, end) over the given boundaries (e.g. segments balanced by edge count).</summary>
+    public static void ForRanges(int[] bounds, Action<int, int> body)
+    {
+        int parts = bounds.Length - 1;
+        if (parts == 1)
+        {
+            body(bounds[0], bounds[1]);
+            return;
+        }
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = Workers }, p =>
+        {
+            if (bounds[p + 1] > bounds[p]) body(bounds[p], bounds[p + 1]);
+        });
+    }
+}
