@@ -1,0 +1,53 @@
+using StructureReps.Backends.Cpu;
+using StructureReps.Core.Backends;
+using StructureReps.Core.Backends.Reference;
+using StructureReps.Tests.Support;
+using Xunit;
+
+namespace StructureReps.Tests.Engine;
+
+/// <summary>
+/// The backend conformance suite: every op case, forward and backward, against the reference backend.
+/// Written once; each backend is a thin subclass (ILGPU's per-accelerator test projects, in miniature).
+/// </summary>
+public abstract class ConformanceTests
+{
+    protected abstract IBackend Backend { get; }
+
+    [Theory]
+    [MemberData(nameof(OpCases.AllNames), MemberType = typeof(OpCases))]
+    public void Forward_and_backward_match_reference(string op)
+    {
+        var c = OpCases.All[op];
+        var (expected, expectedGrads) = Numerics.Run(c, ReferenceBackend.Instance);
+        var (actual, actualGrads) = Numerics.Run(c, Backend);
+        Numerics.AssertClose(expected, actual, 2e-4, 2e-5, $"{op} on {Backend.Name}: forward");
+        for (int k = 0; k < expectedGrads.Length; k++)
+            Numerics.AssertClose(expectedGrads[k], actualGrads[k], 2e-4, 2e-5, $"{op} on {Backend.Name}: gradient of input {k}");
+    }
+
+    [Theory]
+    [MemberData(nameof(OpCases.AllNames), MemberType = typeof(OpCases))]
+    public void Repeated_runs_are_bit_identical(string op)
+    {
+        var c = OpCases.All[op];
+        var (first, firstGrads) = Numerics.Run(c, Backend);
+        var (second, secondGrads) = Numerics.Run(c, Backend);
+        Assert.Equal(first, second);
+        for (int k = 0; k < firstGrads.Length; k++) Assert.Equal(firstGrads[k], secondGrads[k]);
+    }
+}
+
+/// <summary>The SIMD CPU backend as users get it: native BLAS for GEMM when one loads.</summary>
+public sealed class CpuSimdConformanceTests : ConformanceTests
+{
+    protected override IBackend Backend => CpuBackend.Default;
+}
+
+/// <summary>The SIMD CPU backend with the managed GEMM forced: the no-native-library path.</summary>
+public sealed class CpuSimdManagedGemmConformanceTests : ConformanceTests
+{
+    private static readonly CpuBackend Managed = new(useNativeBlas: false);
+
+    protected override IBackend Backend => Managed;
+}
