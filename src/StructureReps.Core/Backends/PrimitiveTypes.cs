@@ -50,8 +50,9 @@ public readonly record struct GemmShape(
 public readonly record struct ConvShape(int Batch, int Channels, int H, int W, int KernelH, int KernelW,
     int StrideH = 1, int StrideW = 1, int PadH = 0, int PadW = 0)
 {
-    public int OutH => (H + 2 * PadH - KernelH) / StrideH + 1;
-    public int OutW => (W + 2 * PadW - KernelW) / StrideW + 1;
+    // Floor division: a window larger than the padded input gives 0 (C#'s / would truncate −1/2 to 0 → 1).
+    public int OutH => (int)Math.Floor((double)(H + 2 * PadH - KernelH) / StrideH) + 1;
+    public int OutW => (int)Math.Floor((double)(W + 2 * PadW - KernelW) / StrideW) + 1;
     public int ColRows => Channels * KernelH * KernelW;
     public int ColCols => OutH * OutW;
 }

@@ -50,13 +50,13 @@ public static partial class Ops
             be.Gather(dy.Data, cols, index.On(be), index.Length, g);
             if (kind == ReduceOp.Mean)
             {
-                var inverse = new float[index.Length];
+                var inverse = new double[index.Length]; // double: exact on the reference backend
                 for (int e = 0; e < index.Length; e++)
                 {
                     int s = index.Values[e];
-                    inverse[e] = 1f / (segments.Ptr[s + 1] - segments.Ptr[s]);
+                    inverse[e] = 1.0 / (segments.Ptr[s + 1] - segments.Ptr[s]);
                 }
-                var scale = Tensor.From(inverse, [index.Length, 1], be);
+                var scale = Tensor.FromDouble(inverse, [index.Length, 1], be);
                 be.Binary(BinaryOp.Mul, BroadcastPlan.Create([index.Length, cols], [index.Length, 1]), g, scale.Data, g);
             }
             OpSupport.Accumulate(src, g);
