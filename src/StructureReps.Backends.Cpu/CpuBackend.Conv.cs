@@ -20,7 +20,7 @@ public sealed partial class CpuBackend
                     for (int kj = 0; kj < s.KernelW; kj++)
                     {
                         int row = (c * s.KernelH + ki) * s.KernelW + kj;
-                        int dst = (b * s.ColRows + row) * s.ColCols;
+                        int dst = row * s.ColCols + b * s.Pixels;
                         for (int oy = 0; oy < ho; oy++, dst += wo)
                         {
                             int iy = oy * s.StrideH - s.PadH + ki;
@@ -63,7 +63,7 @@ public sealed partial class CpuBackend
                     for (int kj = 0; kj < s.KernelW; kj++)
                     {
                         int row = (c * s.KernelH + ki) * s.KernelW + kj;
-                        int src = (b * s.ColRows + row) * s.ColCols;
+                        int src = row * s.ColCols + b * s.Pixels;
                         for (int oy = 0; oy < ho; oy++, src += wo)
                         {
                             int iy = oy * s.StrideH - s.PadH + ki;

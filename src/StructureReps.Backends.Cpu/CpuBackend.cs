@@ -261,7 +261,14 @@ public sealed partial class CpuBackend : IBackend
                 int src = 0;
                 for (int d = 0; d < rank - 1; d++) src += idx[d] * inStride[perm[d]];
                 int dst = r * inner;
-                if (accumulate) for (int i = 0; i < inner; i++) Y[dst + i] += X[src + i * step];
+                if (step == 1)
+                {
+                    var from = X.AsSpan(src, inner);
+                    var to = Y.AsSpan(dst, inner);
+                    if (accumulate) TensorPrimitives.Add(to, from, to);
+                    else from.CopyTo(to);
+                }
+                else if (accumulate) for (int i = 0; i < inner; i++) Y[dst + i] += X[src + i * step];
                 else for (int i = 0; i < inner; i++) Y[dst + i] = X[src + i * step];
                 for (int d = rank - 2; d >= 0 && ++idx[d] == outShape[d]; d--) idx[d] = 0;
             }

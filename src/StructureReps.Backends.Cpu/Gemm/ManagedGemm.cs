@@ -14,7 +14,7 @@ namespace StructureReps.Backends.Cpu.Gemm;
 /// </summary>
 public static unsafe class ManagedGemm
 {
-    private const int MR = 6, KC = 256, MC = 96;
+    private const int MR = 6, KC = 256, MC = 96, NC = 4096;
     private static readonly int NR = Vector512.IsHardwareAccelerated ? 32 : 16;
 
     public static void Gemm(bool transA, bool transB, int m, int n, int k, float alpha, float* a, int lda,
@@ -27,44 +27,53 @@ public static unsafe class ManagedGemm
             Small(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc);
             return;
         }
-        int nPanels = (n + NR - 1) / NR;
-        float* bPack = (float*)NativeMemory.AlignedAlloc((nuint)(KC * nPanels * NR * sizeof(float)), 64);
-        try
+        float* bPack = PackBuffer();
+        int rowBlocks = (m + MC - 1) / MC;
+        int workers = parallel ? Parallelism.Workers : 1;
+        for (int jc = 0; jc < n; jc += NC)
         {
-            int rowBlocks = (m + MC - 1) / MC;
-            int workers = parallel ? Parallelism.Workers : 1;
+            int nc = Math.Min(NC, n - jc), nPanels = (nc + NR - 1) / NR;
             // Enough column ranges that every worker has a tile even when m is small (conv: m = out channels).
             int colRanges = Math.Min(nPanels, Math.Max(1, (2 * workers + rowBlocks - 1) / rowBlocks));
+            int tiles = rowBlocks * colRanges;
             for (int pc = 0; pc < k; pc += KC)
             {
                 int kc = Math.Min(KC, k - pc);
-                PackB(transB, b, ldb, pc, kc, n, bPack);
-                int tiles = rowBlocks * colRanges;
+                PackB(transB, b, ldb, pc, kc, jc, nc, bPack);
                 var body = (int t) =>
                 {
                     int rb = t / colRanges, cr = t % colRanges;
                     int i0 = rb * MC, mc = Math.Min(MC, m - i0);
                     int p0 = (int)((long)nPanels * cr / colRanges), p1 = (int)((long)nPanels * (cr + 1) / colRanges);
                     float* aPack = stackalloc float[MC * KC];
+                    float* tile = stackalloc float[MR * 32];
                     PackA(transA, a, lda, i0, mc, pc, kc, aPack);
                     for (int jp = p0; jp < p1; jp++)
                     {
-                        int j0 = jp * NR, nr = Math.Min(NR, n - j0);
+                        int j0 = jp * NR, nr = Math.Min(NR, nc - j0);
                         for (int ir = 0; ir < mc; ir += MR)
-                            MicroKernel(kc, aPack + ir * kc, bPack + jp * kc * NR, c + (i0 + ir) * ldc + j0, ldc,
-                                Math.Min(MR, mc - ir), nr, alpha);
+                            MicroKernel(kc, aPack + ir * kc, bPack + jp * kc * NR, c + (i0 + ir) * ldc + jc + j0, ldc,
+                                Math.Min(MR, mc - ir), nr, alpha, tile);
                     }
                 };
-                if (workers > 1 && tiles > 1 && (long)m * n * kc > 1 << 18)
+                if (workers > 1 && tiles > 1 && (long)m * nc * kc > 1 << 18)
                     Parallel.For(0, tiles, new ParallelOptions { MaxDegreeOfParallelism = workers }, body);
                 else
                     for (int t = 0; t < tiles; t++) body(t);
             }
         }
-        finally
-        {
-            NativeMemory.AlignedFree(bPack);
-        }
+    }
+
+    [ThreadStatic] private static float[]? _packB;
+
+    /// <summary>
+    /// The calling thread's B-pack buffer (KC × NC floats, pinned, reused): allocating it per call cost fresh
+    /// page faults on every GEMM, which dominated skinny products such as a convolution's 16 × 32768 × 144.
+    /// </summary>
+    private static float* PackBuffer()
+    {
+        _packB ??= GC.AllocateUninitializedArray<float>(KC * NC, pinned: true);
+        return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_packB));
     }
 
     private static void ScaleC(int m, int n, float beta, float* c, int ldc)
@@ -78,13 +87,13 @@ public static unsafe class ManagedGemm
         }
     }
 
-    /// <summary>B[pc..pc+kc, 0..n) → panels [n/NR][kc][NR], zero-padded on the right.</summary>
-    private static void PackB(bool transB, float* b, int ldb, int pc, int kc, int n, float* pack)
+    /// <summary>B[pc..pc+kc, jc..jc+nc) → panels [nc/NR][kc][NR], zero-padded on the right.</summary>
+    private static void PackB(bool transB, float* b, int ldb, int pc, int kc, int jc, int nc, float* pack)
     {
-        int nPanels = (n + NR - 1) / NR;
+        int nPanels = (nc + NR - 1) / NR;
         for (int jp = 0; jp < nPanels; jp++)
         {
-            int j0 = jp * NR, nr = Math.Min(NR, n - j0);
+            int j0 = jc + jp * NR, nr = Math.Min(NR, jc + nc - j0);
             float* dst = pack + jp * kc * NR;
             for (int p = 0; p < kc; p++, dst += NR)
             {
@@ -118,20 +127,25 @@ public static unsafe class ManagedGemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MicroKernel(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha)
+    private static void MicroKernel(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha, float* tile)
     {
-        if (Vector512.IsHardwareAccelerated) Kernel512(kc, ap, bp, c, ldc, mr, nr, alpha);
-        else if (Vector256.IsHardwareAccelerated) Kernel256(kc, ap, bp, c, ldc, mr, nr, alpha);
-        else KernelScalar(kc, ap, bp, c, ldc, mr, nr, alpha);
+        if (Vector512.IsHardwareAccelerated) Kernel512(kc, ap, bp, tile);
+        else if (Vector256.IsHardwareAccelerated) Kernel256(kc, ap, bp, tile);
+        else KernelScalar(kc, ap, bp, tile);
+        AddTile(tile, NR, alpha, c, ldc, mr, nr);
     }
 
-    /// <summary>6×32 tile: 12 Vector512 accumulators, two B loads and one A broadcast per row per k.</summary>
+    /// <summary>
+    /// 6×32 tile: 12 Vector512 accumulators, two B loads and one A broadcast per row per k, written to
+    /// <paramref name="tile"/>. Kept free of stackalloc and of work after the loop: either made the JIT spill
+    /// every accumulator to the stack on every iteration (10× slower).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel512(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha)
+    private static void Kernel512(int kc, float* ap, float* bp, float* tile)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector512<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++, ap += MR, bp += 32)
+        for (; kc > 0; kc--, ap += MR, bp += 32)
         {
             var b0 = Vector512.Load(bp);
             var b1 = Vector512.Load(bp + 16);
@@ -142,24 +156,18 @@ public static unsafe class ManagedGemm
             a = Vector512.Create(ap[4]); c40 = Vector512.FusedMultiplyAdd(a, b0, c40); c41 = Vector512.FusedMultiplyAdd(a, b1, c41);
             a = Vector512.Create(ap[5]); c50 = Vector512.FusedMultiplyAdd(a, b0, c50); c51 = Vector512.FusedMultiplyAdd(a, b1, c51);
         }
-        float* tile = stackalloc float[MR * 32];
-        var va = Vector512.Create(alpha);
-        (c00 * va).Store(tile); (c01 * va).Store(tile + 16);
-        (c10 * va).Store(tile + 32); (c11 * va).Store(tile + 48);
-        (c20 * va).Store(tile + 64); (c21 * va).Store(tile + 80);
-        (c30 * va).Store(tile + 96); (c31 * va).Store(tile + 112);
-        (c40 * va).Store(tile + 128); (c41 * va).Store(tile + 144);
-        (c50 * va).Store(tile + 160); (c51 * va).Store(tile + 176);
-        AddTile(tile, 32, c, ldc, mr, nr);
+        c00.Store(tile); c01.Store(tile + 16); c10.Store(tile + 32); c11.Store(tile + 48);
+        c20.Store(tile + 64); c21.Store(tile + 80); c30.Store(tile + 96); c31.Store(tile + 112);
+        c40.Store(tile + 128); c41.Store(tile + 144); c50.Store(tile + 160); c51.Store(tile + 176);
     }
 
     /// <summary>6×16 tile: 12 Vector256 accumulators (AVX2 machines).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel256(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha)
+    private static void Kernel256(int kc, float* ap, float* bp, float* tile)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++, ap += MR, bp += 16)
+        for (; kc > 0; kc--, ap += MR, bp += 16)
         {
             var b0 = Vector256.Load(bp);
             var b1 = Vector256.Load(bp + 8);
@@ -170,35 +178,26 @@ public static unsafe class ManagedGemm
             a = Vector256.Create(ap[4]); c40 = Vector256.FusedMultiplyAdd(a, b0, c40); c41 = Vector256.FusedMultiplyAdd(a, b1, c41);
             a = Vector256.Create(ap[5]); c50 = Vector256.FusedMultiplyAdd(a, b0, c50); c51 = Vector256.FusedMultiplyAdd(a, b1, c51);
         }
-        float* tile = stackalloc float[MR * 16];
-        var va = Vector256.Create(alpha);
-        (c00 * va).Store(tile); (c01 * va).Store(tile + 8);
-        (c10 * va).Store(tile + 16); (c11 * va).Store(tile + 24);
-        (c20 * va).Store(tile + 32); (c21 * va).Store(tile + 40);
-        (c30 * va).Store(tile + 48); (c31 * va).Store(tile + 56);
-        (c40 * va).Store(tile + 64); (c41 * va).Store(tile + 72);
-        (c50 * va).Store(tile + 80); (c51 * va).Store(tile + 88);
-        AddTile(tile, 16, c, ldc, mr, nr);
+        c00.Store(tile); c01.Store(tile + 8); c10.Store(tile + 16); c11.Store(tile + 24);
+        c20.Store(tile + 32); c21.Store(tile + 40); c30.Store(tile + 48); c31.Store(tile + 56);
+        c40.Store(tile + 64); c41.Store(tile + 72); c50.Store(tile + 80); c51.Store(tile + 88);
     }
 
-    private static void KernelScalar(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr, float alpha)
+    private static void KernelScalar(int kc, float* ap, float* bp, float* tile)
     {
-        float* tile = stackalloc float[MR * 16];
         new Span<float>(tile, MR * 16).Clear();
         for (int p = 0; p < kc; p++, ap += MR, bp += 16)
             for (int i = 0; i < MR; i++)
                 for (int j = 0; j < 16; j++) tile[i * 16 + j] += ap[i] * bp[j];
-        for (int i = 0; i < MR * 16; i++) tile[i] *= alpha;
-        AddTile(tile, 16, c, ldc, mr, nr);
     }
 
-    /// <summary>C[0..mr, 0..nr) += tile (the valid corner of a padded tile).</summary>
-    private static void AddTile(float* tile, int tileCols, float* c, int ldc, int mr, int nr)
+    /// <summary>C[0..mr, 0..nr) += alpha·tile (the valid corner of a padded tile).</summary>
+    private static void AddTile(float* tile, int tileCols, float alpha, float* c, int ldc, int mr, int nr)
     {
         for (int i = 0; i < mr; i++)
         {
             var row = new Span<float>(c + i * ldc, nr);
-            System.Numerics.Tensors.TensorPrimitives.Add(row, new ReadOnlySpan<float>(tile + i * tileCols, nr), row);
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(tile + i * tileCols, nr), alpha, row, row);
         }
     }
 

@@ -56,7 +56,10 @@ public interface IBackend
     /// <summary>dst[index[i]] += src[i], in order i = 0, 1, … (deterministic; duplicate indices add up; -1 skipped).</summary>
     void IndexAdd(DeviceBuffer src, IndexBuffer index, int count, DeviceBuffer dst);
 
-    /// <summary>Unfolds x [batch, C, H, W] into cols [batch, C·kh·kw, Ho·Wo] (zero padding).</summary>
+    /// <summary>
+    /// Unfolds x [batch, C, H, W] into cols [C·kh·kw, batch·Ho·Wo] (zero padding): the batch sits inside the
+    /// columns so that a convolution over the whole batch is one GEMM.
+    /// </summary>
     void Im2Col(DeviceBuffer x, in ConvShape s, DeviceBuffer cols);
 
     /// <summary>The adjoint of <see cref="Im2Col"/>: dx [batch, C, H, W] += fold(cols).</summary>

@@ -54,7 +54,10 @@ public readonly record struct ConvShape(int Batch, int Channels, int H, int W, i
     public int OutH => (int)Math.Floor((double)(H + 2 * PadH - KernelH) / StrideH) + 1;
     public int OutW => (int)Math.Floor((double)(W + 2 * PadW - KernelW) / StrideW) + 1;
     public int ColRows => Channels * KernelH * KernelW;
-    public int ColCols => OutH * OutW;
+    public int Pixels => OutH * OutW;
+
+    /// <summary>Columns of the im2col matrix: every output pixel of every image.</summary>
+    public int ColCols => Batch * OutH * OutW;
 }
 
 /// <summary>One optimizer step's hyper-parameters (PyTorch's semantics; <see cref="Step"/> counts from 1).</summary>

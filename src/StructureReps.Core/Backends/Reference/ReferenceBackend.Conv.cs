@@ -18,7 +18,7 @@ public sealed partial class ReferenceBackend
                             {
                                 int iy = oy * s.StrideH - s.PadH + ki, ix = ox * s.StrideW - s.PadW + kj;
                                 bool inside = iy >= 0 && iy < s.H && ix >= 0 && ix < s.W;
-                                C[((long)b * s.ColRows + row) * s.ColCols + oy * wo + ox] =
+                                C[(long)row * s.ColCols + b * s.Pixels + oy * wo + ox] =
                                     inside ? X[((b * s.Channels + c) * s.H + iy) * s.W + ix] : 0;
                             }
                     }
@@ -40,7 +40,7 @@ public sealed partial class ReferenceBackend
                                 int iy = oy * s.StrideH - s.PadH + ki, ix = ox * s.StrideW - s.PadW + kj;
                                 if (iy >= 0 && iy < s.H && ix >= 0 && ix < s.W)
                                     X[((b * s.Channels + c) * s.H + iy) * s.W + ix] +=
-                                        C[((long)b * s.ColRows + row) * s.ColCols + oy * wo + ox];
+                                        C[(long)row * s.ColCols + b * s.Pixels + oy * wo + ox];
                             }
                     }
     }

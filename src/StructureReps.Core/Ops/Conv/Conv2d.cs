@@ -7,8 +7,9 @@ public static partial class Ops
 {
     /// <summary>
     /// 2-D convolution (cross-correlation, as PyTorch): x [B, C, H, W], w [O, C, kh, kw], bias [O] or null →
-    /// y [B, O, Ho, Wo] with Ho = (H + 2·pad − kh)/stride + 1. Im2col + GEMM: cols_b [C·kh·kw, Ho·Wo],
-    /// y_b = W [O, C·kh·kw] · cols_b. Backward: dW += Σ_b dy_b · cols_bᵀ; dcols_b = Wᵀ · dy_b; dx += col2im(dcols).
+    /// y [B, O, Ho, Wo] with Ho = ⌊(H + 2·pad − kh)/stride⌋ + 1. Im2col + one GEMM for the whole batch:
+    /// cols [C·kh·kw, B·Ho·Wo], Y' = W [O, C·kh·kw] · cols → [O, B, Ho·Wo], permuted to [B, O, Ho·Wo].
+    /// Backward with dY' = dy permuted to [O, B, Ho·Wo]: dW += dY' · colsᵀ; dcols = Wᵀ · dY'; dx += col2im(dcols).
     /// </summary>
     public static Tensor Conv2d(Tensor x, Tensor w, Tensor? bias = null, int stride = 1, int padding = 0)
     {
@@ -22,25 +23,26 @@ public static partial class Ops
         var s = new ConvShape(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], w.Shape[2], w.Shape[3], stride, stride, padding, padding);
         if (s.OutH < 1 || s.OutW < 1)
             throw new ShapeMismatchException($"Conv2d: a {s.KernelH}×{s.KernelW} kernel does not fit x {Shapes.Format(x.Shape)} with padding {padding}");
-        int outCh = w.Shape[0], rows = s.ColRows, pixels = s.ColCols;
+        int outCh = w.Shape[0], rows = s.ColRows, cols = s.ColCols;
+        int[] channelMajor = [outCh, s.Batch, s.Pixels], batchMajor = [s.Batch, outCh, s.Pixels];
         var be = x.Backend;
-        var cols = be.Allocate(s.Batch * rows * pixels);
-        be.Im2Col(x.Data, s, cols);
+        var unfolded = be.Allocate(rows * cols);
+        be.Im2Col(x.Data, s, unfolded);
+        var product = be.Allocate(outCh * cols);
+        be.Gemm(new GemmShape(false, false, outCh, cols, rows), 1f, w.Data, unfolded, 0f, product);
         var y = OpSupport.Empty(be, [s.Batch, outCh, s.OutH, s.OutW]);
-        be.Gemm(new GemmShape(false, false, outCh, pixels, rows, s.Batch, 0, 0, 0, rows * pixels, 0, outCh * pixels),
-            1f, w.Data, cols, 0f, y.Data);
+        be.Permute(product, channelMajor, [1, 0, 2], y.Data, accumulate: false);
         var conv = Tape.Record(y, [x, w], dy =>
         {
+            var dProduct = be.Allocate(outCh * cols);
+            be.Permute(dy.Data, batchMajor, [1, 0, 2], dProduct, accumulate: false);
             if (w.RequiresGrad)
-                for (int b = 0; b < s.Batch; b++)
-                    be.Gemm(new GemmShape(false, true, outCh, rows, pixels, 1, b * outCh * pixels, 0, b * rows * pixels),
-                        1f, dy.Data, cols, 1f, w.GradBuffer());
+                be.Gemm(new GemmShape(false, true, outCh, rows, cols), 1f, dProduct, unfolded, 1f, w.GradBuffer());
             if (x.RequiresGrad)
             {
-                var dcols = be.Allocate(s.Batch * rows * pixels);
-                be.Gemm(new GemmShape(true, false, rows, pixels, outCh, s.Batch, 0, 0, 0, outCh * pixels, 0, rows * pixels),
-                    1f, w.Data, dy.Data, 0f, dcols);
-                be.Col2Im(dcols, s, x.GradBuffer());
+                var dUnfolded = be.Allocate(rows * cols);
+                be.Gemm(new GemmShape(true, false, rows, cols, outCh), 1f, w.Data, dProduct, 0f, dUnfolded);
+                be.Col2Im(dUnfolded, s, x.GradBuffer());
             }
         });
         return bias is null ? conv : BiasAdd(conv, bias, 1);

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Globalization;
+using StructureReps.Backends.Cpu;
+
+namespace StructureReps.Benchmarks;
+
+/// <summary>
+/// `peer` mode, called by peer_bench.py: times the same workloads the PyTorch side runs (median of repeated runs
+/// after warm-up) and prints one "name milliseconds" line each, for the script to put beside PyTorch's.
+/// </summary>
+public static class PeerTimings
+{
+    public static int Run(int repeats)
+    {
+        var w = new Workloads(CpuBackend.Default);
+        foreach (int n in new[] { 256, 1024 })
+        {
+            var bufs = w.GemmBuffers(n);
+            Report($"gemm{n}", repeats, () => w.Gemm(n, bufs));
+        }
+        var conv = w.ConvInputs();
+        Report("conv2d_fwd", repeats, () => Workloads.ConvForward(conv));
+        Report("conv2d_fwd_bwd", repeats, () => Workloads.ConvForwardBackward(conv));
+        var g = w.MakeGraph();
+        var edgeOut = w.GraphOutput(true);
+        var nodeOut = w.GraphOutput(false);
+        Report("gather", repeats, () => w.Gather(g, edgeOut));
+        Report("scatter_add", repeats, () => w.ScatterAdd(g, nodeOut));
+        Report("segment_softmax", repeats, () => w.SegmentSoftmax(g, edgeOut));
+        return 0;
+    }
+
+    private static void Report(string name, int repeats, Action action)
+    {
+        for (int i = 0; i < 3; i++) action();
+        var times = new double[repeats];
+        for (int i = 0; i < repeats; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            action();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} {times[repeats / 2]:F4}"));
+    }
+}
