@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's set-up: system libraries the engine uses when present (OpenBLAS for GEMM, LAPACKE for the
-# Laplacian eigenvectors). Guarded, so a second run is quick; the engine also runs without them (managed paths).
+# Laplacian eigenvectors) and the Fashion-MNIST data. Guarded, so a second run is quick; the engine also runs without them (managed paths).
 set -euo pipefail
-packages=(liblapacke libopenblas0-pthread)
+packages=(liblapacke libopenblas0-pthread dataset-fashion-mnist)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -10,13 +10,27 @@ using StructureReps.Nn.Optim;
 
 // The StructureReps command line. The pipeline stages (zoo, graphs, encode, decode, reproduce) are added by
 // their own modules; this entry point already carries the engine's own commands.
-return args.FirstOrDefault() switch
+try
 {
-    null or "demo" => Demo(args.Skip(1).ToArray()),
-    "info" => Info(),
-    "help" or "--help" or "-h" => Help(0),
-    _ => Help(2, $"unknown command '{args[0]}'"),
-};
+    return args.FirstOrDefault() switch
+    {
+        null or "demo" => Demo(args.Skip(1).ToArray()),
+        "zoo" => StructureReps.Cli.Commands.ZooCommand.Run(args[1..]),
+        "info" => Info(),
+        "help" or "--help" or "-h" => Help(0),
+        _ => Help(2, $"unknown command '{args[0]}'"),
+    };
+}
+catch (StructureReps.Cli.UsageException e)
+{
+    return Help(2, e.Message);
+}
+catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
+{
+    // Bad input (a missing or malformed file, an impossible option): the message names the file and the field.
+    Console.Error.WriteLine($"\nerror: {e.Message}");
+    return 1;
+}
 
 static int Help(int code, string? error = null)
 {
@@ -30,6 +44,14 @@ static int Help(int code, string? error = null)
           demo [--backend cpu|managed|reference] [--steps N]
                  train a seeded 2-16-2 MLP on generated rings with the engine and print its loss curve
                  example: dotnet run --project src/Cli -- demo --steps 100
+          zoo train --task T --runs N --epochs E --out DIR [--shard i/n] [--arch regular|deeper|wider]
+                    [--seed S] [--data DIR] [--max-train N] [--max-test N] [--backend cpu|managed|reference]
+                 train a model zoo (checkpoint per epoch in safetensors, metrics.csv, run.json); reruns skip
+                 complete runs and resume interrupted ones. Tasks: two-moons, california-housing, covertype,
+                 cifar10, fashion-mnist
+                 example: dotnet run --project src/Cli -- zoo train --task two-moons --runs 8 --epochs 20 --out zoos/moons
+          zoo show --zoo DIR
+                 the runs of a zoo, their networks and final performance
           info   the engine's backends, the GEMM provider (native BLAS or managed) and the SIMD width
                  example: dotnet run --project src/Cli -- info
           help   this text

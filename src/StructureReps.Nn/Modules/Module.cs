@@ -51,4 +51,29 @@ public abstract class Module
     {
         foreach (var p in Parameters()) p.ZeroGrad();
     }
+
+    /// <summary>The parameters as host arrays under their state_dict names (for safetensors).</summary>
+    public List<Serialization.NamedArray> StateDict() =>
+        NamedParameters().Select(p => new Serialization.NamedArray(p.Name, (int[])p.Tensor.Shape.Clone(), p.Tensor.ToArray())).ToList();
+
+    /// <summary>
+    /// Copies values into the parameters by name. Every parameter must be present with its exact shape, and no
+    /// unknown name may appear (as PyTorch's strict load_state_dict); <paramref name="source"/> names the file in errors.
+    /// </summary>
+    public void LoadStateDict(IEnumerable<Serialization.NamedArray> tensors, string source)
+    {
+        var byName = new Dictionary<string, Serialization.NamedArray>();
+        foreach (var t in tensors) byName[t.Name] = t;
+        var expected = NamedParameters().ToList();
+        foreach (var (name, p) in expected)
+        {
+            if (!byName.TryGetValue(name, out var t))
+                throw new DataFormatException(source, name, $"missing (expected shape [{string.Join(", ", p.Shape)}]; the file has {string.Join(", ", byName.Keys)})");
+            if (!t.Shape.SequenceEqual(p.Shape))
+                throw new DataFormatException(source, name, $"shape [{string.Join(", ", t.Shape)}], expected [{string.Join(", ", p.Shape)}]");
+        }
+        var unknown = byName.Keys.Except(expected.Select(e => e.Name)).ToList();
+        if (unknown.Count > 0) throw new DataFormatException(source, unknown[0], $"not a parameter of this model ({string.Join(", ", expected.Select(e => e.Name))})");
+        foreach (var (name, p) in expected) p.Data.Write(byName[name].Data);
+    }
 }

@@ -14,8 +14,8 @@ public abstract class Optimizer(IReadOnlyList<Tensor> parameters)
 
     public IReadOnlyList<Tensor> Parameters { get; } = parameters;
 
-    /// <summary>Number of steps taken.</summary>
-    public int StepCount { get; private set; }
+    /// <summary>Number of steps taken (restored with the state when a run resumes).</summary>
+    public int StepCount { get; set; }
 
     public float LearningRate { get; set; }
 
@@ -39,6 +39,34 @@ public abstract class Optimizer(IReadOnlyList<Tensor> parameters)
     public void ZeroGrad()
     {
         foreach (var p in Parameters) p.ZeroGrad();
+    }
+
+    /// <summary>
+    /// The state buffers of one parameter (momentum / Adam's first moment, and Adam's second moment), copied to
+    /// the host; null where the parameter has taken no step yet. For checkpoints that let a run resume exactly.
+    /// </summary>
+    public (float[] First, float[]? Second)? GetState(Tensor parameter)
+    {
+        if (!_state.TryGetValue(parameter, out var s)) return null;
+        var first = new float[parameter.Length];
+        s.First.Read(first);
+        float[]? second = null;
+        if (s.Second is not null) { second = new float[parameter.Length]; s.Second.Read(second); }
+        return (first, second);
+    }
+
+    /// <summary>Restores what <see cref="GetState"/> returned.</summary>
+    public void SetState(Tensor parameter, float[] first, float[]? second)
+    {
+        if (first.Length != parameter.Length || (second is not null && second.Length != parameter.Length))
+            throw new ArgumentException($"optimizer state for '{parameter.Name}' has {first.Length} values, the parameter {parameter.Length}");
+        if (HasSecondMoment != (second is not null))
+            throw new ArgumentException($"optimizer state for '{parameter.Name}': {(HasSecondMoment ? "second moment missing" : "unexpected second moment")}");
+        var a = parameter.Backend.Allocate(parameter.Length);
+        a.Write(first);
+        DeviceBuffer? b = null;
+        if (second is not null) { b = parameter.Backend.Allocate(parameter.Length); b.Write(second); }
+        _state[parameter] = (a, b);
     }
 }
 

@@ -1,0 +1,121 @@
+using System.Globalization;
+using StructureReps.Core.Backends;
+using StructureReps.Zoo;
+using StructureReps.Zoo.Training;
+
+namespace StructureReps.Cli.Commands;
+
+/// <summary>`zoo train` (a zoo of runs with checkpoints per epoch) and `zoo show` (a zoo's summary table).</summary>
+public static class ZooCommand
+{
+    public static int Run(string[] args)
+    {
+        string sub = args.FirstOrDefault() ?? throw new UsageException("zoo: expected train or show");
+        var opts = new Args(args.Skip(1));
+        return sub switch
+        {
+            "train" => Train(opts),
+            "show" => Show(opts),
+            _ => throw new UsageException($"zoo: unknown subcommand '{sub}' (train, show)"),
+        };
+    }
+
+    private static int Train(Args opts)
+    {
+        var (shardIndex, shardCount) = ParseShard(opts.String("--shard"));
+        var spec = new ZooSpec
+        {
+            Task = opts.Required("--task"),
+            Runs = opts.Int("--runs") ?? 10,
+            Epochs = opts.Int("--epochs"),
+            Output = opts.Required("--out"),
+            ShardIndex = shardIndex,
+            ShardCount = shardCount,
+            Variant = opts.String("--arch") ?? "regular",
+            Seed = (ulong)(opts.Int("--seed") ?? 0),
+            DataRoot = opts.String("--data") ?? Zoo.Data.DataFiles.DefaultRoot(),
+            MaxTrain = opts.Int("--max-train"),
+            MaxTest = opts.Int("--max-test"),
+        };
+        IBackend backend = Backends.Select(opts.String("--backend"));
+        opts.EnsureAllUsed();
+        var task = Tasks.Get(spec.Task);
+        Console.WriteLine($"zoo: {task.Name}, {task.Network} ({spec.Variant}), {spec.Runs} runs × {spec.Epochs ?? task.Defaults.Epochs} epochs, shard {shardIndex}/{shardCount}, backend {backend.Name} → {spec.Output}");
+        var bar = new ZooProgressBar();
+        var results = new ZooRunner(spec, backend, bar).Run();
+        bar.Finish();
+        PrintSummary(results);
+        return 0;
+    }
+
+    private static (int, int) ParseShard(string? text)
+    {
+        if (text is null) return (0, 1);
+        var parts = text.Split('/');
+        if (parts.Length == 2 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out int i) && int.TryParse(parts[1], CultureInfo.InvariantCulture, out int n) && n >= 1 && i >= 0 && i < n)
+            return (i, n);
+        throw new UsageException($"--shard: '{text}' is not i/n with 0 ≤ i < n");
+    }
+
+    private static void PrintSummary(List<RunSummary> results)
+    {
+        Console.WriteLine();
+        TextTable.Print(["run", "params", "optim", "lr", "wd", "dropout", "data", "train", "test", "seconds", ""],
+            results.Select(r => (IReadOnlyList<string>)
+            [
+                r.Run.ToString(CultureInfo.InvariantCulture), r.Info.ParameterCount.ToString(CultureInfo.InvariantCulture), r.Info.Config.Optimizer,
+                r.Info.Config.LearningRate.ToString("G3", CultureInfo.InvariantCulture), r.Info.Config.WeightDecay.ToString("G2", CultureInfo.InvariantCulture),
+                r.Info.Config.Dropout.ToString("G2", CultureInfo.InvariantCulture), r.Info.TrainSamples.ToString(CultureInfo.InvariantCulture),
+                r.Final.TrainPerformance.ToString("F4", CultureInfo.InvariantCulture), r.Final.TestPerformance.ToString("F4", CultureInfo.InvariantCulture),
+                r.Skipped ? "—" : r.Seconds.ToString("F1", CultureInfo.InvariantCulture), r.Skipped ? "(already complete)" : "",
+            ]));
+        if (results.Count > 0)
+            Console.WriteLine($"\n{results.Count} runs; final {results[0].Info.Performance}: train mean {results.Average(r => r.Final.TrainPerformance):F4}, test mean {results.Average(r => r.Final.TestPerformance):F4}");
+    }
+
+    private static int Show(Args opts)
+    {
+        string dir = opts.Required("--zoo");
+        opts.EnsureAllUsed();
+        var runs = Directory.GetDirectories(dir, "run-*").Order().Select(d => new RunFiles(d)).ToList();
+        if (runs.Count == 0) throw new UsageException($"{dir}: no run-* folders (not a zoo?)");
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var r in runs)
+        {
+            var info = r.ReadInfo();
+            var m = r.ReadMetrics();
+            if (info is null) continue;
+            rows.Add([info.Run.ToString(CultureInfo.InvariantCulture), info.Architecture.ToString(), info.Config.Optimizer,
+                (m.Count - 1).ToString(CultureInfo.InvariantCulture) + "/" + info.Config.Epochs.ToString(CultureInfo.InvariantCulture),
+                m.Count > 0 ? m[^1].TrainPerformance.ToString("F4", CultureInfo.InvariantCulture) : "—",
+                m.Count > 0 ? m[^1].TestPerformance.ToString("F4", CultureInfo.InvariantCulture) : "—"]);
+        }
+        TextTable.Print(["run", "network", "optim", "epochs", "train", "test"], rows);
+        return 0;
+    }
+
+    private sealed class ZooProgressBar : IZooProgress
+    {
+        private readonly ProgressBar _bar = new();
+        private int _total, _position;
+
+        public void RunStarted(int run, int totalInShard, int positionInShard, RunInfo info, int resumeFrom)
+        {
+            _total = totalInShard;
+            _position = positionInShard;
+            if (resumeFrom > 0) { _bar.Done(); Console.WriteLine($"run {run}: resuming at epoch {resumeFrom}"); }
+        }
+
+        public void EpochDone(int run, EpochMetrics m, int epochs) =>
+            _bar.Update((_position + (m.Epoch + 1.0) / (epochs + 1)) / Math.Max(1, _total),
+                $"run {_position + 1}/{_total} (#{run}) epoch {m.Epoch}/{epochs}  train {m.TrainPerformance:F3}  test {m.TestPerformance:F3}",
+                force: m.Epoch == epochs);
+
+        public void RunDone(int run, RunSummary s)
+        {
+            if (s.Skipped) _bar.Update((_position + 1.0) / Math.Max(1, _total), $"run #{run} already complete", force: true);
+        }
+
+        public void Finish() => _bar.Done();
+    }
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using StructureReps.Core;
+using StructureReps.Nn.Serialization;
+using StructureReps.Zoo.Models;
+
+namespace StructureReps.Zoo.Training;
+
+/// <summary>What run.json records about one run (spec §8).</summary>
+public sealed record RunInfo
+{
+    public required string Task { get; init; }
+    public required int Run { get; init; }
+    public required Architecture Architecture { get; init; }
+    public required TrainConfig Config { get; init; }
+    public required int ParameterCount { get; init; }
+    public required string Dataset { get; init; }
+    public required string Preprocessing { get; init; }
+    public required int TrainSamples { get; init; }
+    public required int TestSamples { get; init; }
+    public required string Performance { get; init; } // "accuracy" | "r2"
+}
+
+/// <summary>
+/// The files of one run folder: run.json, metrics.csv, epoch-NNNN.safetensors (weights after each epoch, epoch
+/// 0 = initialization, PyTorch state_dict names) and state.safetensors (optimizer state after the last saved
+/// epoch, for an exact resume). All written atomically.
+/// </summary>
+public sealed class RunFiles(string directory)
+{
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string Directory { get; } = directory;
+    public string RunJson => Path.Combine(Directory, "run.json");
+    public string MetricsCsv => Path.Combine(Directory, "metrics.csv");
+    public string StatePath => Path.Combine(Directory, "state.safetensors");
+    public string Checkpoint(int epoch) => Path.Combine(Directory, $"epoch-{epoch:D4}.safetensors");
+
+    public RunInfo? ReadInfo()
+    {
+        if (!File.Exists(RunJson)) return null;
+        try { return JsonSerializer.Deserialize<RunInfo>(File.ReadAllText(RunJson), Json) ?? throw new JsonException("null"); }
+        catch (JsonException e) { throw new DataFormatException(RunJson, "run.json", $"not a valid run description ({e.Message})"); }
+    }
+
+    public void WriteInfo(RunInfo info) => AtomicFile.WriteAllText(RunJson, JsonSerializer.Serialize(info, Json));
+
+    public List<EpochMetrics> ReadMetrics()
+    {
+        if (!File.Exists(MetricsCsv)) return [];
+        var lines = File.ReadAllLines(MetricsCsv);
+        if (lines.Length == 0 || lines[0] != EpochMetrics.Header)
+            throw new DataFormatException(MetricsCsv, "header", $"expected '{EpochMetrics.Header}'");
+        var rows = new List<EpochMetrics>();
+        for (int i = 1; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            var m = EpochMetrics.Parse(lines[i], MetricsCsv, i + 1);
+            if (m.Epoch != rows.Count) throw new DataFormatException(MetricsCsv, $"line {i + 1}", $"epoch {m.Epoch}, expected {rows.Count}");
+            rows.Add(m);
+        }
+        return rows;
+    }
+
+    public void WriteMetrics(IEnumerable<EpochMetrics> rows) =>
+        AtomicFile.WriteAllText(MetricsCsv, string.Join("\n", [EpochMetrics.Header, .. rows.Select(r => r.ToCsv())]) + "\n");
+
+    public void WriteCheckpoint(int epoch, Nn.Modules.Module module, string task) =>
+        SafeTensors.Write(Checkpoint(epoch), module.StateDict(), new Dictionary<string, string>
+        {
+            ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
+            ["task"] = task,
+            ["format"] = "pt",
+        });
+
+    /// <summary>Optimizer moments per parameter ("exp_avg.NAME", "exp_avg_sq.NAME"), the step count and epoch in the metadata.</summary>
+    public void WriteState(int epoch, Nn.Modules.Module module, Nn.Optim.Optimizer optimizer)
+    {
+        var tensors = new List<NamedArray>();
+        foreach (var (name, p) in module.NamedParameters())
+        {
+            if (optimizer.GetState(p) is not { } s) continue;
+            tensors.Add(new NamedArray("exp_avg." + name, (int[])p.Shape.Clone(), s.First));
+            if (s.Second is not null) tensors.Add(new NamedArray("exp_avg_sq." + name, (int[])p.Shape.Clone(), s.Second));
+        }
+        SafeTensors.Write(StatePath, tensors, new Dictionary<string, string>
+        {
+            ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
+            ["step"] = optimizer.StepCount.ToString(CultureInfo.InvariantCulture),
+        });
+    }
+
+    /// <summary>The epoch the saved optimizer state belongs to, or −1 when there is none.</summary>
+    public int StateEpoch()
+    {
+        if (!File.Exists(StatePath)) return -1;
+        var (_, meta) = SafeTensors.ReadInfo(StatePath);
+        return meta.TryGetValue("epoch", out var e) && int.TryParse(e, CultureInfo.InvariantCulture, out int epoch) ? epoch
+            : throw new DataFormatException(StatePath, "__metadata__.epoch", "missing or not an integer");
+    }
+
+    public void LoadState(Nn.Modules.Module module, Nn.Optim.Optimizer optimizer)
+    {
+        var (tensors, meta) = SafeTensors.Read(StatePath);
+        var byName = tensors.ToDictionary(t => t.Name);
+        foreach (var (name, p) in module.NamedParameters())
+        {
+            if (!byName.TryGetValue("exp_avg." + name, out var first)) continue;
+            byName.TryGetValue("exp_avg_sq." + name, out var second);
+            optimizer.SetState(p, first.Data, second?.Data);
+        }
+        optimizer.StepCount = int.Parse(meta["step"], CultureInfo.InvariantCulture);
+    }
+}
