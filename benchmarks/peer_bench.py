@@ -22,8 +22,8 @@ GRAPH_NODES, GRAPH_EDGES, GRAPH_FEATURES = 100_000, 1_000_000, 16
 CONV_BATCH, CONV_CHANNELS, CONV_SIZE = 32, 16, 32
 
 
-def median_ms(fn, repeats):
-    for _ in range(3):
+def median_ms(fn, repeats, warmup=3):
+    for _ in range(warmup):
         fn()
     times = []
     for _ in range(repeats):
@@ -71,6 +71,44 @@ def torch_timings(repeats):
     out["gather"] = median_ms(lambda: nodes.index_select(0, src), repeats)
     out["scatter_add"] = median_ms(lambda: torch.zeros(GRAPH_NODES, GRAPH_FEATURES).index_add_(0, dst, edges), repeats)
     out["segment_softmax"] = median_ms(segment_softmax, repeats)
+    out.update(epoch_timings(max(3, repeats // 3)))
+    return out
+
+
+def train_epoch(model, x, y, loss_fn, batch, opt, gen):
+    order = torch.randperm(x.shape[0], generator=gen)
+    for start in range(0, x.shape[0], batch):
+        idx = order[start:start + batch]
+        opt.zero_grad()
+        loss_fn(model(x[idx]), y[idx]).backward()
+        opt.step()
+
+
+def epoch_timings(repeats):
+    """One epoch of the zoo networks on synthetic data of the tasks' shapes (as EpochWorkloads.cs)."""
+    import torch.nn as nn
+    g = torch.Generator().manual_seed(9)
+    out = {}
+    mlp = nn.Sequential(nn.Linear(8, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 1))
+    xc, yc = torch.randn(16_512, 8, generator=g), torch.randn(16_512, 1, generator=g)
+    opt = torch.optim.Adam(mlp.parameters(), lr=1e-3)
+    out["epoch_california_mlp"] = median_ms(lambda: train_epoch(mlp, xc, yc, F.mse_loss, 64, opt, g), repeats, warmup=1)
+
+    class SmallCnn(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.convs = nn.ModuleList([nn.Conv2d(1, 16, 3, stride=2), nn.Conv2d(16, 16, 3, stride=2), nn.Conv2d(16, 16, 3, stride=2)])
+            self.head = nn.Linear(16, 10)
+
+        def forward(self, x):
+            for c in self.convs:
+                x = F.relu(c(x))
+            return self.head(x.mean(dim=(2, 3)))
+
+    cnn = SmallCnn()
+    xf, yf = torch.randn(15_000, 1, 28, 28, generator=g), torch.randint(0, 10, (15_000,), generator=g)
+    opt = torch.optim.Adam(cnn.parameters(), lr=1e-3)
+    out["epoch_fashion_cnn"] = median_ms(lambda: train_epoch(cnn, xf, yf, F.cross_entropy, 64, opt, g), repeats, warmup=1)
     return out
 
 

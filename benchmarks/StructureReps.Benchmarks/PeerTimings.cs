@@ -27,12 +27,15 @@ public static class PeerTimings
         Report("gather", repeats, () => w.Gather(g, edgeOut));
         Report("scatter_add", repeats, () => w.ScatterAdd(g, nodeOut));
         Report("segment_softmax", repeats, () => w.SegmentSoftmax(g, edgeOut));
+        var epochs = new EpochWorkloads(CpuBackend.Default);
+        Report("epoch_california_mlp", Math.Max(3, repeats / 3), epochs.CaliforniaMlpEpoch, warmup: 1);
+        Report("epoch_fashion_cnn", Math.Max(3, repeats / 3), epochs.FashionCnnEpoch, warmup: 1);
         return 0;
     }
 
-    private static void Report(string name, int repeats, Action action)
+    private static void Report(string name, int repeats, Action action, int warmup = 3)
     {
-        for (int i = 0; i < 3; i++) action();
+        for (int i = 0; i < warmup; i++) action();
         var times = new double[repeats];
         for (int i = 0; i < repeats; i++)
         {

@@ -1,0 +1,36 @@
+using StructureReps.Core;
+using StructureReps.Core.Backends;
+using StructureReps.Zoo;
+using StructureReps.Zoo.Data;
+using StructureReps.Zoo.Training;
+
+namespace StructureReps.Benchmarks;
+
+/// <summary>
+/// One training epoch of a zoo network on synthetic data of the task's shape (the same shapes the PyTorch side
+/// of peer_bench.py uses): the California-housing MLP 8-64-64-1 on 16,512 rows (MSE, Adam, batch 64) and the
+/// Fashion-MNIST Small-CNN-Zoo network on 15,000 images (cross-entropy, Adam, batch 64).
+/// </summary>
+public sealed class EpochWorkloads
+{
+    public const int CaliforniaRows = 16_512, FashionImages = 15_000, BatchSize = 64;
+
+    private readonly Trainer _mlp, _cnn;
+    private readonly Dataset _california, _fashion;
+    private int _epoch;
+
+    public EpochWorkloads(IBackend backend)
+    {
+        var rng = new Rng(9);
+        _california = new Dataset(rng.NormalArray(CaliforniaRows * 8), [8], null, rng.NormalArray(CaliforniaRows), 0);
+        _fashion = new Dataset(rng.NormalArray(FashionImages * 784), [1, 28, 28],
+            Enumerable.Range(0, FashionImages).Select(_ => rng.NextInt(10)).ToArray(), null, 10);
+        var config = new TrainConfig { BatchSize = BatchSize, LearningRate = 1e-3f, Seed = 1 };
+        _mlp = new Trainer(Tasks.Get("california-housing").Architecture.Build(new Rng(1), backend), config, backend);
+        _cnn = new Trainer(Tasks.Get("fashion-mnist").Architecture.Build(new Rng(1), backend), config, backend);
+    }
+
+    public void CaliforniaMlpEpoch() => _mlp.TrainEpoch(_california, ++_epoch);
+
+    public void FashionCnnEpoch() => _cnn.TrainEpoch(_fashion, ++_epoch);
+}
