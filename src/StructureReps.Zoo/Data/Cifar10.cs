@@ -15,7 +15,31 @@ public static class Cifar10
     public const string Batch1Sha256 = "6fcee3c4b6ea120cf82b263e2e9fe932e7edf7daf530e8b8ed62c178f70910c6";
     public const string TestFirst1000Sha256 = "3d5e72c2623a79c57b916d8669b4cba52fa2984d04cb8cd7d256902adc743432";
 
-    public static TaskData Load(string dataRoot, int? maxTrain = null, int? maxTest = null, bool verify = true)
+    public const string JpegZipSha256 = "3054c506d6b9c55863eb76490483f9f2d56b5a8850a262d6cfb7d6d71537273c";
+    public static readonly string[] ClassNames = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
+
+    public static string JpegZipPath(string dataRoot) => Path.Combine(dataRoot, "cifar10", "cifar-10-images.zip");
+
+    /// <summary>
+    /// The task's default: all 50,000 + 10,000 images from the JPEG zip (lossy, JPEG quality 75) when present,
+    /// else the exact-pixel binary batches (<see cref="LoadBinary"/>).
+    /// </summary>
+    public static TaskData Load(string dataRoot, bool verify = true)
+    {
+        string zip = JpegZipPath(dataRoot);
+        if (!File.Exists(zip)) return LoadBinary(dataRoot, verify: verify);
+        if (verify) DataFiles.VerifySha256(zip, JpegZipSha256);
+        var (trainPx, trainY) = JpegFolderZip.Read(zip, "train", ClassNames, 32);
+        var (testPx, testY) = JpegFolderZip.Read(zip, "test", ClassNames, 32);
+        if (trainY.Length != 50_000) throw new DataFormatException(zip, "train", $"{trainY.Length} images, expected 50,000");
+        if (testY.Length != 10_000) throw new DataFormatException(zip, "test", $"{testY.Length} images, expected 10,000");
+        var train = JpegFolderZip.ToDataset(trainPx, trainY, 32, 10, null);
+        var test = JpegFolderZip.ToDataset(testPx, testY, 32, 10, null);
+        Preprocess.StandardizeChannels(train.X, test.X, 3, 1024);
+        return new TaskData("cifar10", train, test, zip + " (JPEG)", "pixels/255, per-channel standardization with training statistics");
+    }
+
+    public static TaskData LoadBinary(string dataRoot, int? maxTrain = null, int? maxTest = null, bool verify = true)
     {
         string dir = Path.Combine(dataRoot, "cifar10", "cifar-10-batches-bin");
         var trainFiles = Enumerable.Range(1, 5).Select(i => Find(dir, $"data_batch_{i}.bin")).Where(p => p is not null).Cast<string>().ToList();
