@@ -132,13 +132,23 @@ public static class JpegFolderZip
         catch (UnauthorizedAccessException) { }
     }
 
-    /// <summary>Bytes [n, 3, s, s] → a dataset with pixels /255.</summary>
+    /// <summary>
+    /// Bytes [n, 3, s, s] → a dataset with pixels /255, in a fixed shuffled order (seed 0): the zip is sorted by
+    /// class, and a prefix of it (--max-train, data fractions) must not be one class.
+    /// </summary>
     public static Dataset ToDataset(byte[] pixels, int[] labels, int size, int classes, int? max)
     {
+        var order = Enumerable.Range(0, labels.Length).ToArray();
+        new Rng(0).Shuffle(order);
         int n = max is { } m ? Math.Min(m, labels.Length) : labels.Length;
         int sample = 3 * size * size;
         var x = new float[n * sample];
-        for (int i = 0; i < x.Length; i++) x[i] = pixels[i] / 255f;
-        return new Dataset(x, [3, size, size], labels[..n], null, classes);
+        for (int i = 0; i < n; i++)
+        {
+            var src = pixels.AsSpan(order[i] * sample, sample);
+            var dst = x.AsSpan(i * sample, sample);
+            for (int k = 0; k < sample; k++) dst[k] = src[k] / 255f;
+        }
+        return new Dataset(x, [3, size, size], order[..n].Select(i => labels[i]).ToArray(), null, classes);
     }
 }
