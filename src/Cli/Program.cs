@@ -48,7 +48,7 @@ static int Help(int code, string? error = null)
                     [--seed S] [--data DIR] [--max-train N] [--max-test N] [--backend cpu|managed|reference]
                  train a model zoo (checkpoint per epoch in safetensors, metrics.csv, run.json); reruns skip
                  complete runs and resume interrupted ones. Tasks: two-moons, california-housing, covertype,
-                 cifar10, fashion-mnist
+                 cifar10, imagenet-subset, fashion-mnist
                  example: dotnet run --project src/Cli -- zoo train --task two-moons --runs 8 --epochs 20 --out zoos/moons
           zoo show --zoo DIR
                  the runs of a zoo, their networks and final performance
