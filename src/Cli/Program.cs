@@ -77,13 +77,7 @@ static int Demo(string[] options)
         switch (options[i])
         {
             case "--backend" when i + 1 < options.Length:
-                backend = options[++i] switch
-                {
-                    "cpu" => CpuBackend.Default,
-                    "managed" => new CpuBackend(useNativeBlas: false),
-                    "reference" => ReferenceBackend.Instance,
-                    var other => throw new ArgumentException($"--backend: '{other}' is not one of cpu, managed, reference"),
-                };
+                backend = StructureReps.Cli.Backends.Select(options[++i]);
                 break;
             case "--steps" when i + 1 < options.Length && int.TryParse(options[i + 1], out steps) && steps > 0:
                 i++;

@@ -29,12 +29,8 @@ public static class Cifar10
         string zip = JpegZipPath(dataRoot);
         if (!File.Exists(zip)) return LoadBinary(dataRoot, verify: verify);
         if (verify) DataFiles.VerifySha256(zip, JpegZipSha256);
-        var (trainPx, trainY) = JpegFolderZip.Read(zip, "train", ClassNames, 32);
-        var (testPx, testY) = JpegFolderZip.Read(zip, "test", ClassNames, 32);
-        if (trainY.Length != 50_000) throw new DataFormatException(zip, "train", $"{trainY.Length} images, expected 50,000");
-        if (testY.Length != 10_000) throw new DataFormatException(zip, "test", $"{testY.Length} images, expected 10,000");
-        var train = JpegFolderZip.ToDataset(trainPx, trainY, 32, 10, null);
-        var test = JpegFolderZip.ToDataset(testPx, testY, 32, 10, null);
+        var train = JpegFolderZip.LoadSplit(zip, "train", ClassNames, 32, 50_000);
+        var test = JpegFolderZip.LoadSplit(zip, "test", ClassNames, 32, 10_000);
         Preprocess.StandardizeChannels(train.X, test.X, 3, 1024);
         return new TaskData("cifar10", train, test, zip + " (JPEG)", "pixels/255, per-channel standardization with training statistics");
     }

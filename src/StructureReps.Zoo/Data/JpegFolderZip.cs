@@ -133,22 +133,25 @@ public static class JpegFolderZip
     }
 
     /// <summary>
-    /// Bytes [n, 3, s, s] → a dataset with pixels /255, in a fixed shuffled order (seed 0): the zip is sorted by
-    /// class, and a prefix of it (--max-train, data fractions) must not be one class.
+    /// One split as a dataset: decoded (or from the cache), checked to hold <paramref name="expected"/> images,
+    /// pixels /255, in a fixed shuffled order (seed 0) — the zip is sorted by class, and a prefix of it
+    /// (--max-train, data fractions) must not be one class.
     /// </summary>
-    public static Dataset ToDataset(byte[] pixels, int[] labels, int size, int classes, int? max)
+    public static Dataset LoadSplit(string zipPath, string split, IReadOnlyList<string> classes, int size, int expected)
     {
+        var (pixels, labels) = Read(zipPath, split, classes, size);
+        if (labels.Length != expected)
+            throw new DataFormatException(zipPath, split, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{labels.Length} images, expected {expected:N0}"));
         var order = Enumerable.Range(0, labels.Length).ToArray();
         new Rng(0).Shuffle(order);
-        int n = max is { } m ? Math.Min(m, labels.Length) : labels.Length;
         int sample = 3 * size * size;
-        var x = new float[n * sample];
-        for (int i = 0; i < n; i++)
+        var x = new float[labels.Length * sample];
+        for (int i = 0; i < order.Length; i++)
         {
             var src = pixels.AsSpan(order[i] * sample, sample);
             var dst = x.AsSpan(i * sample, sample);
             for (int k = 0; k < sample; k++) dst[k] = src[k] / 255f;
         }
-        return new Dataset(x, [3, size, size], order[..n].Select(i => labels[i]).ToArray(), null, classes);
+        return new Dataset(x, [3, size, size], order.Select(i => labels[i]).ToArray(), null, classes.Count);
     }
 }

@@ -25,12 +25,8 @@ public static class TinyImageNet
                 .Select(l => l.Split([' ', '\t'], 2)[0]).ToArray();
         }
         if (classes.Length != 10) throw new DataFormatException(zip, "classes.txt", $"{classes.Length} classes, expected 10");
-        var (trainPx, trainY) = JpegFolderZip.Read(zip, "train", classes, size);
-        var (testPx, testY) = JpegFolderZip.Read(zip, "val", classes, size);
-        if (trainY.Length != 5000) throw new DataFormatException(zip, "train", $"{trainY.Length} images, expected 5,000");
-        if (testY.Length != 500) throw new DataFormatException(zip, "val", $"{testY.Length} images, expected 500");
-        var train = JpegFolderZip.ToDataset(trainPx, trainY, size, 10, null);
-        var test = JpegFolderZip.ToDataset(testPx, testY, size, 10, null);
+        var train = JpegFolderZip.LoadSplit(zip, "train", classes, size, 5_000);
+        var test = JpegFolderZip.LoadSplit(zip, "val", classes, size, 500);
         Preprocess.StandardizeChannels(train.X, test.X, 3, size * size);
         return new TaskData("imagenet-subset", train, test, zip, $"JPEG → RGB, resized 64×64 → {size}×{size}, /255, per-channel standardization with training statistics");
     }
