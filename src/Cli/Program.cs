@@ -16,6 +16,7 @@ try
     {
         null or "demo" => Demo(args.Skip(1).ToArray()),
         "zoo" => StructureReps.Cli.Commands.ZooCommand.Run(args[1..]),
+        "graphs" => StructureReps.Cli.Commands.GraphsCommand.Run(args[1..]),
         "info" => Info(),
         "help" or "--help" or "-h" => Help(0),
         _ => Help(2, $"unknown command '{args[0]}'"),
@@ -52,6 +53,14 @@ static int Help(int code, string? error = null)
                  example: dotnet run --project src/Cli -- zoo train --task two-moons --runs 8 --epochs 20 --out zoos/moons
           zoo show --zoo DIR
                  the runs of a zoo, their networks and final performance
+          graphs build --zoo DIR --out DIR [--k 8] [--binary] [--dense-threshold 2000] [--lapack auto|mkl|system|managed]
+                 each checkpoint of a zoo → a graph (neurons or channels as nodes, weights or k×k filters as edge
+                 features) with Laplacian-eigenvector (LF) and random (RF) node features; one safetensors file per
+                 run; reruns skip runs already built
+                 example: dotnet run --project src/Cli -- graphs build --zoo zoos/moons --out graphs/moons
+          graphs show FILE
+                 nodes and edges per layer, weight statistics and the Laplacian spectrum per epoch of one run
+                 example: dotnet run --project src/Cli -- graphs show graphs/moons/run-0000.safetensors
           info   the engine's backends, the GEMM provider (native BLAS or managed) and the SIMD width
                  example: dotnet run --project src/Cli -- info
           help   this text
@@ -64,6 +73,7 @@ static int Info()
     Console.WriteLine($"SIMD          Vector512 {(Vector512.IsHardwareAccelerated ? "yes" : "no")}, Vector256 {(Vector256.IsHardwareAccelerated ? "yes" : "no")}");
     Console.WriteLine($"threads       {Environment.ProcessorCount}");
     Console.WriteLine($"native BLAS   {NativeBlas.Provider}");
+    Console.WriteLine($"LAPACK        {StructureReps.Graphs.Spectral.Lapack.Provider}");
     Console.WriteLine($"backends      {CpuBackend.Default.Name} (GEMM: {CpuBackend.Default.GemmProvider}), {new CpuBackend(false).Name}, {ReferenceBackend.Instance.Name}");
     return 0;
 }
