@@ -17,6 +17,7 @@ try
         null or "demo" => Demo(args.Skip(1).ToArray()),
         "zoo" => StructureReps.Cli.Commands.ZooCommand.Run(args[1..]),
         "graphs" => StructureReps.Cli.Commands.GraphsCommand.Run(args[1..]),
+        "encode" => StructureReps.Cli.Commands.EncodeCommand.Run(args[1..]),
         "info" => Info(),
         "help" or "--help" or "-h" => Help(0),
         _ => Help(2, $"unknown command '{args[0]}'"),
@@ -61,6 +62,13 @@ static int Help(int code, string? error = null)
           graphs show FILE
                  nodes and edges per layer, weight statistics and the Laplacian spectrum per epoch of one run
                  example: dotnet run --project src/Cli -- graphs show graphs/moons/run-0000.safetensors
+          encode train --graphs DIR --out DIR [--encoder ea-tc-lf|ea-gc-lf|gc-lf|gc-rf] [--epochs 200] [--batch 32]
+                       [--lr 0.01] [--heads 1] [--seed S] [--pooling mean|mean-max] [--no-standardize] [--forward]
+                 train the VGAE over a graph zoo (resumes after the last saved epoch), then write embeddings.csv
+                 example: dotnet run --project src/Cli -- encode train --graphs graphs/moons --out enc/moons --epochs 20
+          encode embed --encoder FILE --graphs DIR [--out FILE]
+                 embed a graph zoo with a trained encoder (mean of μ per graph) as CSV with run, epoch and targets
+                 example: dotnet run --project src/Cli -- encode embed --encoder enc/moons/encoder.safetensors --graphs graphs/moons
           info   the engine's backends, the GEMM provider (native BLAS or managed) and the SIMD width
                  example: dotnet run --project src/Cli -- info
           help   this text

@@ -17,6 +17,10 @@ public static class GraphBuilder
         ? (int[])arch.Sizes!.Clone()
         : [arch.Input![0], .. arch.Convs!.Select(c => c.Out), arch.Classes];
 
+    /// <summary>The graph layout of an architecture, with each weight layer's kernel size.</summary>
+    public static LayeredTopology Topology(Architecture arch) => new(LayerSizes(arch),
+        arch.IsMlp ? null : [.. arch.Convs!.Select(c => c.Kernel), 1]);
+
     /// <summary>The edge feature width a zoo of these architectures needs: the largest kernel's k² (1 for MLPs).</summary>
     public static int EdgeDim(IEnumerable<Architecture> archs) =>
         archs.Select(a => a.IsMlp ? 1 : a.Convs!.Max(c => c.Kernel * c.Kernel)).DefaultIfEmpty(1).Max();
@@ -26,7 +30,7 @@ public static class GraphBuilder
         string source, LayeredTopology? topology = null)
     {
         var byName = tensors.ToDictionary(t => t.Name);
-        topology ??= new LayeredTopology(LayerSizes(arch));
+        topology ??= Topology(arch);
         int kMax = (int)Math.Round(Math.Sqrt(edgeDim));
         if (kMax * kMax != edgeDim) throw new ArgumentException($"edge width {edgeDim} is not a square k² (k×k kernels)");
         var features = new float[topology.EdgeCount * edgeDim];

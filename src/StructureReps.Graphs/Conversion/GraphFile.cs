@@ -74,7 +74,7 @@ public static class GraphFile
         Architecture arch;
         try { arch = JsonSerializer.Deserialize<Architecture>(Meta("architecture"), RunFiles.Json)!; }
         catch (JsonException ex) { throw new DataFormatException(path, "__metadata__.architecture", $"not an architecture ({ex.Message})"); }
-        var topology = new LayeredTopology(GraphBuilder.LayerSizes(arch));
+        var topology = GraphBuilder.Topology(arch);
         int k = int.Parse(Meta("k"), CultureInfo.InvariantCulture);
         var byName = tensors.ToDictionary(x => x.Name);
         NamedArray Get(string name, int rank)

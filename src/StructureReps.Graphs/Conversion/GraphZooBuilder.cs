@@ -87,7 +87,7 @@ public static class GraphZooBuilder
 
     public static RunGraphs ConvertRun(RunFiles files, RunInfo info, IReadOnlyList<EpochMetrics> metrics, int edgeDim, PeOptions pe, CancellationToken cancel = default)
     {
-        var topology = new LayeredTopology(GraphBuilder.LayerSizes(info.Architecture));
+        var topology = GraphBuilder.Topology(info.Architecture);
         var graphs = new NetworkGraph[metrics.Count];
         var methods = new string[metrics.Count];
         Parallel.For(0, metrics.Count, new ParallelOptions { CancellationToken = cancel }, i =>

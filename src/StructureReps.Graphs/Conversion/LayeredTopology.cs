@@ -8,11 +8,14 @@ namespace StructureReps.Graphs.Conversion;
 /// </summary>
 public sealed class LayeredTopology
 {
-    public LayeredTopology(int[] layerSizes)
+    public LayeredTopology(int[] layerSizes, int[]? layerKernels = null)
     {
         if (layerSizes.Length < 2 || layerSizes.Any(s => s < 1))
             throw new ArgumentException($"a layered graph needs ≥ 2 layers of ≥ 1 node, got [{string.Join(", ", layerSizes)}]");
         LayerSizes = (int[])layerSizes.Clone();
+        LayerKernels = layerKernels ?? Enumerable.Repeat(1, layerSizes.Length - 1).ToArray();
+        if (LayerKernels.Length != layerSizes.Length - 1)
+            throw new ArgumentException($"{LayerKernels.Length} kernel sizes for {layerSizes.Length - 1} weight layers");
         NodeOffsets = new int[layerSizes.Length + 1];
         for (int l = 0; l < layerSizes.Length; l++) NodeOffsets[l + 1] = NodeOffsets[l] + layerSizes[l];
         EdgeOffsets = new int[layerSizes.Length];
@@ -37,6 +40,9 @@ public sealed class LayeredTopology
 
     /// <summary>Nodes per layer, input layer first.</summary>
     public int[] LayerSizes { get; }
+
+    /// <summary>Kernel size k of each weight layer (1 for Linear layers): the k×k footprint inside the padded edge feature.</summary>
+    public int[] LayerKernels { get; }
 
     /// <summary>First node of each layer, plus the node count at the end.</summary>
     public int[] NodeOffsets { get; }

@@ -102,7 +102,7 @@ public class GraphBuilderTests
     {
         using var dir = new TempDir();
         var arch = Architecture.Cnn([3, 8, 8], [new(4, 3, 1, 1, 2), new(5, 3)], 10);
-        var topology = new LayeredTopology(GraphBuilder.LayerSizes(arch));
+        var topology = GraphBuilder.Topology(arch);
         var graphs = Enumerable.Range(0, 3).Select(epoch =>
         {
             var net = arch.Build(new Rng((ulong)epoch));

@@ -1,0 +1,92 @@
+using System.Globalization;
+using StructureReps.Graphs.Conversion;
+using StructureReps.Graphs.Encoding;
+
+namespace StructureReps.Cli.Commands;
+
+/// <summary>`encode train` (a VGAE over a graph zoo) and `encode embed` (graph embeddings as CSV).</summary>
+public static class EncodeCommand
+{
+    public static int Run(string[] args)
+    {
+        string sub = args.FirstOrDefault() ?? throw new UsageException("encode: expected train or embed");
+        var opts = new Args(args.Skip(1), "--no-standardize", "--forward");
+        return sub switch
+        {
+            "train" => Train(opts),
+            "embed" => Embed(opts),
+            _ => throw new UsageException($"encode: unknown subcommand '{sub}' (train, embed)"),
+        };
+    }
+
+    /// <summary>The encoder options shared with `reproduce`.</summary>
+    public static EncoderConfig Config(Args opts, string name)
+    {
+        EncoderConfig config;
+        try { config = EncoderConfig.Named(name); }
+        catch (ArgumentException e) { throw new UsageException($"--encoder: {e.Message}"); }
+        string pooling = opts.String("--pooling") ?? "mean";
+        if (pooling is not ("mean" or "mean-max")) throw new UsageException($"--pooling: '{pooling}' is not mean or mean-max");
+        return config with
+        {
+            Epochs = opts.Int("--epochs") ?? config.Epochs,
+            BatchGraphs = Math.Max(1, opts.Int("--batch") ?? config.BatchGraphs),
+            LearningRate = (float)(opts.Double("--lr") ?? config.LearningRate),
+            Heads = Math.Max(1, opts.Int("--heads") ?? config.Heads),
+            Seed = (ulong)(opts.Int("--seed") ?? 0),
+            StandardizeEdges = !opts.Flag("--no-standardize"),
+            Undirected = !opts.Flag("--forward"),
+            Pooling = pooling,
+        };
+    }
+
+    private static int Train(Args opts)
+    {
+        string graphs = opts.Required("--graphs"), output = opts.Required("--out");
+        var config = Config(opts, opts.String("--encoder") ?? "ea-tc-lf");
+        var backend = Backends.Select(opts.String("--backend"));
+        opts.EnsureAllUsed();
+        var runs = GraphZooBuilder.Load(graphs);
+        var all = runs.SelectMany(r => r.Graphs).ToList();
+        if (all.Count == 0) throw new InvalidOperationException($"{graphs}: no graphs (run `graphs build` first)");
+        var model = new StructureReps.Graphs.Layers.Vgae(config, all[0].EdgeDim, new Core.Rng(config.Seed), backend);
+        Console.WriteLine($"encode: {config.Label} on {all.Count} graphs of {runs.Count} runs ({runs[0].Task}), {config.Epochs} epochs, batches of {config.BatchGraphs}, backend {backend.Name} → {output}");
+        Console.WriteLine($"        {model} ({model.ParameterCount} parameters)");
+        var bar = new Bar();
+        var trained = new EncoderTrainer(config, backend).Train(all, runs[0].Task, output, bar);
+        bar.Done();
+        var rows = Embedder.Embed(trained, all, runs[0].Task);
+        string csv = Path.Combine(output, "embeddings.csv");
+        Embedder.WriteCsv(csv, rows);
+        Console.WriteLine($"encoder → {Path.Combine(output, EncoderTrainer.EncoderFileName)}; {rows.Count} embeddings ({rows[0].Vector.Length} dims) → {csv}");
+        return 0;
+    }
+
+    private sealed class Bar : IEncoderProgress
+    {
+        private readonly ProgressBar _bar = new();
+
+        public void EpochDone(EncoderEpoch e, int epochs) =>
+            _bar.Update((double)e.Epoch / epochs, string.Create(CultureInfo.InvariantCulture,
+                $"epoch {e.Epoch}/{epochs}  loss {e.Loss:F4}  recon {e.Recon:F4}  AUC {e.Auc:F3}  {e.Seconds:F2} s"), force: e.Epoch == epochs);
+
+        public void Done() => _bar.Done();
+    }
+
+    private static int Embed(Args opts)
+    {
+        string encoderPath = opts.Required("--encoder"), graphs = opts.Required("--graphs");
+        string output = opts.String("--out") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(encoderPath))!, "embeddings.csv");
+        var backend = Backends.Select(opts.String("--backend"));
+        opts.EnsureAllUsed();
+        var encoder = EncoderFile.Read(encoderPath, backend);
+        var runs = GraphZooBuilder.Load(graphs);
+        var all = runs.SelectMany(r => r.Graphs).ToList();
+        if (all.Count > 0 && all[0].EdgeDim != encoder.EdgeDim)
+            throw new InvalidOperationException($"{graphs}: edge width {all[0].EdgeDim}, but {encoderPath} was trained on width {encoder.EdgeDim}");
+        var rows = Embedder.Embed(encoder, all, runs.Count > 0 ? runs[0].Task : encoder.Task);
+        Embedder.WriteCsv(output, rows);
+        Console.WriteLine($"{encoder.Config.Label} (epoch {encoder.Epoch}): {rows.Count} embeddings → {output}");
+        return 0;
+    }
+}

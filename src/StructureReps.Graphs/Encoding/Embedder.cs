@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text;
+using StructureReps.Core;
+using StructureReps.Graphs.Conversion;
+
+namespace StructureReps.Graphs.Encoding;
+
+/// <summary>One graph's embedding with what it is decoded against (spec §7).</summary>
+public sealed record EmbeddingRow(string Task, CheckpointTargets Targets, float[] Vector);
+
+/// <summary>
+/// Graph embeddings (spec §6): the encoder in inference mode (z = μ, canonical LF signs, no noise), μ pooled
+/// per graph by its mean (or [mean ‖ max]). Written as CSV: task, run, epoch, train/test performance and loss,
+/// then z0 … z(d−1).
+/// </summary>
+public static class Embedder
+{
+    public const string Header = "task,run,epoch,train_perf,test_perf,train_loss,test_loss";
+
+    public static List<EmbeddingRow> Embed(TrainedEncoder encoder, IReadOnlyList<NetworkGraph> graphs, string task, int batchGraphs = 64)
+    {
+        var model = encoder.Model;
+        var config = encoder.Config;
+        model.Eval();
+        var backend = model.Parameters().First().Backend;
+        var rows = new List<EmbeddingRow>(graphs.Count);
+        var rf = new Dictionary<int, float[]>();
+        using var _ = Core.Autodiff.Tape.NoGrad();
+        for (int first = 0; first < graphs.Count; first += batchGraphs)
+        {
+            var part = graphs.Skip(first).Take(batchGraphs).ToList();
+            var features = part.Select(g => config.Features == "rf"
+                ? (rf.TryGetValue(g.NodeCount, out var f) ? f : rf[g.NodeCount] = Features.RandomFeatures.Compute(g.NodeCount, config.K))
+                : GraphBatch.LfFeatures(g, config.K, null)).ToList();
+            var batch = new GraphBatch(part, features, config.K, encoder.Standardizer.Apply, config.Undirected, backend);
+            var (mu, _) = model.Encode(batch);
+            var pooled = Ops.SegmentMean(mu, batch.GraphOf, part.Count);
+            if (config.Pooling == "mean-max") pooled = Ops.Concat([pooled, Ops.SegmentMax(mu, batch.GraphOf, part.Count)], 1);
+            var values = pooled.ToArray();
+            int d = pooled.Shape[1];
+            for (int i = 0; i < part.Count; i++) rows.Add(new EmbeddingRow(task, part[i].Targets, values.AsSpan(i * d, d).ToArray()));
+        }
+        return rows;
+    }
+
+    public static void WriteCsv(string path, IReadOnlyList<EmbeddingRow> rows)
+    {
+        int d = rows.Count > 0 ? rows[0].Vector.Length : 0;
+        var sb = new StringBuilder(Header);
+        for (int i = 0; i < d; i++) sb.Append(",z").Append(i);
+        sb.Append('\n');
+        foreach (var r in rows)
+        {
+            var t = r.Targets;
+            sb.Append(string.Create(CultureInfo.InvariantCulture, $"{r.Task},{t.Run},{t.Epoch},{t.TrainPerformance:R},{t.TestPerformance:R},{t.TrainLoss:R},{t.TestLoss:R}"));
+            foreach (float v in r.Vector) sb.Append(',').Append(v.ToString("R", CultureInfo.InvariantCulture));
+            sb.Append('\n');
+        }
+        AtomicFile.WriteAllText(path, sb.ToString());
+    }
+
+    public static List<EmbeddingRow> ReadCsv(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no embeddings file (write one with `encode embed`)", path);
+        var lines = File.ReadAllLines(path);
+        if (lines.Length == 0 || !lines[0].StartsWith(Header, StringComparison.Ordinal))
+            throw new DataFormatException(path, "header", $"expected '{Header},z0,…'");
+        int d = lines[0].Split(',').Length - 7;
+        var rows = new List<EmbeddingRow>();
+        var inv = CultureInfo.InvariantCulture;
+        for (int i = 1; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue;
+            var c = lines[i].Split(',');
+            if (c.Length != 7 + d) throw new DataFormatException(path, $"line {i + 1}", $"{c.Length} columns, expected {7 + d}");
+            try
+            {
+                var targets = new CheckpointTargets(int.Parse(c[1], inv), int.Parse(c[2], inv), double.Parse(c[3], inv), double.Parse(c[4], inv), double.Parse(c[5], inv), double.Parse(c[6], inv));
+                rows.Add(new EmbeddingRow(c[0], targets, c.Skip(7).Select(x => float.Parse(x, inv)).ToArray()));
+            }
+            catch (FormatException) { throw new DataFormatException(path, $"line {i + 1}", "a number column does not parse"); }
+        }
+        return rows;
+    }
+}

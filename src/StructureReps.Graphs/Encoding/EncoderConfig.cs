@@ -1,0 +1,40 @@
+namespace StructureReps.Graphs.Encoding;
+
+/// <summary>
+/// An encoder configuration (spec §4–§6). The four of Tables 1–2 by name: ea-tc-lf (StructureReps), ea-gc-lf,
+/// gc-lf, gc-rf. Everything else has the spec's defaults and can be changed.
+/// </summary>
+public sealed record EncoderConfig
+{
+    public required string Name { get; init; }
+    public bool EdgeAttention { get; init; }
+    public string Conv { get; init; } = "tc";          // tc | gc
+    public string Features { get; init; } = "lf";      // lf | rf
+    public int K { get; init; } = 8;
+    public int Hidden { get; init; } = 32;
+    public int Latent { get; init; } = 16;
+    public int Heads { get; init; } = 1;
+    public float AttentionDropout { get; init; }
+    public float EdgeNoise { get; init; } = 0.1f;
+    public bool Undirected { get; init; } = true;
+    public bool StandardizeEdges { get; init; } = true;
+    public string Pooling { get; init; } = "mean";     // mean | mean-max
+    public int Epochs { get; init; } = 200;
+    public int BatchGraphs { get; init; } = 32;
+    public float LearningRate { get; init; } = 0.01f;
+    public ulong Seed { get; init; }
+
+    public static readonly string[] Names = ["ea-tc-lf", "ea-gc-lf", "gc-lf", "gc-rf"];
+
+    public static EncoderConfig Named(string name) => name switch
+    {
+        "ea-tc-lf" => new() { Name = name, EdgeAttention = true, Conv = "tc", Features = "lf" },
+        "ea-gc-lf" => new() { Name = name, EdgeAttention = true, Conv = "gc", Features = "lf" },
+        "gc-lf" => new() { Name = name, EdgeAttention = false, Conv = "gc", Features = "lf" },
+        "gc-rf" => new() { Name = name, EdgeAttention = false, Conv = "gc", Features = "rf" },
+        _ => throw new ArgumentException($"encoder '{name}' is not one of {string.Join(", ", Names)}"),
+    };
+
+    /// <summary>The paper's label: "EA+TC+LF".</summary>
+    public string Label => (EdgeAttention ? "EA+" : "") + Conv.ToUpperInvariant() + "+" + Features.ToUpperInvariant();
+}

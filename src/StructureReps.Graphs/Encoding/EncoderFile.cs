@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text.Json;
+using StructureReps.Core;
+using StructureReps.Graphs.Layers;
+using StructureReps.Nn.Serialization;
+using StructureReps.Zoo.Training;
+
+namespace StructureReps.Graphs.Encoding;
+
+/// <summary>A trained encoder: the model, its configuration, the edge standardization and the epoch it was saved at.</summary>
+public sealed record TrainedEncoder(Vgae Model, EncoderConfig Config, EdgeStandardizer Standardizer, int EdgeDim, string Task, int Epoch);
+
+/// <summary>
+/// encoder.safetensors: the VGAE's parameters under their module names ("conv1.lin_key.weight"), with the
+/// configuration, the edge standardization, the edge width, the task and the epoch in the metadata, so the file
+/// alone can embed new graphs.
+/// </summary>
+public static class EncoderFile
+{
+    public const string Format = "structurereps-encoder-1";
+
+    public static void Write(string path, TrainedEncoder e) =>
+        SafeTensors.Write(path, e.Model.StateDict(), new Dictionary<string, string>
+        {
+            ["format"] = Format,
+            ["config"] = JsonSerializer.Serialize(e.Config, RunFiles.Json),
+            ["edge_standardizer"] = JsonSerializer.Serialize(e.Standardizer, RunFiles.Json),
+            ["edge_dim"] = e.EdgeDim.ToString(CultureInfo.InvariantCulture),
+            ["task"] = e.Task,
+            ["epoch"] = e.Epoch.ToString(CultureInfo.InvariantCulture),
+        });
+
+    public static TrainedEncoder Read(string path, Core.Backends.IBackend? backend = null)
+    {
+        var (tensors, meta) = SafeTensors.Read(path);
+        string Meta(string key) => meta.TryGetValue(key, out var v) ? v : throw new DataFormatException(path, $"__metadata__.{key}", "missing (not an encoder written by `encode train`?)");
+        if (Meta("format") != Format) throw new DataFormatException(path, "__metadata__.format", $"'{Meta("format")}', expected '{Format}'");
+        EncoderConfig config;
+        EdgeStandardizer standardizer;
+        try
+        {
+            config = JsonSerializer.Deserialize<EncoderConfig>(Meta("config"), RunFiles.Json)!;
+            standardizer = JsonSerializer.Deserialize<EdgeStandardizer>(Meta("edge_standardizer"), RunFiles.Json)!;
+        }
+        catch (JsonException ex) { throw new DataFormatException(path, "__metadata__", $"config or edge_standardizer is not valid ({ex.Message})"); }
+        if (!int.TryParse(Meta("edge_dim"), CultureInfo.InvariantCulture, out int edgeDim) || edgeDim < 1)
+            throw new DataFormatException(path, "__metadata__.edge_dim", "expected a positive integer");
+        var model = new Vgae(config, edgeDim, new Rng(config.Seed), backend);
+        model.LoadStateDict(tensors, path);
+        return new TrainedEncoder(model, config, standardizer, edgeDim, Meta("task"), int.Parse(Meta("epoch"), CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Globalization;
+using StructureReps.Core;
+using StructureReps.Core.Backends;
+using StructureReps.Graphs.Conversion;
+using StructureReps.Graphs.Layers;
+using StructureReps.Nn.Optim;
+using StructureReps.Zoo.Training;
+
+namespace StructureReps.Graphs.Encoding;
+
+/// <summary>One epoch of encoder training: mean loss and its parts over the batches, the reconstruction AUC, the time.</summary>
+public sealed record EncoderEpoch(int Epoch, double Loss, double Recon, double Kl, double Auc, double Seconds)
+{
+    public const string Header = "epoch,loss,recon,kl,auc,seconds";
+
+    public string ToCsv() => string.Create(CultureInfo.InvariantCulture, $"{Epoch},{Loss:R},{Recon:R},{Kl:R},{Auc:R},{Seconds:F3}");
+}
+
+public interface IEncoderProgress
+{
+    void EpochDone(EncoderEpoch epoch, int epochs);
+}
+
+/// <summary>
+/// Trains a VGAE over a zoo's graphs (spec §6): disjoint-union batches of <see cref="EncoderConfig.BatchGraphs"/>
+/// graphs in a seeded order, LF sign flips redrawn every epoch, Adam. After every epoch the encoder
+/// (encoder.safetensors), Adam's state (state.safetensors) and train-log.csv are written; a rerun resumes after
+/// the last saved epoch and gives the same weights as an uninterrupted run. Epoch e draws all its randomness
+/// from Rng.Derive(seed, e), so resuming needs no saved random state.
+/// </summary>
+public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
+{
+    public const string EncoderFileName = "encoder.safetensors";
+    public const string LogFileName = "train-log.csv";
+
+    public TrainedEncoder Train(IReadOnlyList<NetworkGraph> training, string task, string? outDir = null, IEncoderProgress? progress = null,
+        CancellationToken cancel = default)
+    {
+        if (training.Count == 0) throw new ArgumentException("encoder training needs at least one graph");
+        int edgeDim = training[0].EdgeDim;
+        var standardizer = config.StandardizeEdges ? EdgeStandardizer.Fit(training) : EdgeStandardizer.Identity;
+        var model = new Vgae(config, edgeDim, new Rng(config.Seed), backend);
+        var optimizer = new Adam(model.Parameters().ToList(), lr: config.LearningRate);
+        var log = new List<EncoderEpoch>();
+        int start = 1;
+        RunFiles? files = outDir is null ? null : new RunFiles(outDir);
+        if (outDir is not null)
+        {
+            Directory.CreateDirectory(outDir);
+            start = Resume(outDir, files!, model, optimizer, log, task) + 1;
+        }
+        var edgeCache = new Dictionary<NetworkGraph, float[]>(ReferenceEqualityComparer.Instance);
+        float[] Edges(NetworkGraph g)
+        {
+            lock (edgeCache)
+            {
+                if (!edgeCache.TryGetValue(g, out var f)) edgeCache[g] = f = standardizer.Apply(g);
+                return f;
+            }
+        }
+        var rf = new Dictionary<int, float[]>();
+        for (int epoch = start; epoch <= config.Epochs; epoch++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var clock = Stopwatch.StartNew();
+            var rng = Rng.Derive(config.Seed, (ulong)epoch);
+            var order = Enumerable.Range(0, training.Count).ToArray();
+            rng.Shuffle(order);
+            double loss = 0, recon = 0, kl = 0, auc = 0;
+            int batches = 0;
+            model.Train();
+            for (int first = 0; first < order.Length; first += config.BatchGraphs)
+            {
+                var graphs = order.Skip(first).Take(config.BatchGraphs).Select(i => training[i]).ToList();
+                var features = graphs.Select(g => NodeFeatures(g, rng, rf)).ToList();
+                var batch = new GraphBatch(graphs, features, config.K, Edges, config.Undirected, backend);
+                optimizer.ZeroGrad();
+                var (mu, logStd) = model.Encode(batch, rng);
+                var z = Vgae.Reparametrize(mu, logStd, rng);
+                var (l, r, k, pos, neg) = Vgae.Loss(z, mu, logStd, batch, batch.SampleNegatives(rng));
+                l.Backward();
+                optimizer.Step();
+                loss += l.Item(); recon += r.Item(); kl += k.Item();
+                auc += Metrics.Auc(pos.ToArray(), neg.ToArray());
+                batches++;
+            }
+            var row = new EncoderEpoch(epoch, loss / batches, recon / batches, kl / batches, auc / batches, clock.Elapsed.TotalSeconds);
+            log.Add(row);
+            if (outDir is not null)
+            {
+                // Order matters for resuming: weights, then the log, then the optimizer state (see Resume).
+                EncoderFile.Write(Path.Combine(outDir, EncoderFileName), new TrainedEncoder(model, config, standardizer, edgeDim, task, epoch));
+                AtomicFile.WriteAllText(Path.Combine(outDir, LogFileName), string.Join("\n", [EncoderEpoch.Header, .. log.Select(x => x.ToCsv())]) + "\n");
+                files!.WriteState(epoch, model, optimizer);
+            }
+            progress?.EpochDone(row, config.Epochs);
+        }
+        model.Eval();
+        return new TrainedEncoder(model, config, standardizer, edgeDim, task, config.Epochs);
+    }
+
+    private float[] NodeFeatures(NetworkGraph g, Rng rng, Dictionary<int, float[]> rf) => config.Features switch
+    {
+        "lf" => GraphBatch.LfFeatures(g, config.K, rng),
+        "rf" => RandomFeaturesFor(g.NodeCount, rf),
+        _ => throw new ArgumentException($"features '{config.Features}' are not lf or rf"),
+    };
+
+    private float[] RandomFeaturesFor(int nodes, Dictionary<int, float[]> cache)
+    {
+        lock (cache)
+        {
+            if (!cache.TryGetValue(nodes, out var f)) cache[nodes] = f = Features.RandomFeatures.Compute(nodes, config.K);
+            return f;
+        }
+    }
+
+    /// <summary>The last epoch whose weights, log row and optimizer state are all on disk (0 = start afresh); loads them.</summary>
+    private int Resume(string outDir, RunFiles files, Vgae model, Adam optimizer, List<EncoderEpoch> log, string task)
+    {
+        string encoderPath = Path.Combine(outDir, EncoderFileName), logPath = Path.Combine(outDir, LogFileName);
+        int stateEpoch = files.StateEpoch();
+        if (stateEpoch < 1 || !File.Exists(encoderPath) || !File.Exists(logPath)) return 0;
+        var saved = EncoderFile.Read(encoderPath, backend);
+        if (System.Text.Json.JsonSerializer.Serialize(saved.Config with { Epochs = 0 }) != System.Text.Json.JsonSerializer.Serialize(config with { Epochs = 0 }) || saved.Task != task)
+            throw new InvalidOperationException($"{encoderPath}: was trained with another configuration or task; use another --out");
+        if (saved.Epoch != stateEpoch) return 0; // a crash between the two writes: start again rather than mix epochs
+        var rows = File.ReadAllLines(logPath).Skip(1).Where(l => l.Length > 0).Take(stateEpoch).ToList();
+        if (rows.Count != stateEpoch) return 0;
+        foreach (var line in rows)
+        {
+            var c = line.Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+            log.Add(new EncoderEpoch((int)c[0], c[1], c[2], c[3], c[4], c[5]));
+        }
+        foreach (var (name, p) in model.NamedParameters())
+            p.Data.Write(saved.Model.NamedParameters().First(q => q.Name == name).Tensor.ToArray());
+        files.LoadState(model, optimizer);
+        return stateEpoch;
+    }
+}

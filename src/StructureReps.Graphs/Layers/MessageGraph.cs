@@ -1,0 +1,26 @@
+using StructureReps.Core;
+
+namespace StructureReps.Graphs.Layers;
+
+/// <summary>
+/// The edges messages travel along (PyG's edge_index, j → i): source and target node of each edge, and the
+/// node count. Index tensors cache their CSR groupings, so a graph's segment structure is built once.
+/// </summary>
+public sealed class MessageGraph
+{
+    public MessageGraph(int nodes, int[] source, int[] target)
+    {
+        if (source.Length != target.Length) throw new ArgumentException($"{source.Length} sources but {target.Length} targets");
+        for (int e = 0; e < source.Length; e++)
+            if ((uint)source[e] >= (uint)nodes || (uint)target[e] >= (uint)nodes)
+                throw new ArgumentOutOfRangeException(nameof(source), $"edge {e} ({source[e]} → {target[e]}) names a node outside [0, {nodes})");
+        Nodes = nodes;
+        Source = new IndexTensor(source);
+        Target = new IndexTensor(target);
+    }
+
+    public int Nodes { get; }
+    public IndexTensor Source { get; }
+    public IndexTensor Target { get; }
+    public int Edges => Source.Length;
+}

@@ -1,0 +1,82 @@
+using StructureReps.Core;
+using StructureReps.Nn.Modules;
+
+namespace StructureReps.Graphs.Layers;
+
+/// <summary>
+/// The graph transformer operator (Shi et al. 2021) with PyG's semantics (spec §5), for edges j → i:
+/// <code>
+///   ê_ji   = W_e a_ji                                   (no bias; only with edge features)
+///   α_ji   = softmax_i( ⟨W_q x_i, W_k x_j + ê_ji⟩ / √C )  per head (max-shifted, +1e-16), dropout on α
+///   out_i  = Σ_j α_ji (W_v x_j + ê_ji)                  heads concatenated [N, H·C] or averaged [N, C]
+///   r_i    = W_s x_i                                    (root weight)
+///   x'_i   = β_i r_i + (1 − β_i) out_i,  β_i = σ(w_β·[out_i ‖ r_i ‖ out_i − r_i])   (beta gating)
+///   x'_i   = out_i + r_i                                (without beta)
+/// </code>
+/// W_q, W_k, W_v, W_s are Linear with bias, U(±1/√fan_in); no self-loops are added.
+/// </summary>
+public sealed class TransformerConv : Module
+{
+    private readonly Linear _query, _key, _value, _skip;
+    private readonly Linear? _edge, _beta;
+
+    public TransformerConv(int inChannels, int outChannels, Rng rng, int heads = 1, bool concat = true, bool beta = false,
+        float dropout = 0, int? edgeDim = null, bool rootWeight = true, Core.Backends.IBackend? backend = null)
+    {
+        (InChannels, OutChannels, Heads, Concat, Dropout, EdgeDim) = (inChannels, outChannels, heads, concat, dropout, edgeDim);
+        int hc = heads * outChannels;
+        _key = RegisterModule("lin_key", new Linear(inChannels, hc, rng, backend: backend));
+        _query = RegisterModule("lin_query", new Linear(inChannels, hc, rng, backend: backend));
+        _value = RegisterModule("lin_value", new Linear(inChannels, hc, rng, backend: backend));
+        if (edgeDim is int d) _edge = RegisterModule("lin_edge", new Linear(d, hc, rng, bias: false, backend: backend));
+        int outWidth = concat ? hc : outChannels;
+        _skip = RegisterModule("lin_skip", new Linear(inChannels, outWidth, rng, backend: backend));
+        RootWeight = rootWeight;
+        if (beta) _beta = RegisterModule("lin_beta", new Linear(3 * outWidth, 1, rng, bias: false, backend: backend));
+    }
+
+    public int InChannels { get; }
+    public int OutChannels { get; }
+    public int Heads { get; }
+    public bool Concat { get; }
+    public float Dropout { get; }
+    public int? EdgeDim { get; }
+    public bool RootWeight { get; }
+    public int OutWidth => Concat ? Heads * OutChannels : OutChannels;
+
+    /// <summary>x [N, in], edge features [E, edgeDim] (when built with one) → [N, OutWidth]; <paramref name="rng"/> for dropout on α.</summary>
+    public Tensor Forward(Tensor x, MessageGraph g, Tensor? edgeAttr = null, Rng? rng = null) => Forward(x, g, edgeAttr, rng, out _);
+
+    /// <summary>As <see cref="Forward(Tensor, MessageGraph, Tensor?, Rng?)"/>, also returning the attention weights α [E, H].</summary>
+    public Tensor Forward(Tensor x, MessageGraph g, Tensor? edgeAttr, Rng? rng, out Tensor alpha)
+    {
+        if (x.Rank != 2 || x.Shape[1] != InChannels || x.Shape[0] != g.Nodes)
+            throw new ShapeMismatchException($"{this}: x must be [{g.Nodes}, {InChannels}], got {Shapes.Format(x.Shape)}");
+        if ((_edge is null) != (edgeAttr is null))
+            throw new ShapeMismatchException($"{this}: edge features {(edgeAttr is null ? "missing" : "given to a layer built without edge_dim")}");
+        int e = g.Edges, h = Heads, c = OutChannels;
+        var q = Ops.IndexSelect(_query.Forward(x), g.Target);                      // [E, H·C]
+        var k = Ops.IndexSelect(_key.Forward(x), g.Source);
+        var v = Ops.IndexSelect(_value.Forward(x), g.Source);
+        if (_edge is not null)
+        {
+            var ee = _edge.Forward(edgeAttr!);
+            k = k + ee;
+            v = v + ee;
+        }
+        var score = Ops.Sum(Ops.Reshape(q * k, [e, h, c]), 2) * (1f / MathF.Sqrt(c)); // [E, H]
+        alpha = Ops.SegmentSoftmax(score, g.Target, g.Nodes);
+        var a = Dropout > 0 && Training ? Ops.Dropout(alpha, Dropout, rng ?? throw new InvalidOperationException($"{this}: dropout needs an Rng"), true) : alpha;
+        var messages = Ops.Reshape(Ops.Reshape(v, [e, h, c]) * Ops.Reshape(a, [e, h, 1]), [e, h * c]);
+        var outp = Ops.ScatterAdd(messages, g.Target, g.Nodes);                    // [N, H·C]
+        if (!Concat) outp = h == 1 ? outp : Ops.Mean(Ops.Reshape(outp, [g.Nodes, h, c]), 1);
+        if (!RootWeight) return outp;
+        var r = _skip.Forward(x);
+        if (_beta is null) return outp + r;
+        var b = Ops.Sigmoid(_beta.Forward(Ops.Concat([outp, r, outp - r], 1)));   // [N, 1]
+        return b * r + (Ops.AddScalar(-b, 1f)) * outp;
+    }
+
+    public override string ToString() =>
+        $"TransformerConv({InChannels}, {OutChannels}, heads={Heads}{(EdgeDim is int d ? $", edge_dim={d}" : "")}{(Concat ? "" : ", concat=False")}{(_beta is not null ? ", beta=True" : "")})";
+}

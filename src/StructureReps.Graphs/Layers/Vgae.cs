@@ -1,0 +1,95 @@
+using StructureReps.Core;
+using StructureReps.Graphs.Encoding;
+using StructureReps.Nn.Modules;
+
+namespace StructureReps.Graphs.Layers;
+
+/// <summary>
+/// The variational graph autoencoder (Kipf &amp; Welling 2016; spec §6) over a graph batch:
+/// <code>
+///   x      = [LF or RF ‖ EA(ε)]            (EA only in the EA+ configurations)
+///   h      = ReLU(Conv1(x))                 hidden 32
+///   μ      = Conv_μ(h),  logσ = min(Conv_logσ(h), 10)     latent 16
+///   z      = μ + ε·exp(logσ) in training, μ at inference
+///   p(i~j) = σ(z_i·z_j)
+///   loss   = −mean_pos log(p + 1e-15) − mean_neg log(1 − p + 1e-15) + (1/N)·KL,
+///   KL     = −½ · mean over nodes of Σ_d (1 + 2logσ − μ² − e^{2logσ})
+/// </code>
+/// Conv is TransformerConv or GATConv with the edge features (edge_dim = D).
+/// </summary>
+public sealed class Vgae : Module
+{
+    private readonly EdgeAttention? _ea;
+    private readonly Module _conv1, _convMu, _convLogStd;
+
+    public Vgae(EncoderConfig config, int edgeDim, Rng rng, Core.Backends.IBackend? backend = null)
+    {
+        Config = config;
+        EdgeDim = edgeDim;
+        int input = config.K;
+        if (config.EdgeAttention)
+        {
+            _ea = RegisterModule("ea", new EdgeAttention(edgeDim, rng, noise: config.EdgeNoise, backend: backend));
+            input += edgeDim;
+        }
+        InputWidth = input;
+        _conv1 = RegisterModule("conv1", MakeConv(input, config.Hidden, rng, backend));
+        int hiddenWidth = config.Hidden * (config.Conv == "tc" || config.Conv == "gc" ? config.Heads : 1);
+        _convMu = RegisterModule("conv_mu", MakeConv(hiddenWidth, config.Latent, rng, backend, concat: false));
+        _convLogStd = RegisterModule("conv_logstd", MakeConv(hiddenWidth, config.Latent, rng, backend, concat: false));
+    }
+
+    public EncoderConfig Config { get; }
+    public int EdgeDim { get; }
+    public int InputWidth { get; }
+
+    private Module MakeConv(int input, int output, Rng rng, Core.Backends.IBackend? backend, bool concat = true) => Config.Conv switch
+    {
+        "tc" => new TransformerConv(input, output, rng, Config.Heads, concat, dropout: Config.AttentionDropout, edgeDim: EdgeDim, backend: backend),
+        "gc" => new GatConv(input, output, rng, Config.Heads, concat, Config.AttentionDropout, EdgeDim, backend),
+        _ => throw new ArgumentException($"conv '{Config.Conv}' is not tc or gc"),
+    };
+
+    private Tensor Conv(Module conv, Tensor x, GraphBatch b, Rng? rng) => conv switch
+    {
+        TransformerConv tc => tc.Forward(x, b.Messages, b.EdgeAttr, rng),
+        GatConv gc => gc.Forward(x, b.Messages, b.EdgeAttr, rng, b.SelfLoops),
+        _ => throw new InvalidOperationException(),
+    };
+
+    /// <summary>μ and logσ [N, latent] of every node of the batch; <paramref name="rng"/> for training noise and dropout.</summary>
+    public (Tensor Mu, Tensor LogStd) Encode(GraphBatch b, Rng? rng = null)
+    {
+        var x = b.NodeFeatures;
+        if (_ea is not null) x = Ops.Concat([x, _ea.Forward(b.EdgeAttr, b.Messages.Target, b.Nodes, rng)], 1);
+        var h = Ops.Relu(Conv(_conv1, x, b, rng));
+        var mu = Conv(_convMu, h, b, rng);
+        var logStd = Ops.ClampMax(Conv(_convLogStd, h, b, rng), 10f);
+        return (mu, logStd);
+    }
+
+    /// <summary>z = μ + ε·exp(logσ) (ε ~ N(0, 1) from <paramref name="rng"/>).</summary>
+    public static Tensor Reparametrize(Tensor mu, Tensor logStd, Rng rng) =>
+        mu + Tensor.From(rng.NormalArray(mu.Length), mu.Shape, mu.Backend) * Ops.Exp(logStd);
+
+    /// <summary>The logits z_i·z_j of node pairs.</summary>
+    public static Tensor PairLogits(Tensor z, int[] source, int[] target) =>
+        Ops.Sum(Ops.IndexSelect(z, new IndexTensor(source)) * Ops.IndexSelect(z, new IndexTensor(target)), 1);
+
+    /// <summary>Spec §6's loss and its parts, and the pair logits (for the reconstruction AUC).</summary>
+    public static (Tensor Loss, Tensor Recon, Tensor Kl, Tensor PosLogits, Tensor NegLogits) Loss(Tensor z, Tensor mu, Tensor logStd, GraphBatch b,
+        (int[] Source, int[] Target) negatives)
+    {
+        var pos = PairLogits(z, b.PositiveSource, b.PositiveTarget);
+        var neg = PairLogits(z, negatives.Source, negatives.Target);
+        var posLoss = -Ops.MeanAll(Ops.Log(Ops.AddScalar(Ops.Sigmoid(pos), 1e-15f)));
+        var negLoss = -Ops.MeanAll(Ops.Log(Ops.AddScalar(Ops.AddScalar(-Ops.Sigmoid(neg), 1f), 1e-15f))); // (1 − p) + ε, in this order as PyG: 1 + 1e-15 is 1 in float32
+        var recon = posLoss + negLoss;
+        var inner = Ops.AddScalar(logStd * 2f, 1f) - Ops.Square(mu) - Ops.Exp(logStd * 2f);
+        var kl = Ops.MeanAll(Ops.Sum(inner, 1)) * -0.5f;
+        return (recon + kl * (1f / b.Nodes), recon, kl, pos, neg);
+    }
+
+    public override string ToString() =>
+        $"Vgae({Config.Label}: {(_ea is not null ? _ea + " → " : "")}{_conv1} → {_convMu} / {_convLogStd})";
+}
