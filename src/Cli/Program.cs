@@ -14,7 +14,11 @@ try
 {
     return args.FirstOrDefault() switch
     {
-        null or "demo" => Demo(args.Skip(1).ToArray()),
+        null => StructureReps.Cli.Commands.ReproduceCommand.Demo([]),
+        "demo" => StructureReps.Cli.Commands.ReproduceCommand.Demo(args[1..]),
+        "engine-demo" => Demo(args.Skip(1).ToArray()),
+        "reproduce" => StructureReps.Cli.Commands.ReproduceCommand.Reproduce(args[1..]),
+        "decode" => StructureReps.Cli.Commands.ReproduceCommand.Decode(args[1..]),
         "zoo" => StructureReps.Cli.Commands.ZooCommand.Run(args[1..]),
         "graphs" => StructureReps.Cli.Commands.GraphsCommand.Run(args[1..]),
         "encode" => StructureReps.Cli.Commands.EncodeCommand.Run(args[1..]),
@@ -43,9 +47,18 @@ static int Help(int code, string? error = null)
         usage: dotnet run --project src/Cli -- <command> [options]
 
         commands:
-          demo [--backend cpu|managed|reference] [--steps N]
-                 train a seeded 2-16-2 MLP on generated rings with the engine and print its loss curve
-                 example: dotnet run --project src/Cli -- demo --steps 100
+          (no command) / demo [--out runs/demo] [--runs 10] [--epochs 25] [--encoder-epochs 40]
+                 the quick end-to-end run on two-moons: zoo → graphs → EA+TC+LF → probe, with the paper's number
+                 example: dotnet run --project src/Cli
+          reproduce [--quick] [--tasks a,b,…] [--encoders ea-tc-lf,…] [--encoder-epochs N] [--seeds 5] [--out DIR]
+                 every task × the four encoders, both split modes, baselines → DIR/report.md (Tables 1–2 beside
+                 the paper's); reruns reuse every stage on disk. A task whose data is missing is listed as such
+                 example: dotnet run --project src/Cli -- reproduce --quick
+          decode --embeddings FILE [--seeds 5]
+                 the ridge probe on one embeddings CSV: Pearson, Spearman, Kendall, R² for both splits and targets
+                 example: dotnet run --project src/Cli -- decode --embeddings enc/moons/embeddings.csv
+          engine-demo [--backend cpu|managed|reference] [--steps N]
+                 train a seeded 2-16-2 MLP on generated rings with the engine alone and print its loss curve
           zoo train --task T --runs N --epochs E --out DIR [--shard i/n] [--arch regular|deeper|wider]
                     [--seed S] [--data DIR] [--max-train N] [--max-test N] [--backend cpu|managed|reference]
                  train a model zoo (checkpoint per epoch in safetensors, metrics.csv, run.json); reruns skip

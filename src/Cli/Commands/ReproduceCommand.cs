@@ -1,0 +1,131 @@
+using System.Globalization;
+using StructureReps.Decoding.Probing;
+using StructureReps.Decoding.Reports;
+using StructureReps.Graphs.Encoding;
+
+namespace StructureReps.Cli.Commands;
+
+/// <summary>
+/// `reproduce` (every task × the four encoders → report.md), the default no-argument demo (two-moons,
+/// EA+TC+LF, quick), and `decode` (the probe on one embeddings CSV).
+/// </summary>
+public static class ReproduceCommand
+{
+    public static int Reproduce(string[] args)
+    {
+        var opts = new Args(args, "--quick");
+        bool quick = opts.Flag("--quick");
+        var tasks = (opts.String("--tasks") ?? "two-moons,california-housing,covertype,cifar10,imagenet-subset,fashion-mnist").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var encoders = (opts.String("--encoders") ?? string.Join(",", EncoderConfig.Names)).Split(',', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var e in encoders) if (!EncoderConfig.Names.Contains(e)) throw new UsageException($"--encoders: '{e}' is not one of {string.Join(", ", EncoderConfig.Names)}");
+        foreach (var t in tasks) _ = Zoo.Tasks.Get(t);
+        var options = new ReproduceOptions
+        {
+            Output = opts.String("--out") ?? (quick ? "runs/reproduce-quick" : "runs/reproduce"),
+            Tasks = ReproduceOptions.Plan(tasks, quick),
+            Encoders = encoders,
+            EncoderEpochs = opts.Int("--encoder-epochs") ?? (quick ? 20 : 200),
+            Seeds = Math.Max(2, opts.Int("--seeds") ?? 5),
+            DataRoot = opts.String("--data") ?? Zoo.Data.DataFiles.DefaultRoot(),
+            Pe = GraphsCommand.PeOptions(opts),
+            Quick = quick,
+        };
+        var backend = Backends.Select(opts.String("--backend"));
+        opts.EnsureAllUsed();
+        Console.WriteLine($"reproduce ({(quick ? "quick" : "full")}): tasks {string.Join(", ", tasks)}; encoders {string.Join(", ", encoders)}; {options.EncoderEpochs} encoder epochs → {options.Output}");
+        var outcome = new Reproduction(options, backend, new StageProgress()).Run();
+        string report = Path.Combine(options.Output, "report.md");
+        Directory.CreateDirectory(options.Output);
+        ReportWriter.Write(report, ReportWriter.Render(outcome, options, "structurereps reproduce " + string.Join(' ', args)));
+        PrintTable(outcome, options);
+        Console.WriteLine($"\nreport → {report}  ({outcome.Elapsed.TotalMinutes:F1} min)");
+        return 0;
+    }
+
+    /// <summary>The default run: a quick two-moons zoo, its graphs, EA+TC+LF, the probe; the table beside the paper's number.</summary>
+    public static int Demo(string[] args)
+    {
+        var opts = new Args(args);
+        var options = new ReproduceOptions
+        {
+            Output = opts.String("--out") ?? Path.Combine("runs", "demo"),
+            Tasks = [new TaskPlan("two-moons", opts.Int("--runs") ?? 10, opts.Int("--epochs") ?? 25)],
+            Encoders = ["ea-tc-lf"],
+            EncoderEpochs = opts.Int("--encoder-epochs") ?? 40,
+            Seeds = 5,
+            Quick = true,
+        };
+        var backend = Backends.Select(opts.String("--backend"));
+        opts.EnsureAllUsed();
+        Console.WriteLine("""
+            StructureReps.NET — decoding a network's accuracy from its weights.
+            Demo: a zoo of two-moons MLPs (2-20-20-2) → one graph per checkpoint (neurons = nodes, weights = edges,
+            Laplacian eigenvector features) → the EA+TC+LF variational graph autoencoder → one vector per
+            checkpoint → a linear probe that predicts each checkpoint's accuracy. `--help` lists every command.
+            """);
+        Console.WriteLine($"work folder {Path.GetFullPath(options.Output)} (reused on a rerun)\n");
+        var outcome = new Reproduction(options, backend, new StageProgress()).Run();
+        PrintTable(outcome, options);
+        Console.WriteLine($"\ndone in {outcome.Elapsed.TotalSeconds:F0} s. The paper trains 200 epochs on larger zoos; `reproduce --quick` runs every task and encoder.");
+        return 0;
+    }
+
+    private static void PrintTable(Reproduction.Outcome outcome, ReproduceOptions options)
+    {
+        Console.WriteLine();
+        foreach (var (task, why) in outcome.Missing) Console.WriteLine($"{task}: not run — {why}");
+        var rows = new List<IReadOnlyList<string>>();
+        string[] methods = [.. options.Encoders, "epoch", "statnn"];
+        foreach (var task in options.Tasks.Select(t => t.Task).Where(t => !outcome.Missing.ContainsKey(t)))
+            foreach (var m in methods)
+            {
+                string label = m switch { "epoch" => "baseline: epoch", "statnn" => "baseline: StatNN", _ => EncoderConfig.Named(m).Label };
+                var cells = new List<string> { task, label };
+                foreach (var split in Splits.Modes)
+                    foreach (var target in new[] { "train", "test" })
+                        cells.Add(outcome.Results.FirstOrDefault(r => r.Task == task && r.Method == m && r.Split == split && r.Target == target)?.Summary.Format() ?? "—");
+                cells.Add(PaperNumbers.Get(m, task, "train") is { } p1 && PaperNumbers.Get(m, task, "test") is { } p2
+                    ? string.Create(CultureInfo.InvariantCulture, $"{p1.Mean:F2} / {p2.Mean:F2}") : "");
+                rows.Add(cells);
+            }
+        Console.WriteLine("Pearson r of the probe on held-out checkpoints, mean (variance) over 5 seeds:");
+        TextTable.Print(["task", "encoder", "random: train", "random: test", "by-run: train", "by-run: test", "paper train / test"], rows);
+    }
+
+    private sealed class StageProgress : IReproduceProgress
+    {
+        private readonly ProgressBar _bar = new();
+
+        public void Stage(string task, string stage, string detail)
+        {
+            _bar.Done();
+            Console.WriteLine($"[{task}] {stage}: {detail}");
+        }
+
+        public void EncoderEpoch(string task, string encoder, EncoderEpoch e, int epochs) =>
+            _bar.Update((double)e.Epoch / epochs, string.Create(CultureInfo.InvariantCulture,
+                $"[{task}] {encoder} epoch {e.Epoch}/{epochs}  loss {e.Loss:F4}  AUC {e.Auc:F3}"), force: e.Epoch == epochs);
+    }
+
+    /// <summary>`decode --embeddings CSV`: the probe on one embeddings file, both splits and targets.</summary>
+    public static int Decode(string[] args)
+    {
+        var opts = new Args(args);
+        string path = opts.Required("--embeddings");
+        int seeds = Math.Max(2, opts.Int("--seeds") ?? 5);
+        opts.EnsureAllUsed();
+        var rows = Embedder.ReadCsv(path);
+        var x = rows.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList();
+        var runOf = rows.Select(r => r.Targets.Run).ToList();
+        var table = new List<IReadOnlyList<string>>();
+        foreach (var split in Splits.Modes)
+            foreach (var (target, y) in new[] { ("train", rows.Select(r => r.Targets.TrainPerformance).ToList()), ("test", rows.Select(r => r.Targets.TestPerformance).ToList()) })
+            {
+                var s = ProbeRunner.Evaluate(x, y, runOf, split, seeds);
+                table.Add([split, target, s.Format(), s.SpearmanMean.ToString("F3", CultureInfo.InvariantCulture), s.KendallMean.ToString("F3", CultureInfo.InvariantCulture), s.R2Mean.ToString("F3", CultureInfo.InvariantCulture)]);
+            }
+        Console.WriteLine($"{path}: {rows.Count} checkpoints of {runOf.Distinct().Count()} runs, {x[0].Length}-dim embeddings; ridge probe, 80/20, {seeds} seeds\n");
+        TextTable.Print(["split", "target", "Pearson r", "Spearman ρ", "Kendall τ", "R²"], table);
+        return 0;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text;
+using StructureReps.Core;
+using StructureReps.Graphs.Encoding;
+
+namespace StructureReps.Decoding.Reports;
+
+/// <summary>
+/// report.md: per split mode, Table 1 (train performance) and Table 2 (test performance) — Pearson r as
+/// "mean (variance)" over the seeds, the paper's value beside ours, the baselines below — then Spearman ρ,
+/// Kendall τ and R² of the random split, and a line per task on whether the paper's ordering
+/// EA+TC+LF > EA+GC+LF > GC+LF > GC+RF holds.
+/// </summary>
+public static class ReportWriter
+{
+    private static readonly (string Key, string Label)[] Methods =
+    [
+        ("ea-tc-lf", "EA+TC+LF (StructureReps)"), ("ea-gc-lf", "EA+GC+LF"), ("gc-lf", "GC+LF"), ("gc-rf", "GC+RF"),
+        ("epoch", "baseline: epoch number"), ("statnn", "baseline: StatNN weight statistics"),
+    ];
+
+    public static string Render(Reproduction.Outcome outcome, ReproduceOptions options, string command)
+    {
+        var sb = new StringBuilder();
+        var tasks = options.Tasks.Select(t => t.Task).Where(t => !outcome.Missing.ContainsKey(t)).ToList();
+        sb.AppendLine("# StructureReps reproduction report\n");
+        sb.AppendLine($"- command: `{command}`");
+        sb.AppendLine($"- mode: {(options.Quick ? "quick (small zoos, few epochs — a smoke test of the pipeline, not the paper's scale)" : "full")}; encoder epochs {options.EncoderEpochs}; probe seeds {options.Seeds}");
+        sb.AppendLine($"- machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+        sb.AppendLine($"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; wall time {outcome.Elapsed.TotalMinutes:F1} min");
+        sb.AppendLine();
+        sb.AppendLine("## Zoos\n");
+        foreach (var plan in options.Tasks)
+            sb.AppendLine(outcome.Missing.TryGetValue(plan.Task, out var why) ? $"- **{plan.Task}: not run — data missing** ({why})" : $"- {plan.Task}: {outcome.ZooSummary[plan.Task]}");
+        sb.AppendLine();
+        foreach (var split in Probing.Splits.Modes)
+        {
+            foreach (var (target, title) in new[] { ("train", "Table 1 — train performance"), ("test", "Table 2 — test performance") })
+            {
+                sb.AppendLine($"## {title}, split `{split}`\n");
+                sb.AppendLine("Pearson r between the probe's prediction and the truth on the held-out 20 %: ours, mean (variance) over the seeds | paper.\n");
+                sb.AppendLine("| encoder | " + string.Join(" | ", tasks) + " |");
+                sb.AppendLine("|---|" + string.Concat(tasks.Select(_ => "---|")));
+                foreach (var (key, label) in Methods)
+                {
+                    var cells = tasks.Select(t =>
+                    {
+                        var r = outcome.Results.FirstOrDefault(x => x.Task == t && x.Method == key && x.Split == split && x.Target == target);
+                        string ours = r?.Summary.Format() ?? "—";
+                        var paper = PaperNumbers.Get(key, t, target);
+                        return paper is { } p ? $"{ours} \\| {p.Mean:F2} ({p.Variance:G2})" : ours;
+                    });
+                    sb.AppendLine($"| {label} | {string.Join(" | ", cells)} |");
+                }
+                sb.AppendLine();
+            }
+        }
+        sb.AppendLine("## Other metrics (split `random`, test performance)\n");
+        sb.AppendLine("| task | encoder | Pearson r | Spearman ρ | Kendall τ | R² |");
+        sb.AppendLine("|---|---|---|---|---|---|");
+        foreach (var t in tasks)
+            foreach (var (key, label) in Methods)
+                if (outcome.Results.FirstOrDefault(x => x.Task == t && x.Method == key && x.Split == "random" && x.Target == "test") is { } r)
+                    sb.AppendLine($"| {t} | {label} | {r.Summary.PearsonMean:F3} | {r.Summary.SpearmanMean:F3} | {r.Summary.KendallMean:F3} | {r.Summary.R2Mean:F3} |");
+        sb.AppendLine();
+        sb.AppendLine("## Does the paper's ordering hold?\n");
+        sb.AppendLine("The paper finds EA+TC+LF > EA+GC+LF > GC+LF > GC+RF on every task (Pearson r, test performance, split `random`).\n");
+        foreach (var t in tasks)
+        {
+            var rs = EncoderConfig.Names.Select(n => (n, r: outcome.Results.FirstOrDefault(x => x.Task == t && x.Method == n && x.Split == "random" && x.Target == "test")?.Summary.PearsonMean ?? double.NaN)).ToList();
+            if (rs.Count(x => !double.IsNaN(x.r)) < 4) { sb.AppendLine($"- {t}: not all four encoders were run"); continue; }
+            bool holds = rs.Zip(rs.Skip(1)).All(p => p.First.r > p.Second.r);
+            var ordered = string.Join(" > ", rs.OrderByDescending(x => x.r).Select(x => $"{EncoderConfig.Named(x.n).Label} ({x.r:F2})"));
+            sb.AppendLine($"- {t}: {(holds ? "**holds**" : "**does not hold**")} — ours: {ordered}");
+        }
+        return sb.ToString();
+    }
+
+    public static void Write(string path, string markdown) => AtomicFile.WriteAllText(path, markdown);
+}

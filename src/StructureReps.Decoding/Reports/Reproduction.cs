@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using StructureReps.Core.Backends;
+using StructureReps.Decoding.Probing;
+using StructureReps.Graphs.Conversion;
+using StructureReps.Graphs.Encoding;
+using StructureReps.Graphs.Spectral;
+using StructureReps.Zoo;
+using StructureReps.Zoo.Training;
+
+namespace StructureReps.Decoding.Reports;
+
+/// <summary>How big each stage is for one task.</summary>
+public sealed record TaskPlan(string Task, int Runs, int Epochs, int? MaxTrain = null, int? MaxTest = null);
+
+public sealed record ReproduceOptions
+{
+    public required string Output { get; init; }
+    public required IReadOnlyList<TaskPlan> Tasks { get; init; }
+    public IReadOnlyList<string> Encoders { get; init; } = EncoderConfig.Names;
+    public int EncoderEpochs { get; init; } = 200;
+    public int Seeds { get; init; } = 5;
+    public string DataRoot { get; init; } = Zoo.Data.DataFiles.DefaultRoot();
+    public PeOptions Pe { get; init; } = new();
+    public bool Quick { get; init; }
+
+    /// <summary>The quick plan (minutes on 2 cores) or the full one (the paper's 200 epochs), for the given tasks.</summary>
+    public static IReadOnlyList<TaskPlan> Plan(IEnumerable<string> tasks, bool quick) => tasks.Select(t => quick
+        ? t switch
+        {
+            "two-moons" => new TaskPlan(t, 8, 25),
+            "california-housing" => new TaskPlan(t, 6, 12, 4000, 2000),
+            "covertype" => new TaskPlan(t, 6, 10, 8000, 2000),
+            _ => new TaskPlan(t, 4, 4, 1000, 500), // the image tasks: small CNN zoos on capped data
+        }
+        : new TaskPlan(t, 20, 200)).ToList();
+}
+
+/// <summary>One probe result: which task, encoder (or baseline), split and target.</summary>
+public sealed record ProbeResult(string Task, string Method, string Split, string Target, ProbeSummary Summary);
+
+public interface IReproduceProgress
+{
+    void Stage(string task, string stage, string detail);
+    void EncoderEpoch(string task, string encoder, EncoderEpoch epoch, int epochs);
+}
+
+/// <summary>
+/// The reproduction (spec §7): for each task whose data is present, the zoo, the graphs, the four encoders and
+/// their embeddings, then the probe over both split modes and both targets, with the baselines. Every stage
+/// reuses what is on disk (complete zoo runs, built graphs, trained encoders), so a rerun continues.
+/// </summary>
+public sealed class Reproduction(ReproduceOptions options, IBackend backend, IReproduceProgress? progress = null)
+{
+    public sealed record Outcome(List<ProbeResult> Results, Dictionary<string, string> Missing, Dictionary<string, string> ZooSummary, TimeSpan Elapsed);
+
+    public Outcome Run(CancellationToken cancel = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var results = new List<ProbeResult>();
+        var missing = new Dictionary<string, string>();
+        var zooSummary = new Dictionary<string, string>();
+        foreach (var plan in options.Tasks)
+        {
+            var task = Tasks.Get(plan.Task);
+            if (task.Missing(options.DataRoot) is { } why) { missing[plan.Task] = why; progress?.Stage(plan.Task, "skipped", why); continue; }
+            string zooDir = Path.Combine(options.Output, "zoos", plan.Task), graphDir = Path.Combine(options.Output, "graphs", plan.Task);
+            progress?.Stage(plan.Task, "zoo", $"{plan.Runs} runs × {plan.Epochs} epochs{(plan.MaxTrain is int m ? $", ≤ {m} training samples" : "")}");
+            var runs = new ZooRunner(new ZooSpec
+            {
+                Task = plan.Task, Runs = plan.Runs, Epochs = plan.Epochs, Output = zooDir, DataRoot = options.DataRoot,
+                MaxTrain = plan.MaxTrain, MaxTest = plan.MaxTest,
+            }, backend).Run(cancel);
+            zooSummary[plan.Task] = $"{runs.Count} runs × {plan.Epochs} epochs ({runs[0].Info.Architecture}), final {runs[0].Info.Performance}: train {runs.Average(r => r.Final.TrainPerformance):F3}, test {runs.Average(r => r.Final.TestPerformance):F3}";
+            progress?.Stage(plan.Task, "graphs", graphDir);
+            GraphZooBuilder.Build(zooDir, graphDir, options.Pe, cancel: cancel);
+            var graphs = GraphZooBuilder.Load(graphDir).SelectMany(r => r.Graphs).ToList();
+            var runOf = graphs.Select(g => g.Targets.Run).ToList();
+            var targets = new Dictionary<string, List<double>>
+            {
+                ["train"] = graphs.Select(g => g.Targets.TrainPerformance).ToList(),
+                ["test"] = graphs.Select(g => g.Targets.TestPerformance).ToList(),
+            };
+            var features = new Dictionary<string, List<double[]>>();
+            foreach (var name in options.Encoders)
+            {
+                var config = EncoderConfig.Named(name) with { Epochs = options.EncoderEpochs };
+                string dir = Path.Combine(options.Output, "encoders", plan.Task, name);
+                progress?.Stage(plan.Task, config.Label, $"{config.Epochs} epochs on {graphs.Count} graphs");
+                var trained = new EncoderTrainer(config, backend).Train(graphs, plan.Task, dir, new EpochRelay(progress, plan.Task, name), cancel);
+                var rows = Embedder.Embed(trained, graphs, plan.Task);
+                Embedder.WriteCsv(Path.Combine(dir, "embeddings.csv"), rows);
+                features[name] = rows.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList();
+            }
+            features["epoch"] = graphs.Select(Baselines.Epoch).ToList();
+            features["statnn"] = graphs.Select(Baselines.StatNn).ToList();
+            progress?.Stage(plan.Task, "probe", $"{options.Seeds} seeds × {Splits.Modes.Length} splits × 2 targets");
+            foreach (var (method, x) in features)
+                foreach (var split in Splits.Modes)
+                    foreach (var (target, y) in targets)
+                        results.Add(new ProbeResult(plan.Task, method, split, target, ProbeRunner.Evaluate(x, y, runOf, split, options.Seeds)));
+        }
+        return new Outcome(results, missing, zooSummary, clock.Elapsed);
+    }
+
+    private sealed class EpochRelay(IReproduceProgress? progress, string task, string encoder) : IEncoderProgress
+    {
+        public void EpochDone(EncoderEpoch epoch, int epochs) => progress?.EncoderEpoch(task, encoder, epoch, epochs);
+    }
+}
