@@ -50,7 +50,7 @@ static int Help(int code, string? error = null)
           (no command) / demo [--out runs/demo] [--runs 10] [--epochs 25] [--encoder-epochs 40]
                  the quick end-to-end run on two-moons: zoo → graphs → EA+TC+LF → probe, with the paper's number
                  example: dotnet run --project src/Cli
-          reproduce [--quick] [--tasks a,b,…] [--encoders ea-tc-lf,…] [--encoder-epochs N] [--seeds 5] [--out DIR]
+          reproduce [--quick] [--tasks a,b,…] [--encoders ea-tc-lf,…] [--runs N] [--epochs N] [--encoder-epochs N] [--seeds 5] [--out DIR]
                  every task × the four encoders, both split modes, baselines → DIR/report.md (Tables 1–2 beside
                  the paper's); reruns reuse every stage on disk. A task whose data is missing is listed as such
                  example: dotnet run --project src/Cli -- reproduce --quick

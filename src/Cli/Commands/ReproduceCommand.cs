@@ -22,7 +22,7 @@ public static class ReproduceCommand
         var options = new ReproduceOptions
         {
             Output = opts.String("--out") ?? (quick ? "runs/reproduce-quick" : "runs/reproduce"),
-            Tasks = ReproduceOptions.Plan(tasks, quick),
+            Tasks = ReproduceOptions.Plan(tasks, quick).Select(p => p with { Runs = opts.Int("--runs") ?? p.Runs, Epochs = opts.Int("--epochs") ?? p.Epochs }).ToList(),
             Encoders = encoders,
             EncoderEpochs = opts.Int("--encoder-epochs") ?? (quick ? 20 : 200),
             Seeds = Math.Max(2, opts.Int("--seeds") ?? 5),

@@ -1,0 +1,36 @@
+using StructureReps.Cli.Commands;
+using StructureReps.Tests.Support;
+
+namespace StructureReps.Tests.Decoding;
+
+public class EndToEndTests
+{
+    [Fact]
+    public void Reproduce_on_a_tiny_two_moons_zoo_writes_a_report_with_every_row_and_reruns_from_disk()
+    {
+        using var dir = new TempDir();
+        string[] args = ["--tasks", "two-moons", "--runs", "3", "--epochs", "3", "--encoder-epochs", "2", "--seeds", "2", "--out", dir.Path];
+        Assert.Equal(0, ReproduceCommand.Reproduce(args));
+        var report = File.ReadAllText(dir.File("report.md"));
+        foreach (var split in new[] { "random", "by-run" })
+        {
+            Assert.Contains($"## Table 1 — train performance, split `{split}`", report);
+            Assert.Contains($"## Table 2 — test performance, split `{split}`", report);
+        }
+        foreach (var row in new[] { "| EA+TC+LF (StructureReps) |", "| EA+GC+LF |", "| GC+LF |", "| GC+RF |", "| baseline: epoch number |", "| baseline: StatNN weight statistics |" })
+            Assert.Equal(5, CountOf(report, row)); // 2 splits × 2 tables, and the other-metrics table
+        Assert.Contains("\\| 0.74 (0.002)", report); // the paper's EA+TC+LF train number beside ours
+        Assert.Contains("- two-moons: **", report);   // the ordering verdict
+        Assert.True(File.Exists(Path.Combine(dir.Path, "encoders", "two-moons", "gc-rf", "embeddings.csv")));
+        var before = File.GetLastWriteTimeUtc(Path.Combine(dir.Path, "zoos", "two-moons", "run-0000", "epoch-0003.safetensors"));
+        Assert.Equal(0, ReproduceCommand.Reproduce(args)); // a rerun reuses the zoo, graphs and encoders
+        Assert.Equal(before, File.GetLastWriteTimeUtc(Path.Combine(dir.Path, "zoos", "two-moons", "run-0000", "epoch-0003.safetensors")));
+    }
+
+    private static int CountOf(string text, string part)
+    {
+        int count = 0;
+        for (int i = text.IndexOf(part, StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + 1, StringComparison.Ordinal)) count++;
+        return count;
+    }
+}
