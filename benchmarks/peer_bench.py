@@ -112,10 +112,116 @@ def epoch_timings(repeats):
     return out
 
 
-def our_timings(repeats):
+def seg_softmax(s, dst, n):
+    """torch_geometric.utils.softmax written out: max-shifted, +1e-16, over the edges into each node."""
+    idx = dst.view(-1, 1).expand_as(s)
+    m = torch.zeros(n, s.shape[1]).scatter_reduce_(0, idx, s, "amax", include_self=False)
+    e = (s - m.index_select(0, dst)).exp()
+    return e / (torch.zeros(n, s.shape[1]).index_add_(0, dst, e) + 1e-16).index_select(0, dst)
+
+
+def encoder_timings(repeats):
+    """One VGAE epoch over 256 zoo graphs in batches of 32, as EncoderEpochWorkloads.cs (EA+TC+LF and EA+GC+LF)."""
+    import math
+    import torch.nn as nn
+
+    class EdgeAttention(nn.Module):
+        def __init__(self, d):
+            super().__init__()
+            self.lin_edge, self.lin, self.att = nn.Linear(d, 16), nn.Linear(16 + 2 * d, 16), nn.Parameter(torch.randn(16, 1) * 0.3)
+
+        def forward(self, ea, dst, n):
+            t = F.leaky_relu(self.lin_edge(ea), 0.2)
+            p = self.lin(torch.cat([t, ea, ea + 0.1 * torch.randn_like(ea)], 1))
+            a = seg_softmax(F.leaky_relu(p @ self.att, 0.2), dst, n)
+            return torch.zeros(n, ea.shape[1]).index_add_(0, dst, ea * a)
+
+    class TransformerConv(nn.Module):  # PyG's TransformerConv, heads=1, edge_dim, root weight
+        def __init__(self, i, o, d):
+            super().__init__()
+            self.q, self.k, self.v, self.skip = nn.Linear(i, o), nn.Linear(i, o), nn.Linear(i, o), nn.Linear(i, o)
+            self.e, self.o = nn.Linear(d, o, bias=False), o
+
+        def forward(self, x, src, dst, ea):
+            e = self.e(ea)
+            k, v = self.k(x).index_select(0, src) + e, self.v(x).index_select(0, src) + e
+            s = (self.q(x).index_select(0, dst) * k).sum(-1, keepdim=True) / math.sqrt(self.o)
+            a = seg_softmax(s, dst, x.shape[0])
+            return torch.zeros(x.shape[0], self.o).index_add_(0, dst, v * a) + self.skip(x)
+
+    class GATConv(nn.Module):  # PyG's GATConv, heads=1, edge_dim, self-loops with mean-filled edge features
+        def __init__(self, i, o, d):
+            super().__init__()
+            self.lin, self.e = nn.Linear(i, o, bias=False), nn.Linear(d, o, bias=False)
+            self.a_src, self.a_dst, self.a_e = (nn.Parameter(torch.randn(o) * 0.3) for _ in range(3))
+            self.bias, self.o = nn.Parameter(torch.zeros(o)), o
+
+        def forward(self, x, src, dst, ea):
+            n = x.shape[0]
+            loops = torch.arange(n)
+            cnt = torch.zeros(n).index_add_(0, dst, torch.ones(dst.shape[0])).clamp(min=1).view(-1, 1)
+            fill = torch.zeros(n, ea.shape[1]).index_add_(0, dst, ea) / cnt
+            src2, dst2, ea2 = torch.cat([src, loops]), torch.cat([dst, loops]), torch.cat([ea, fill])
+            h = self.lin(x)
+            s = (h * self.a_src).sum(-1).index_select(0, src2) + (h * self.a_dst).sum(-1).index_select(0, dst2) + (self.e(ea2) * self.a_e).sum(-1)
+            a = seg_softmax(F.leaky_relu(s, 0.2).view(-1, 1), dst2, n)
+            return torch.zeros(n, self.o).index_add_(0, dst2, h.index_select(0, src2) * a) + self.bias
+
+    class Vgae(nn.Module):
+        def __init__(self, conv, d):
+            super().__init__()
+            self.ea = EdgeAttention(d)
+            self.c1, self.mu, self.ls = conv(8 + d, 32, d), conv(32, 16, d), conv(32, 16, d)
+
+        def loss(self, x, src, dst, ea, pos, neg):
+            x = torch.cat([x, self.ea(ea, dst, x.shape[0])], 1)
+            h = F.relu(self.c1(x, src, dst, ea))
+            mu, ls = self.mu(h, src, dst, ea), self.ls(h, src, dst, ea).clamp(max=10)
+            z = mu + torch.randn_like(mu) * ls.exp()
+            p = torch.sigmoid((z[pos[0]] * z[pos[1]]).sum(1))
+            q = torch.sigmoid((z[neg[0]] * z[neg[1]]).sum(1))
+            recon = -torch.log(p + 1e-15).mean() - torch.log(1 - q + 1e-15).mean()
+            kl = -0.5 * torch.mean(torch.sum(1 + 2 * ls - mu ** 2 - ls.exp() ** 2, dim=1))
+            return recon + kl / x.shape[0]
+
+    def layered(sizes):
+        src, dst, off = [], [], 0
+        for a, b in zip(sizes, sizes[1:]):
+            for o in range(b):
+                for i in range(a):
+                    src.append(off + i); dst.append(off + a + o)
+            off += a
+        return torch.tensor(src), torch.tensor(dst), off
+
+    out = {}
+    for zoo, sizes, d in (("california_mlp", [8, 64, 64, 1], 1), ("fashion_cnn", [1, 16, 16, 16, 10], 9)):
+        s1, d1, n1 = layered(sizes)
+        b = 32
+        off = torch.arange(b).repeat_interleave(s1.shape[0]) * n1
+        fs, fd = s1.repeat(b) + off, d1.repeat(b) + off
+        src, dst = torch.cat([fs, fd]), torch.cat([fd, fs])
+        batches = []
+        for _ in range(256 // b):
+            ea_f = torch.randn(fs.shape[0], d)
+            neg = torch.randint(0, n1, (2, fs.shape[0])) + off
+            batches.append((torch.randn(b * n1, 8), torch.cat([ea_f, ea_f]), torch.stack([fs, fd]), neg))
+        for name, conv in (("ea_tc_lf", TransformerConv), ("ea_gc_lf", GATConv)):
+            model = Vgae(conv, d)
+            opt = torch.optim.Adam(model.parameters(), lr=0.01)
+
+            def epoch():
+                for x, ea, pos, neg in batches:
+                    opt.zero_grad()
+                    model.loss(x, src, dst, ea, pos, neg).backward()
+                    opt.step()
+            out[f"encoder_{name}_{zoo}"] = median_ms(epoch, repeats, warmup=1)
+    return out
+
+
+def our_timings(repeats, only=""):
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     project = os.path.join(root, "benchmarks", "StructureReps.Benchmarks")
-    result = subprocess.run(["dotnet", "run", "-c", "Release", "--project", project, "--", "peer", str(repeats)],
+    result = subprocess.run(["dotnet", "run", "-c", "Release", "--project", project, "--", "peer", str(repeats), only],
                             check=True, capture_output=True, text=True)
     out = {}
     for line in result.stdout.splitlines():
@@ -129,10 +235,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--only", default="", help="run only the workloads whose name starts with this (e.g. encoder_)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    ours = our_timings(args.repeats)
-    theirs = torch_timings(args.repeats)
+    ours = our_timings(args.repeats, args.only)
+    theirs = {}
+    if "encoder_".startswith(args.only) or args.only.startswith("encoder_"):
+        theirs.update(encoder_timings(max(3, args.repeats // 3)))
+    if not args.only.startswith("encoder_"):
+        theirs.update({k: v for k, v in torch_timings(args.repeats).items() if k.startswith(args.only)})
+    theirs = {k: v for k, v in theirs.items() if k.startswith(args.only)}
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
           f"threads: {args.threads}; torch {torch.__version__}; python {platform.python_version()}")
     print()

@@ -10,8 +10,9 @@ namespace StructureReps.Benchmarks;
 /// </summary>
 public static class PeerTimings
 {
-    public static int Run(int repeats)
+    public static int Run(int repeats, string only = "")
     {
+        _only = only;
         var w = new Workloads(CpuBackend.Default);
         foreach (int n in new[] { 256, 1024 })
         {
@@ -30,11 +31,17 @@ public static class PeerTimings
         var epochs = new EpochWorkloads(CpuBackend.Default);
         Report("epoch_california_mlp", Math.Max(3, repeats / 3), epochs.CaliforniaMlpEpoch, warmup: 1);
         Report("epoch_fashion_cnn", Math.Max(3, repeats / 3), epochs.FashionCnnEpoch, warmup: 1);
+        if (!"encoder_".StartsWith(_only, StringComparison.Ordinal) && !_only.StartsWith("encoder_", StringComparison.Ordinal)) return 0;
+        var encoders = new EncoderEpochWorkloads(CpuBackend.Default);
+        foreach (var name in encoders.Names) Report("encoder_" + name, Math.Max(3, repeats / 3), () => encoders.Epoch(name), warmup: 1);
         return 0;
     }
 
+    private static string _only = "";
+
     private static void Report(string name, int repeats, Action action, int warmup = 3)
     {
+        if (!name.StartsWith(_only, StringComparison.Ordinal)) return;
         for (int i = 0; i < warmup; i++) action();
         var times = new double[repeats];
         for (int i = 0; i < repeats; i++)

@@ -19,6 +19,7 @@ try
         "engine-demo" => Demo(args.Skip(1).ToArray()),
         "reproduce" => StructureReps.Cli.Commands.ReproduceCommand.Reproduce(args[1..]),
         "decode" => StructureReps.Cli.Commands.ReproduceCommand.Decode(args[1..]),
+        "plot" => StructureReps.Cli.Commands.ReproduceCommand.Plot(args[1..]),
         "zoo" => StructureReps.Cli.Commands.ZooCommand.Run(args[1..]),
         "graphs" => StructureReps.Cli.Commands.GraphsCommand.Run(args[1..]),
         "encode" => StructureReps.Cli.Commands.EncodeCommand.Run(args[1..]),
@@ -52,11 +53,15 @@ static int Help(int code, string? error = null)
                  example: dotnet run --project src/Cli
           reproduce [--quick] [--tasks a,b,…] [--encoders ea-tc-lf,…] [--runs N] [--epochs N] [--encoder-epochs N] [--seeds 5] [--out DIR]
                  every task × the four encoders, both split modes, baselines → DIR/report.md (Tables 1–2 beside
-                 the paper's); reruns reuse every stage on disk. A task whose data is missing is listed as such
+                 the paper's) and, with covertype, Figure 2 (regular/deeper/wider variants; --no-figure2 skips it);
+                 reruns reuse every stage on disk. A task whose data is missing is listed as such
                  example: dotnet run --project src/Cli -- reproduce --quick
           decode --embeddings FILE [--seeds 5]
                  the ridge probe on one embeddings CSV: Pearson, Spearman, Kendall, R² for both splits and targets
                  example: dotnet run --project src/Cli -- decode --embeddings enc/moons/embeddings.csv
+          plot --embeddings FILE --out PNG [--color test|train|epoch|run]
+                 the embeddings' 2-D PCA, coloured by a target (ScottPlot, headless)
+                 example: dotnet run --project src/Cli -- plot --embeddings enc/moons/embeddings.csv --out moons.png
           engine-demo [--backend cpu|managed|reference] [--steps N]
                  train a seeded 2-16-2 MLP on generated rings with the engine alone and print its loss curve
           zoo train --task T --runs N --epochs E --out DIR [--shard i/n] [--arch regular|deeper|wider]

@@ -13,7 +13,7 @@ public static class ReproduceCommand
 {
     public static int Reproduce(string[] args)
     {
-        var opts = new Args(args, "--quick");
+        var opts = new Args(args, "--quick", "--no-figure2");
         bool quick = opts.Flag("--quick");
         var tasks = (opts.String("--tasks") ?? "two-moons,california-housing,covertype,cifar10,imagenet-subset,fashion-mnist").Split(',', StringSplitOptions.RemoveEmptyEntries);
         var encoders = (opts.String("--encoders") ?? string.Join(",", EncoderConfig.Names)).Split(',', StringSplitOptions.RemoveEmptyEntries);
@@ -29,6 +29,7 @@ public static class ReproduceCommand
             DataRoot = opts.String("--data") ?? Zoo.Data.DataFiles.DefaultRoot(),
             Pe = GraphsCommand.PeOptions(opts),
             Quick = quick,
+            Figure2 = !opts.Flag("--no-figure2"),
         };
         var backend = Backends.Select(opts.String("--backend"));
         opts.EnsureAllUsed();
@@ -105,6 +106,28 @@ public static class ReproduceCommand
         public void EncoderEpoch(string task, string encoder, EncoderEpoch e, int epochs) =>
             _bar.Update((double)e.Epoch / epochs, string.Create(CultureInfo.InvariantCulture,
                 $"[{task}] {encoder} epoch {e.Epoch}/{epochs}  loss {e.Loss:F4}  AUC {e.Auc:F3}"), force: e.Epoch == epochs);
+    }
+
+    /// <summary>`plot --embeddings CSV --out PNG`: the embeddings' 2-D PCA coloured by a target.</summary>
+    public static int Plot(string[] args)
+    {
+        var opts = new Args(args);
+        string path = opts.Required("--embeddings"), output = opts.Required("--out");
+        string color = opts.String("--color") ?? "test";
+        opts.EnsureAllUsed();
+        var rows = Embedder.ReadCsv(path);
+        var (x, y) = Plots.Pca2(rows.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList());
+        Func<EmbeddingRow, double> value = color switch
+        {
+            "test" => r => r.Targets.TestPerformance,
+            "train" => r => r.Targets.TrainPerformance,
+            "epoch" => r => r.Targets.Epoch,
+            "run" => r => r.Targets.Run,
+            _ => throw new UsageException($"--color: '{color}' is not test, train, epoch or run"),
+        };
+        Plots.ScatterByValue(output, $"{Path.GetFileName(path)}: PCA of {rows.Count} embeddings, colour = {color}", x, y, rows.Select(value).ToArray());
+        Console.WriteLine($"{rows.Count} embeddings → {output}");
+        return 0;
     }
 
     /// <summary>`decode --embeddings CSV`: the probe on one embeddings file, both splits and targets.</summary>

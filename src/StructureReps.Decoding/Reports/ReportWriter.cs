@@ -72,6 +72,7 @@ public static class ReportWriter
             var ordered = string.Join(" > ", rs.OrderByDescending(x => x.r).Select(x => $"{EncoderConfig.Named(x.n).Label} ({x.r:F2})"));
             sb.AppendLine($"- {t}: {(holds ? "**holds**" : "**does not hold**")} — ours: {ordered}");
         }
+        if (outcome.Figure2 is { } figure2) sb.AppendLine().Append(figure2);
         return sb.ToString();
     }
 

@@ -22,6 +22,8 @@ public sealed record ReproduceOptions
     public string DataRoot { get; init; } = Zoo.Data.DataFiles.DefaultRoot();
     public PeOptions Pe { get; init; } = new();
     public bool Quick { get; init; }
+    /// <summary>Also run Figure 2 (covertype regular/deeper/wider) when covertype is among the tasks.</summary>
+    public bool Figure2 { get; init; } = true;
 
     /// <summary>The quick plan (minutes on 2 cores) or the full one (the paper's 200 epochs), for the given tasks.</summary>
     public static IReadOnlyList<TaskPlan> Plan(IEnumerable<string> tasks, bool quick) => tasks.Select(t => quick
@@ -51,7 +53,8 @@ public interface IReproduceProgress
 /// </summary>
 public sealed class Reproduction(ReproduceOptions options, IBackend backend, IReproduceProgress? progress = null)
 {
-    public sealed record Outcome(List<ProbeResult> Results, Dictionary<string, string> Missing, Dictionary<string, string> ZooSummary, TimeSpan Elapsed);
+    public sealed record Outcome(List<ProbeResult> Results, Dictionary<string, string> Missing, Dictionary<string, string> ZooSummary, TimeSpan Elapsed,
+        string? Figure2 = null);
 
     public Outcome Run(CancellationToken cancel = default)
     {
@@ -99,7 +102,10 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                     foreach (var (target, y) in targets)
                         results.Add(new ProbeResult(plan.Task, method, split, target, ProbeRunner.Evaluate(x, y, runOf, split, options.Seeds)));
         }
-        return new Outcome(results, missing, zooSummary, clock.Elapsed);
+        string? figure2 = null;
+        if (options.Figure2 && options.Tasks.FirstOrDefault(t => t.Task == "covertype") is { } cov && !missing.ContainsKey("covertype"))
+            figure2 = StructuralVariants.Run(options.Output, cov, options.EncoderEpochs, options.DataRoot, options.Pe, backend, progress, cancel);
+        return new Outcome(results, missing, zooSummary, clock.Elapsed, figure2);
     }
 
     private sealed class EpochRelay(IReproduceProgress? progress, string task, string encoder) : IEncoderProgress

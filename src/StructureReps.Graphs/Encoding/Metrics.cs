@@ -22,7 +22,7 @@ public static class Metrics
             for (int t = i; t < j; t++) if (all[t].Positive) rankSum += midRank;
             i = j;
         }
-        double u = rankSum - positive.Length * (positive.Length + 1) / 2.0;
+        double u = rankSum - (double)positive.Length * (positive.Length + 1) / 2.0; // double: P² overflows int at 50k pairs
         return u / ((double)positive.Length * negative.Length);
     }
 }

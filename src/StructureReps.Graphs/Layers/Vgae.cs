@@ -34,7 +34,7 @@ public sealed class Vgae : Module
         }
         InputWidth = input;
         _conv1 = RegisterModule("conv1", MakeConv(input, config.Hidden, rng, backend));
-        int hiddenWidth = config.Hidden * (config.Conv == "tc" || config.Conv == "gc" ? config.Heads : 1);
+        int hiddenWidth = config.Hidden * config.Heads; // conv1 concatenates its heads
         _convMu = RegisterModule("conv_mu", MakeConv(hiddenWidth, config.Latent, rng, backend, concat: false));
         _convLogStd = RegisterModule("conv_logstd", MakeConv(hiddenWidth, config.Latent, rng, backend, concat: false));
     }

@@ -177,5 +177,9 @@ public class VgaeTests
         Assert.Equal(0.0, Metrics.Auc([1], [2, 3]));
         Assert.Equal(0.5, Metrics.Auc([1, 1], [1, 1]));
         Assert.Equal(0.875, Metrics.Auc([2, 1], [1, 0])); // pairs: 2>1, 2>0, 1=1 (½), 1>0 → 3.5 / 4
+        // Large inputs (|P|² beyond int): every positive above every negative is still exactly 1.
+        var pos = Enumerable.Range(0, 100_000).Select(i => 1f + i).ToArray();
+        var neg = Enumerable.Range(0, 100_000).Select(i => -1f - i).ToArray();
+        Assert.Equal(1.0, Metrics.Auc(pos, neg));
     }
 }
