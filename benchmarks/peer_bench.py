@@ -191,7 +191,7 @@ def encoder_timings(repeats):
                 for i in range(a):
                     src.append(off + i); dst.append(off + a + o)
             off += a
-        return torch.tensor(src), torch.tensor(dst), off
+        return torch.tensor(src), torch.tensor(dst), off + sizes[-1]
 
     out = {}
     for zoo, sizes, d in (("california_mlp", [8, 64, 64, 1], 1), ("fashion_cnn", [1, 16, 16, 16, 10], 9)):
