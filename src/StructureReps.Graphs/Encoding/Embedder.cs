@@ -29,9 +29,7 @@ public static class Embedder
         for (int first = 0; first < graphs.Count; first += batchGraphs)
         {
             var part = graphs.Skip(first).Take(batchGraphs).ToList();
-            var features = part.Select(g => config.Features == "rf"
-                ? (rf.TryGetValue(g.NodeCount, out var f) ? f : rf[g.NodeCount] = Features.RandomFeatures.Compute(g.NodeCount, config.K))
-                : GraphBatch.LfFeatures(g, config.K, null)).ToList();
+            var features = part.Select(g => GraphBatch.InputFeatures(config, g, null, rf)).ToList();
             var batch = new GraphBatch(part, features, config.K, encoder.Standardizer.Apply, config.Undirected, backend);
             var (mu, _) = model.Encode(batch);
             var pooled = Ops.SegmentMean(mu, batch.GraphOf, part.Count);

@@ -73,7 +73,7 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
             for (int first = 0; first < order.Length; first += config.BatchGraphs)
             {
                 var graphs = order.Skip(first).Take(config.BatchGraphs).Select(i => training[i]).ToList();
-                var features = graphs.Select(g => NodeFeatures(g, rng, rf)).ToList();
+                var features = graphs.Select(g => GraphBatch.InputFeatures(config, g, rng, rf)).ToList();
                 var batch = new GraphBatch(graphs, features, config.K, Edges, config.Undirected, backend);
                 optimizer.ZeroGrad();
                 var (mu, logStd) = model.Encode(batch, rng);
@@ -98,22 +98,6 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
         }
         model.Eval();
         return new TrainedEncoder(model, config, standardizer, edgeDim, task, config.Epochs);
-    }
-
-    private float[] NodeFeatures(NetworkGraph g, Rng rng, Dictionary<int, float[]> rf) => config.Features switch
-    {
-        "lf" => GraphBatch.LfFeatures(g, config.K, rng),
-        "rf" => RandomFeaturesFor(g.NodeCount, rf),
-        _ => throw new ArgumentException($"features '{config.Features}' are not lf or rf"),
-    };
-
-    private float[] RandomFeaturesFor(int nodes, Dictionary<int, float[]> cache)
-    {
-        lock (cache)
-        {
-            if (!cache.TryGetValue(nodes, out var f)) cache[nodes] = f = Features.RandomFeatures.Compute(nodes, config.K);
-            return f;
-        }
     }
 
     /// <summary>The last epoch whose weights, log row and optimizer state are all on disk (0 = start afresh); loads them.</summary>

@@ -139,6 +139,26 @@ public sealed class GraphBatch
         }
     }
 
+    /// <summary>
+    /// A graph's input node features for <paramref name="config"/>: LF (signs flipped by <paramref name="flips"/>
+    /// in training, canonical at inference) or RF (the same for every graph of a node count, kept in <paramref name="rfCache"/>).
+    /// </summary>
+    public static float[] InputFeatures(EncoderConfig config, NetworkGraph g, Rng? flips, Dictionary<int, float[]> rfCache) => config.Features switch
+    {
+        "lf" => LfFeatures(g, config.K, flips),
+        "rf" => RfFeatures(g.NodeCount, config.K, rfCache),
+        _ => throw new ArgumentException($"features '{config.Features}' are not lf or rf"),
+    };
+
+    private static float[] RfFeatures(int nodes, int k, Dictionary<int, float[]> cache)
+    {
+        lock (cache)
+        {
+            if (!cache.TryGetValue(nodes, out var f)) cache[nodes] = f = Features.RandomFeatures.Compute(nodes, k);
+            return f;
+        }
+    }
+
     /// <summary>LF features of a graph for one epoch: its canonical PE with random sign flips (training) or as stored (inference).</summary>
     public static float[] LfFeatures(NetworkGraph g, int k, Rng? flips)
     {
