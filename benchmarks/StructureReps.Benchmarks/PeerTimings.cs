@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using StructureReps.Backends.Cpu;
 
@@ -42,15 +41,7 @@ public static class PeerTimings
     private static void Report(string name, int repeats, Action action, int warmup = 3)
     {
         if (!name.StartsWith(_only, StringComparison.Ordinal)) return;
-        for (int i = 0; i < warmup; i++) action();
-        var times = new double[repeats];
-        for (int i = 0; i < repeats; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            action();
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
-        Array.Sort(times);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} {times[repeats / 2]:F4}"));
+        double ms = Timing.MedianMs(repeats, action, warmup);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} {ms:F4}"));
     }
 }

@@ -54,16 +54,5 @@ public static class SpectralTimings
         return NormalizedAdjacency.Build(5 * width, [.. src], [.. dst], [.. w]);
     }
 
-    private static double Median(int repeats, Action action)
-    {
-        var times = new double[repeats];
-        for (int i = 0; i < repeats; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            action();
-            times[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        }
-        Array.Sort(times);
-        return times[repeats / 2];
-    }
+    private static double Median(int repeats, Action action) => Timing.MedianMs(repeats, action, warmup: 0) / 1000;
 }

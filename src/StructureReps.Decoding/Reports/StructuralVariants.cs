@@ -26,7 +26,10 @@ public static class StructuralVariants
         var archs = new Dictionary<string, string>();
         foreach (var variant in Variants)
         {
-            string zooDir = Path.Combine(output, "zoos", $"covertype-{variant}"), graphDir = Path.Combine(output, "graphs", $"covertype-{variant}");
+            // The regular variant is exactly the covertype task's zoo of the tables (same spec): share its folders
+            // so it is trained and converted once.
+            string name = variant == "regular" ? "covertype" : $"covertype-{variant}";
+            string zooDir = Path.Combine(output, "zoos", name), graphDir = Path.Combine(output, "graphs", name);
             progress?.Stage("figure 2", $"covertype {variant}", $"{plan.Runs} runs × {plan.Epochs} epochs");
             var runs = new ZooRunner(new ZooSpec
             {

@@ -11,15 +11,21 @@ public static class Metrics
     {
         if (positive.Length == 0 || negative.Length == 0) return double.NaN;
         if (positive.Any(float.IsNaN) || negative.Any(float.IsNaN)) return double.NaN;
-        var all = positive.Select(v => (Value: v, Positive: true)).Concat(negative.Select(v => (Value: v, Positive: false)))
-            .OrderBy(x => x.Value).ToArray();
+        // One array sort of the scores, carrying each score's side along (a LINQ sort of tuples cost ~0.2 s per
+        // 500k-pair batch, every training batch).
+        var values = new float[positive.Length + negative.Length];
+        var isPositive = new bool[values.Length];
+        positive.CopyTo(values, 0);
+        negative.CopyTo(values, positive.Length);
+        isPositive.AsSpan(0, positive.Length).Fill(true);
+        Array.Sort(values, isPositive);
         double rankSum = 0;
-        for (int i = 0; i < all.Length;)
+        for (int i = 0; i < values.Length;)
         {
             int j = i + 1;
-            while (j < all.Length && all[j].Value == all[i].Value) j++;
+            while (j < values.Length && values[j] == values[i]) j++;
             double midRank = (i + j + 1) / 2.0; // ranks i+1 .. j share their mean
-            for (int t = i; t < j; t++) if (all[t].Positive) rankSum += midRank;
+            for (int t = i; t < j; t++) if (isPositive[t]) rankSum += midRank;
             i = j;
         }
         double u = rankSum - (double)positive.Length * (positive.Length + 1) / 2.0; // double: P² overflows int at 50k pairs
