@@ -62,10 +62,10 @@ static int Help(int code, string? error = null)
           plot --embeddings FILE --out PNG [--color test|train|epoch|run]
                  the embeddings' 2-D PCA, coloured by a target (ScottPlot, headless)
                  example: dotnet run --project src/Cli -- plot --embeddings enc/moons/embeddings.csv --out moons.png
-          engine-demo [--backend cpu|managed|reference] [--steps N]
+          engine-demo [--device D] [--steps N]
                  train a seeded 2-16-2 MLP on generated rings with the engine alone and print its loss curve
           zoo train --task T --runs N --epochs E --out DIR [--shard i/n] [--arch regular|deeper|wider]
-                    [--seed S] [--data DIR] [--max-train N] [--max-test N] [--backend cpu|managed|reference]
+                    [--seed S] [--data DIR] [--max-train N] [--max-test N] [--device D]
                  train a model zoo (checkpoint per epoch in safetensors, metrics.csv, run.json); reruns skip
                  complete runs and resume interrupted ones. Tasks: two-moons, california-housing, covertype,
                  cifar10, imagenet-subset, fashion-mnist
@@ -90,6 +90,11 @@ static int Help(int code, string? error = null)
           info   the engine's backends, the GEMM provider (native BLAS or managed) and the SIMD width
                  example: dotnet run --project src/Cli -- info
           help   this text
+
+        devices: every command that trains or embeds takes --device auto|cpu|cuda|opencl|ilgpu-cpu|managed|reference
+                 (or the environment variable STRUCTUREREPS_DEVICE). cpu (default): SIMD CPU backend, native BLAS when
+                 present; cuda/opencl/ilgpu-cpu: the ILGPU kernels on that accelerator; auto: CUDA if present, else cpu.
+                 example: dotnet run --project src/Cli -- zoo train --task two-moons --runs 2 --epochs 5 --out zoos/m --device cuda
         """);
     return code;
 }
@@ -101,18 +106,20 @@ static int Info()
     Console.WriteLine($"native BLAS   {NativeBlas.Provider}");
     Console.WriteLine($"LAPACK        {StructureReps.Graphs.Spectral.Lapack.Provider}");
     Console.WriteLine($"backends      {CpuBackend.Default.Name} (GEMM: {CpuBackend.Default.GemmProvider}), {new CpuBackend(false).Name}, {ReferenceBackend.Instance.Name}");
+    Console.WriteLine($"ILGPU         {string.Join("; ", StructureReps.Backends.Ilgpu.IlgpuDevices.Describe())}");
+    Console.WriteLine($"device        {StructureReps.Cli.Backends.Select((string?)null).Name} (--device or {StructureReps.Cli.Backends.EnvironmentVariable})");
     return 0;
 }
 
 static int Demo(string[] options)
 {
-    IBackend backend = CpuBackend.Default;
+    IBackend backend = StructureReps.Cli.Backends.Select((string?)null);
     int steps = 100;
     for (int i = 0; i < options.Length; i++)
     {
         switch (options[i])
         {
-            case "--backend" when i + 1 < options.Length:
+            case "--backend" or "--device" when i + 1 < options.Length:
                 backend = StructureReps.Cli.Backends.Select(options[++i]);
                 break;
             case "--steps" when i + 1 < options.Length && int.TryParse(options[i + 1], out steps) && steps > 0:

@@ -151,4 +151,8 @@ public sealed partial class CpuBackend
                     }
         });
     }
+
+    /// <summary>Sequential: overlapping windows can pick the same pixel, and adding in window order keeps the bits fixed.</summary>
+    public void MaxPool2dBackward(DeviceBuffer dy, IndexBuffer argmax, in ConvShape s, DeviceBuffer dx) =>
+        IndexAdd(dy, argmax, s.Batch * s.Channels * s.OutH * s.OutW, dx);
 }

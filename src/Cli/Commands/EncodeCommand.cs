@@ -44,7 +44,7 @@ public static class EncodeCommand
     {
         string graphs = opts.Required("--graphs"), output = opts.Required("--out");
         var config = Config(opts, opts.String("--encoder") ?? "ea-tc-lf");
-        var backend = Backends.Select(opts.String("--backend"));
+        var backend = Backends.Select(opts);
         opts.EnsureAllUsed();
         var runs = GraphZooBuilder.Load(graphs);
         var all = runs.SelectMany(r => r.Graphs).ToList();
@@ -77,7 +77,7 @@ public static class EncodeCommand
     {
         string encoderPath = opts.Required("--encoder"), graphs = opts.Required("--graphs");
         string output = opts.String("--out") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(encoderPath))!, "embeddings.csv");
-        var backend = Backends.Select(opts.String("--backend"));
+        var backend = Backends.Select(opts);
         opts.EnsureAllUsed();
         var encoder = EncoderFile.Read(encoderPath, backend);
         var runs = GraphZooBuilder.Load(graphs);

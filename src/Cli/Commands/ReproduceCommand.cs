@@ -31,7 +31,7 @@ public static class ReproduceCommand
             Quick = quick,
             Figure2 = !opts.Flag("--no-figure2"),
         };
-        var backend = Backends.Select(opts.String("--backend"));
+        var backend = Backends.Select(opts);
         opts.EnsureAllUsed();
         Console.WriteLine($"reproduce ({(quick ? "quick" : "full")}): tasks {string.Join(", ", tasks)}; encoders {string.Join(", ", encoders)}; {options.EncoderEpochs} encoder epochs → {options.Output}");
         var outcome = new Reproduction(options, backend, new StageProgress()).Run();
@@ -56,7 +56,7 @@ public static class ReproduceCommand
             Seeds = 5,
             Quick = true,
         };
-        var backend = Backends.Select(opts.String("--backend"));
+        var backend = Backends.Select(opts);
         opts.EnsureAllUsed();
         Console.WriteLine("""
             StructureReps.NET — decoding a network's accuracy from its weights.

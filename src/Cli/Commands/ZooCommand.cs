@@ -37,7 +37,7 @@ public static class ZooCommand
             MaxTrain = opts.Int("--max-train"),
             MaxTest = opts.Int("--max-test"),
         };
-        IBackend backend = Backends.Select(opts.String("--backend"));
+        IBackend backend = Backends.Select(opts);
         opts.EnsureAllUsed();
         var task = Tasks.Get(spec.Task);
         Console.WriteLine($"zoo: {task.Name}, {task.Network} ({spec.Variant}), {spec.Runs} runs × {spec.Epochs ?? task.Defaults.Epochs} epochs, shard {shardIndex}/{shardCount}, backend {backend.Name} → {spec.Output}");

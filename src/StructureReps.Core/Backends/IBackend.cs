@@ -53,7 +53,11 @@ public interface IBackend
     /// <summary>y (+)= x permuted: y's axis d is x's axis perm[d]; x has shape <paramref name="shape"/>.</summary>
     void Permute(DeviceBuffer x, int[] shape, int[] perm, DeviceBuffer y, bool accumulate);
 
-    /// <summary>dst[index[i]] += src[i], in order i = 0, 1, … (deterministic; duplicate indices add up; -1 skipped).</summary>
+    /// <summary>
+    /// dst[index[i]] += src[i] (-1 skipped). The engine passes only indices that never repeat (arg-max positions
+    /// of reductions), which lets a GPU backend use atomics without losing determinism; the host backends add in
+    /// order i = 0, 1, … so duplicates add up there too.
+    /// </summary>
     void IndexAdd(DeviceBuffer src, IndexBuffer index, int count, DeviceBuffer dst);
 
     /// <summary>
@@ -73,6 +77,12 @@ public interface IBackend
 
     /// <summary>The adjoint of average pooling: dx += spread(dy)/(kh·kw).</summary>
     void AvgPool2dBackward(DeviceBuffer dy, in ConvShape s, DeviceBuffer dx);
+
+    /// <summary>
+    /// The adjoint of max pooling: dx[argmax[o]] += dy[o]. Overlapping windows may pick the same pixel, so unlike
+    /// the arg-max scatters of reductions the indices can repeat; a parallel backend gathers per pixel instead.
+    /// </summary>
+    void MaxPool2dBackward(DeviceBuffer dy, IndexBuffer argmax, in ConvShape s, DeviceBuffer dx);
 
     /// <summary>dst[r, :] = src[index[r], :] for r &lt; count; rows have <paramref name="cols"/> elements.</summary>
     void Gather(DeviceBuffer src, int cols, IndexBuffer index, int count, DeviceBuffer dst);

@@ -16,23 +16,29 @@ public abstract class ConformanceTests
 
     [Theory]
     [MemberData(nameof(OpCases.AllNames), MemberType = typeof(OpCases))]
-    public void Forward_and_backward_match_reference(string op)
-    {
-        var c = OpCases.All[op];
-        var (expected, expectedGrads) = Numerics.Run(c, ReferenceBackend.Instance);
-        var (actual, actualGrads) = Numerics.Run(c, Backend);
-        Numerics.AssertClose(expected, actual, 2e-4, 2e-5, $"{op} on {Backend.Name}: forward");
-        for (int k = 0; k < expectedGrads.Length; k++)
-            Numerics.AssertClose(expectedGrads[k], actualGrads[k], 2e-4, 2e-5, $"{op} on {Backend.Name}: gradient of input {k}");
-    }
+    public void Forward_and_backward_match_reference(string op) => MatchesReference(Backend, op);
 
     [Theory]
     [MemberData(nameof(OpCases.AllNames), MemberType = typeof(OpCases))]
-    public void Repeated_runs_are_bit_identical(string op)
+    public void Repeated_runs_are_bit_identical(string op) => IsRepeatable(Backend, op);
+
+    /// <summary>The forward value and every input's gradient of op case <paramref name="op"/> agree with the reference.</summary>
+    public static void MatchesReference(IBackend backend, string op)
     {
         var c = OpCases.All[op];
-        var (first, firstGrads) = Numerics.Run(c, Backend);
-        var (second, secondGrads) = Numerics.Run(c, Backend);
+        var (expected, expectedGrads) = Numerics.Run(c, ReferenceBackend.Instance);
+        var (actual, actualGrads) = Numerics.Run(c, backend);
+        Numerics.AssertClose(expected, actual, 2e-4, 2e-5, $"{op} on {backend.Name}: forward");
+        for (int k = 0; k < expectedGrads.Length; k++)
+            Numerics.AssertClose(expectedGrads[k], actualGrads[k], 2e-4, 2e-5, $"{op} on {backend.Name}: gradient of input {k}");
+    }
+
+    /// <summary>Two runs of op case <paramref name="op"/> give the same bits, forward and backward.</summary>
+    public static void IsRepeatable(IBackend backend, string op)
+    {
+        var c = OpCases.All[op];
+        var (first, firstGrads) = Numerics.Run(c, backend);
+        var (second, secondGrads) = Numerics.Run(c, backend);
         Assert.Equal(first, second);
         for (int k = 0; k < firstGrads.Length; k++) Assert.Equal(firstGrads[k], secondGrads[k]);
     }

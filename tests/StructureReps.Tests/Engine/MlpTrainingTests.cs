@@ -28,7 +28,7 @@ public sealed class MlpTrainingTests(ITestOutputHelper output)
         return (x, y);
     }
 
-    private static float[] Train(IBackend be, int steps = 60)
+    internal static float[] Train(IBackend be, int steps = 60)
     {
         var (xs, ys) = Rings();
         var rng = new Rng(1);
@@ -50,7 +50,7 @@ public sealed class MlpTrainingTests(ITestOutputHelper output)
     }
 
     // Pinned on the reference backend (double precision throughout).
-    private static readonly (int Step, double Loss)[] Pinned = [(0, 0.70344347), (10, 0.28209215), (30, 0.011347276), (59, 0.002053295)];
+    internal static readonly (int Step, double Loss)[] Pinned = [(0, 0.70344347), (10, 0.28209215), (30, 0.011347276), (59, 0.002053295)];
 
     [Fact]
     public void Reference_backend_trains_to_the_pinned_losses()

@@ -89,4 +89,7 @@ public sealed partial class ReferenceBackend
                         }
                 }
     }
+
+    public void MaxPool2dBackward(DeviceBuffer dy, IndexBuffer argmax, in ConvShape s, DeviceBuffer dx) =>
+        IndexAdd(dy, argmax, s.Batch * s.Channels * s.OutH * s.OutW, dx);
 }

@@ -16,7 +16,7 @@ public static partial class Ops
         var y = OpSupport.Empty(be, [s.Batch, s.Channels, s.OutH, s.OutW]);
         var arg = OpSupport.NewIndices(be, y.Length);
         be.Pool2d(ReduceOp.Max, x.Data, s, y.Data, arg);
-        return Tape.Record(y, [x], dy => be.IndexAdd(dy.Data, arg, y.Length, x.GradBuffer()));
+        return Tape.Record(y, [x], dy => be.MaxPool2dBackward(dy.Data, arg, s, x.GradBuffer()));
     }
 
     /// <summary>

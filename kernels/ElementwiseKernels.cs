@@ -1,0 +1,83 @@
+using ILGPU;
+
+namespace StructureReps.Kernels;
+
+/// <summary>
+/// Elementwise kernels, all grid-stride over their elements. One version each: the work per element is a few
+/// flops, so the only thing that matters is coalesced access, which the grid-stride loop gives.
+/// <list type="bullet">
+/// <item><c>Unary&lt;TOp&gt;</c> / <c>UnaryDerivative&lt;TOp&gt;</c>: generic over the operator struct, one kernel source for
+/// every function (specialized and inlined per struct by ILGPU).</item>
+/// <item><c>Binary&lt;TOp&gt;</c>: broadcasting through <see cref="StridedIndex"/>; <c>BinaryDense</c> is the same with no
+/// index arithmetic, for the common case of two operands of one shape.</item>
+/// <item><c>Fill</c>, <c>CopyBlocks</c> (reshape, slice, concat; optionally accumulating), <c>Permute</c>.</item>
+/// </list>
+/// </summary>
+public static class ElementwiseKernels
+{
+    public static void Fill(ArrayView<float> dst, int offset, int count, float value)
+    {
+        for (int i = GridStride.Start; i < count; i += GridStride.Step) dst[offset + i] = value;
+    }
+
+    /// <summary>dst[dstOffset + b·dstStride + j] (+)= src[srcOffset + b·srcStride + j], b &lt; blocks, j &lt; blockLength.</summary>
+    public static void CopyBlocks(ArrayView<float> src, ArrayView<float> dst, BlockCopy copy, int accumulate)
+    {
+        int total = copy.Blocks * copy.BlockLength;
+        for (int i = GridStride.Start; i < total; i += GridStride.Step)
+        {
+            int b = i / copy.BlockLength, j = i - b * copy.BlockLength;
+            int from = copy.SrcOffset + b * copy.SrcStride + j, to = copy.DstOffset + b * copy.DstStride + j;
+            dst[to] = accumulate != 0 ? dst[to] + src[from] : src[from];
+        }
+    }
+
+    public static void Unary<TOp>(ArrayView<float> x, ArrayView<float> y, int n, float alpha)
+        where TOp : struct, IUnaryOperator
+    {
+        var op = default(TOp);
+        for (int i = GridStride.Start; i < n; i += GridStride.Step) y[i] = op.Apply(x[i], alpha);
+    }
+
+    /// <summary>dx[i] += dy[i]·f'(x[i]).</summary>
+    public static void UnaryDerivative<TOp>(ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy,
+        ArrayView<float> dx, int n, float alpha) where TOp : struct, IUnaryOperator
+    {
+        var op = default(TOp);
+        for (int i = GridStride.Start; i < n; i += GridStride.Step) dx[i] += dy[i] * op.Derivative(x[i], y[i], alpha);
+    }
+
+    public static void BinaryDense<TOp>(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int n)
+        where TOp : struct, IBinaryOperator
+    {
+        var op = default(TOp);
+        for (int i = GridStride.Start; i < n; i += GridStride.Step) c[i] = op.Apply(a[i], b[i]);
+    }
+
+    public static void Binary<TOp>(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, StridedIndex map, int n)
+        where TOp : struct, IBinaryOperator
+    {
+        var op = default(TOp);
+        for (int i = GridStride.Start; i < n; i += GridStride.Step)
+        {
+            map.Offsets(i, out int oa, out int ob);
+            c[i] = op.Apply(a[oa], b[ob]);
+        }
+    }
+
+    /// <summary>y[i] (+)= x[offset of output element i], the source offsets being <paramref name="map"/>'s A strides.</summary>
+    public static void Permute(ArrayView<float> x, ArrayView<float> y, StridedIndex map, int n, int accumulate)
+    {
+        for (int i = GridStride.Start; i < n; i += GridStride.Step)
+        {
+            map.Offsets(i, out int from, out _);
+            y[i] = accumulate != 0 ? y[i] + x[from] : x[from];
+        }
+    }
+}
+
+/// <summary>The geometry of <see cref="ElementwiseKernels.CopyBlocks"/>.</summary>
+public struct BlockCopy
+{
+    public int SrcOffset, SrcStride, DstOffset, DstStride, Blocks, BlockLength;
+}

@@ -1,0 +1,43 @@
+using StructureReps.Core.Backends;
+using StructureReps.Kernels;
+
+namespace StructureReps.Backends.Ilgpu;
+
+/// <summary>Unary functions, their derivatives and broadcast binary ops: one generic kernel per operator struct.</summary>
+public sealed partial class IlgpuBackend
+{
+    public void Unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, int n)
+    {
+        if (n == 0) return;
+        lock (_gate)
+        {
+            Bind();
+            _kernels.Unary(op)(Stride(n), V(x), V(y), n, alpha);
+        }
+    }
+
+    public void UnaryDerivative(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy,
+        DeviceBuffer dx, int n)
+    {
+        if (n == 0) return;
+        lock (_gate)
+        {
+            Bind();
+            _kernels.UnaryDerivative(op)(Stride(n), V(x), V(y), V(dy), V(dx), n, alpha);
+        }
+    }
+
+    public void Binary(BinaryOp op, BroadcastPlan plan, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c)
+    {
+        int n = plan.Count;
+        if (n == 0) return;
+        if (plan.Rank > StridedIndex.MaxRank)
+            throw new NotSupportedException($"{Name}: broadcast over {plan.Rank} axes; the kernels take at most {StridedIndex.MaxRank}");
+        lock (_gate)
+        {
+            Bind();
+            if (plan.IsElementwise) _kernels.BinaryDense(op)(Stride(n), V(a), V(b), V(c), n);
+            else _kernels.Binary(op)(Stride(n), V(a), V(b), V(c), StridedIndex.Create(plan.Shape, plan.StrideA, plan.StrideB), n);
+        }
+    }
+}

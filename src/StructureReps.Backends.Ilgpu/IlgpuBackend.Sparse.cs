@@ -1,0 +1,66 @@
+using StructureReps.Core.Backends;
+using StructureReps.Core.Sparse;
+using StructureReps.Kernels;
+
+namespace StructureReps.Backends.Ilgpu;
+
+/// <summary>Gather, the arg-max scatter and the CSR segment reductions (see <see cref="SparseKernels"/>).</summary>
+public sealed partial class IlgpuBackend
+{
+    public void Gather(DeviceBuffer src, int cols, IndexBuffer index, int count, DeviceBuffer dst)
+    {
+        long work = (long)count * cols;
+        if (work == 0) return;
+        lock (_gate)
+        {
+            Bind();
+            _kernels.Gather(Stride(work), V(src), I(index), V(dst), count, cols);
+        }
+    }
+
+    /// <summary>
+    /// dst[index[i]] += src[i] by atomic adds. The engine calls it only to route gradients to arg-max positions
+    /// (max reductions, segment max), whose indices are distinct, so the result is exact and the same on every
+    /// run; duplicates would add up in an unspecified order (max pooling has its own gather,
+    /// <see cref="MaxPool2dBackward"/>).
+    /// </summary>
+    public void IndexAdd(DeviceBuffer src, IndexBuffer index, int count, DeviceBuffer dst)
+    {
+        if (count == 0) return;
+        lock (_gate)
+        {
+            Bind();
+            _kernels.IndexAddAtomic(Stride(count), V(src), I(index), V(dst), count);
+        }
+    }
+
+    public void SegmentReduce(ReduceOp op, DeviceBuffer src, int cols, SegmentIndex segments, DeviceBuffer dst,
+        IndexBuffer? argmax, bool accumulate)
+    {
+        long work = (long)segments.Segments * cols;
+        if (work == 0) return;
+        var (ptr, order) = segments.On(this);
+        var args = new SegmentArgs
+        {
+            Op = Code(op), Segments = segments.Segments, Cols = cols, Accumulate = accumulate ? 1 : 0,
+            HasArgmax = argmax is null ? 0 : 1,
+        };
+        lock (_gate)
+        {
+            Bind();
+            _kernels.SegmentReduce(Stride(work), V(src), I(ptr), I(order), V(dst), I(argmax), args);
+        }
+    }
+
+    public void SegmentSoftmax(DeviceBuffer src, int cols, SegmentIndex segments, DeviceBuffer dst)
+    {
+        long work = (long)segments.Segments * cols;
+        if (work == 0) return;
+        var (ptr, order) = segments.On(this);
+        lock (_gate)
+        {
+            Bind();
+            _kernels.SegmentSoftmax(Stride(work), V(src), I(ptr), I(order), V(dst), segments.Segments, cols);
+        }
+    }
+}
