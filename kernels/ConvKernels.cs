@@ -21,7 +21,7 @@ public static class ConvKernels
     public static void Im2Col(ArrayView<float> x, ArrayView<float> cols, ConvArgs s)
     {
         int pixels = s.OutH * s.OutW, colCols = s.Batch * pixels, total = s.Channels * s.KernelH * s.KernelW * colCols;
-        for (int i = GridStride.Start; i < total; i += GridStride.Step)
+        for (int i = GridStride.Start, step = GridStride.Step; i < total; i += step)
         {
             int row = i / colCols, col = i - row * colCols;
             int kj = row % s.KernelW, ki = row / s.KernelW % s.KernelH, c = row / (s.KernelW * s.KernelH);
@@ -35,7 +35,7 @@ public static class ConvKernels
     public static void Col2Im(ArrayView<float> cols, ArrayView<float> dx, ConvArgs s)
     {
         int pixels = s.OutH * s.OutW, colCols = s.Batch * pixels, total = s.Batch * s.Channels * s.H * s.W;
-        for (int i = GridStride.Start; i < total; i += GridStride.Step)
+        for (int i = GridStride.Start, step = GridStride.Step; i < total; i += step)
         {
             int ix = i % s.W, iy = i / s.W % s.H, plane = i / (s.W * s.H), c = plane % s.Channels, b = plane / s.Channels;
             float acc = 0;
@@ -61,7 +61,7 @@ public static class ConvKernels
     {
         int total = s.Batch * s.Channels * s.OutH * s.OutW;
         float scale = 1f / (s.KernelH * s.KernelW);
-        for (int o = GridStride.Start; o < total; o += GridStride.Step)
+        for (int o = GridStride.Start, step = GridStride.Step; o < total; o += step)
         {
             int ox = o % s.OutW, oy = o / s.OutW % s.OutH, plane = o / (s.OutW * s.OutH);
             float acc = 0;
@@ -98,7 +98,7 @@ public static class ConvKernels
     {
         int total = s.Batch * s.Channels * s.H * s.W;
         float scale = 1f / (s.KernelH * s.KernelW);
-        for (int i = GridStride.Start; i < total; i += GridStride.Step)
+        for (int i = GridStride.Start, step = GridStride.Step; i < total; i += step)
         {
             int ix = i % s.W, iy = i / s.W % s.H, plane = i / (s.W * s.H);
             Windows(iy, s.PadH, s.KernelH, s.StrideH, s.OutH, out int y0, out int y1);
@@ -114,7 +114,7 @@ public static class ConvKernels
     public static void MaxPoolBackward(ArrayView<float> dy, ArrayView<int> argmax, ArrayView<float> dx, ConvArgs s)
     {
         int total = s.Batch * s.Channels * s.H * s.W;
-        for (int i = GridStride.Start; i < total; i += GridStride.Step)
+        for (int i = GridStride.Start, step = GridStride.Step; i < total; i += step)
         {
             int ix = i % s.W, iy = i / s.W % s.H, plane = i / (s.W * s.H);
             Windows(iy, s.PadH, s.KernelH, s.StrideH, s.OutH, out int y0, out int y1);

@@ -17,14 +17,14 @@ public static class ElementwiseKernels
 {
     public static void Fill(ArrayView<float> dst, int offset, int count, float value)
     {
-        for (int i = GridStride.Start; i < count; i += GridStride.Step) dst[offset + i] = value;
+        for (int i = GridStride.Start, step = GridStride.Step; i < count; i += step) dst[offset + i] = value;
     }
 
     /// <summary>dst[dstOffset + b·dstStride + j] (+)= src[srcOffset + b·srcStride + j], b &lt; blocks, j &lt; blockLength.</summary>
     public static void CopyBlocks(ArrayView<float> src, ArrayView<float> dst, BlockCopy copy, int accumulate)
     {
         int total = copy.Blocks * copy.BlockLength;
-        for (int i = GridStride.Start; i < total; i += GridStride.Step)
+        for (int i = GridStride.Start, step = GridStride.Step; i < total; i += step)
         {
             int b = i / copy.BlockLength, j = i - b * copy.BlockLength;
             int from = copy.SrcOffset + b * copy.SrcStride + j, to = copy.DstOffset + b * copy.DstStride + j;
@@ -36,7 +36,7 @@ public static class ElementwiseKernels
         where TOp : struct, IUnaryOperator
     {
         var op = default(TOp);
-        for (int i = GridStride.Start; i < n; i += GridStride.Step) y[i] = op.Apply(x[i], alpha);
+        for (int i = GridStride.Start, step = GridStride.Step; i < n; i += step) y[i] = op.Apply(x[i], alpha);
     }
 
     /// <summary>dx[i] += dy[i]·f'(x[i]).</summary>
@@ -44,21 +44,21 @@ public static class ElementwiseKernels
         ArrayView<float> dx, int n, float alpha) where TOp : struct, IUnaryOperator
     {
         var op = default(TOp);
-        for (int i = GridStride.Start; i < n; i += GridStride.Step) dx[i] += dy[i] * op.Derivative(x[i], y[i], alpha);
+        for (int i = GridStride.Start, step = GridStride.Step; i < n; i += step) dx[i] += dy[i] * op.Derivative(x[i], y[i], alpha);
     }
 
     public static void BinaryDense<TOp>(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int n)
         where TOp : struct, IBinaryOperator
     {
         var op = default(TOp);
-        for (int i = GridStride.Start; i < n; i += GridStride.Step) c[i] = op.Apply(a[i], b[i]);
+        for (int i = GridStride.Start, step = GridStride.Step; i < n; i += step) c[i] = op.Apply(a[i], b[i]);
     }
 
     public static void Binary<TOp>(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, StridedIndex map, int n)
         where TOp : struct, IBinaryOperator
     {
         var op = default(TOp);
-        for (int i = GridStride.Start; i < n; i += GridStride.Step)
+        for (int i = GridStride.Start, step = GridStride.Step; i < n; i += step)
         {
             map.Offsets(i, out int oa, out int ob);
             c[i] = op.Apply(a[oa], b[ob]);
@@ -68,7 +68,7 @@ public static class ElementwiseKernels
     /// <summary>y[i] (+)= x[offset of output element i], the source offsets being <paramref name="map"/>'s A strides.</summary>
     public static void Permute(ArrayView<float> x, ArrayView<float> y, StridedIndex map, int n, int accumulate)
     {
-        for (int i = GridStride.Start; i < n; i += GridStride.Step)
+        for (int i = GridStride.Start, step = GridStride.Step; i < n; i += step)
         {
             map.Offsets(i, out int from, out _);
             y[i] = accumulate != 0 ? y[i] + x[from] : x[from];

@@ -9,7 +9,7 @@ namespace StructureReps.Kernels;
 /// from global memory. The reference for the tiled kernel and the one for tiny or oddly batched products.</item>
 /// <item><c>Tiled</c>: a T×T thread group computes a T×T block of C, staging T×T tiles of A and B in shared memory
 /// (dynamic, 2·T² floats) so each element loaded from global memory is used T times. T is the group's edge (16 on
-/// a GPU; the CPU accelerator's 16-thread groups give 4). Grid: (⌈N/T⌉, ⌈M/T⌉, batch).</item>
+/// a GPU; the CPU accelerator's 4-thread groups give 2). Grid: (⌈N/T⌉, ⌈M/T⌉, batch).</item>
 /// </list>
 /// </summary>
 public static class GemmKernels
@@ -17,7 +17,7 @@ public static class GemmKernels
     public static void Naive(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmArgs g)
     {
         int perBatch = g.M * g.N, total = perBatch * g.Batch;
-        for (int i = GridStride.Start; i < total; i += GridStride.Step)
+        for (int i = GridStride.Start, step = GridStride.Step; i < total; i += step)
         {
             int batch = i / perBatch, rest = i - batch * perBatch, row = rest / g.N, col = rest - row * g.N;
             int baseA = g.OffsetA + batch * g.StrideA, baseB = g.OffsetB + batch * g.StrideB;

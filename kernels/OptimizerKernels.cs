@@ -12,7 +12,7 @@ public static class OptimizerKernels
 {
     public static void Sgd(ArrayView<float> p, ArrayView<float> g, ArrayView<float> m, OptimizerArgs s)
     {
-        for (int i = GridStride.Start; i < s.Count; i += GridStride.Step)
+        for (int i = GridStride.Start, step = GridStride.Step; i < s.Count; i += step)
         {
             float d = g[i] + s.WeightDecay * p[i];
             if (s.Momentum != 0)
@@ -26,7 +26,7 @@ public static class OptimizerKernels
 
     public static void Adam(ArrayView<float> p, ArrayView<float> g, ArrayView<float> m, ArrayView<float> v, OptimizerArgs s)
     {
-        for (int i = GridStride.Start; i < s.Count; i += GridStride.Step)
+        for (int i = GridStride.Start, step = GridStride.Step; i < s.Count; i += step)
         {
             float d = g[i];
             if (s.Decoupled != 0) p[i] *= 1 - s.LearningRate * s.WeightDecay;

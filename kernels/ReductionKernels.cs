@@ -22,7 +22,7 @@ public static class ReductionKernels
     public static void PerOutput(ArrayView<float> x, ArrayView<float> y, ArrayView<int> argmax, ReduceArgs r)
     {
         int total = r.Outer * r.Inner;
-        for (int i = GridStride.Start; i < total; i += GridStride.Step)
+        for (int i = GridStride.Start, step = GridStride.Step; i < total; i += step)
         {
             int o = i / r.Inner, inner = i - o * r.Inner;
             int first = o * r.Axis * r.Inner + inner;
@@ -101,7 +101,7 @@ public static class ReductionKernels
     /// <summary>y[r, :] = x[r, :] − max − log Σ exp(x − max), one thread per row.</summary>
     public static void LogSoftmax(ArrayView<float> x, ArrayView<float> y, int rows, int cols)
     {
-        for (int r = GridStride.Start; r < rows; r += GridStride.Step)
+        for (int r = GridStride.Start, step = GridStride.Step; r < rows; r += step)
         {
             int row = r * cols;
             float max = x[row];

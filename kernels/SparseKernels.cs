@@ -22,7 +22,7 @@ public static class SparseKernels
     public static void Gather(ArrayView<float> src, ArrayView<int> index, ArrayView<float> dst, int count, int cols)
     {
         int total = count * cols;
-        for (int i = GridStride.Start; i < total; i += GridStride.Step)
+        for (int i = GridStride.Start, step = GridStride.Step; i < total; i += step)
         {
             int r = i / cols, c = i - r * cols;
             dst[i] = src[index[r] * cols + c];
@@ -31,7 +31,7 @@ public static class SparseKernels
 
     public static void IndexAddAtomic(ArrayView<float> src, ArrayView<int> index, ArrayView<float> dst, int count)
     {
-        for (int i = GridStride.Start; i < count; i += GridStride.Step)
+        for (int i = GridStride.Start, step = GridStride.Step; i < count; i += step)
         {
             int at = index[i];
             if (at >= 0) Atomic.Add(ref dst[at], src[i]);
@@ -42,7 +42,7 @@ public static class SparseKernels
         ArrayView<int> argmax, SegmentArgs a)
     {
         int total = a.Segments * a.Cols;
-        for (int i = GridStride.Start; i < total; i += GridStride.Step)
+        for (int i = GridStride.Start, step = GridStride.Step; i < total; i += step)
         {
             int s = i / a.Cols, c = i - s * a.Cols, begin = ptr[s], end = ptr[s + 1];
             float acc = 0;
@@ -70,7 +70,7 @@ public static class SparseKernels
         int segments, int cols)
     {
         int total = segments * cols;
-        for (int i = GridStride.Start; i < total; i += GridStride.Step)
+        for (int i = GridStride.Start, step = GridStride.Step; i < total; i += step)
         {
             int s = i / cols, c = i - s * cols, begin = ptr[s], end = ptr[s + 1];
             if (end == begin) continue;

@@ -19,21 +19,23 @@ public sealed class EncoderEpochWorkloads
     private readonly Dictionary<string, (EncoderConfig Config, List<NetworkGraph> Graphs)> _cases = new();
     private readonly IBackend _backend;
 
-    public EncoderEpochWorkloads(IBackend backend)
+    /// <param name="graphs">Checkpoint graphs per zoo (fewer for slow devices).</param>
+    public EncoderEpochWorkloads(IBackend backend, int graphs = Graphs)
     {
+        int count = graphs;
         _backend = backend;
         foreach (var (zoo, task) in new[] { ("california_mlp", "california-housing"), ("fashion_cnn", "fashion-mnist") })
         {
             var arch = Tasks.Get(task).Architecture;
             int edgeDim = GraphBuilder.EdgeDim([arch]);
-            var graphs = Enumerable.Range(0, Graphs).Select(i =>
+            var zooGraphs = Enumerable.Range(0, count).Select(i =>
             {
                 var g = GraphBuilder.Build(arch, arch.Build(new Rng((ulong)i)).Module.StateDict(), edgeDim, new CheckpointTargets(i, 0, 0, 0, 0, 0), "synthetic");
                 g.PositionalEncoding = LaplacianPe.Compute(g).Features;
                 return g;
             }).ToList();
             foreach (var name in new[] { "ea-tc-lf", "ea-gc-lf" })
-                _cases[$"{name.Replace('-', '_')}_{zoo}"] = (EncoderConfig.Named(name) with { Epochs = 1, BatchGraphs = Batch }, graphs);
+                _cases[$"{name.Replace('-', '_')}_{zoo}"] = (EncoderConfig.Named(name) with { Epochs = 1, BatchGraphs = Batch }, zooGraphs);
         }
     }
 

@@ -19,12 +19,13 @@ public sealed class EpochWorkloads
     private readonly Dataset _california, _fashion;
     private int _epoch;
 
-    public EpochWorkloads(IBackend backend)
+    /// <param name="fashionImages">Images in the CNN's epoch (fewer for slow devices).</param>
+    public EpochWorkloads(IBackend backend, int fashionImages = FashionImages)
     {
         var rng = new Rng(9);
         _california = new Dataset(rng.NormalArray(CaliforniaRows * 8), [8], null, rng.NormalArray(CaliforniaRows), 0);
-        _fashion = new Dataset(rng.NormalArray(FashionImages * 784), [1, 28, 28],
-            Enumerable.Range(0, FashionImages).Select(_ => rng.NextInt(10)).ToArray(), null, 10);
+        _fashion = new Dataset(rng.NormalArray(fashionImages * 784), [1, 28, 28],
+            Enumerable.Range(0, fashionImages).Select(_ => rng.NextInt(10)).ToArray(), null, 10);
         var config = new TrainConfig { BatchSize = BatchSize, LearningRate = 1e-3f, Seed = 1 };
         _mlp = new Trainer(Tasks.Get("california-housing").Architecture.Build(new Rng(1), backend), config, backend);
         _cnn = new Trainer(Tasks.Get("fashion-mnist").Architecture.Build(new Rng(1), backend), config, backend);

@@ -52,8 +52,11 @@ static int Help(int code, string? error = null)
                  the quick end-to-end run on two-moons: zoo → graphs → EA+TC+LF → probe, with the paper's number
                  example: dotnet run --project src/Cli
           reproduce [--quick] [--tasks a,b,…] [--encoders ea-tc-lf,…] [--runs N] [--epochs N] [--encoder-epochs N] [--seeds 5] [--out DIR]
-                 every task × the four encoders, both split modes, baselines → DIR/report.md (Tables 1–2 beside
-                 the paper's) and, with covertype, Figure 2 (regular/deeper/wider variants; --no-figure2 skips it);
+                    [--inductive-seeds 5] [--inductive-encoders ea-tc-lf,…] [--device D]
+                 every task × the four encoders, split modes random, by-run and inductive (by-run with an encoder
+                 trained on the training runs only, one per seed; --inductive-seeds 0 skips it), baselines →
+                 DIR/report.md (Tables 1–2 beside the paper's) and, with covertype, Figure 2 (regular/deeper/wider
+                 variants; --no-figure2 skips it);
                  reruns reuse every stage on disk. A task whose data is missing is listed as such
                  example: dotnet run --project src/Cli -- reproduce --quick
           decode --embeddings FILE [--seeds 5]

@@ -14,7 +14,7 @@ public sealed partial class IlgpuBackend
 
     /// <summary>
     /// GEMM with a chosen kernel. Auto takes the tiled kernel where groups of 8×8 or more fit (a GPU) and the
-    /// grid fits the device's limits, the naive one otherwise (the CPU accelerator's 16-thread groups give 4×4
+    /// grid fits the device's limits, the naive one otherwise (the CPU accelerator's 4-thread groups give 2×2
     /// tiles, whose barriers cost more than the reuse saves).
     /// </summary>
     public void Gemm(GemmKernel kernel, in GemmShape g, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c)

@@ -53,7 +53,7 @@ public sealed partial class IlgpuBackend : IBackend
     /// <summary>The accelerator's own name ("NVIDIA H100 80GB HBM3", "CPUAccelerator").</summary>
     public string DeviceName => _acc.Name;
 
-    /// <summary>Edge T of the tiled GEMM's T×T thread groups: 16 on a GPU, 4 on the CPU accelerator.</summary>
+    /// <summary>Edge T of the tiled GEMM's T×T thread groups: 16 on a GPU, 2 on the CPU accelerator.</summary>
     public int TileSize { get; }
 
     /// <summary>Threads per group of the tree reductions (a power of two).</summary>

@@ -39,4 +39,20 @@ public static class ProbeRunner
         }
         return ProbeSummary.Of(scores);
     }
+
+    /// <summary>
+    /// The inductive mode: for each seed s the by-run split of seed s, and features from an encoder trained on that
+    /// split's training rows only (<paramref name="featuresFor"/>(s, trainRows) returns every row's features).
+    /// </summary>
+    public static ProbeSummary EvaluateInductive(Func<int, int[], IReadOnlyList<double[]>> featuresFor, IReadOnlyList<double> y,
+        IReadOnlyList<int> runOf, int seeds)
+    {
+        var scores = new List<ProbeScore>();
+        for (int s = 0; s < seeds; s++)
+        {
+            var (train, test) = Splits.Make("by-run", runOf, (ulong)s);
+            scores.Add(Score(featuresFor(s, train), y, train, test));
+        }
+        return ProbeSummary.Of(scores);
+    }
 }

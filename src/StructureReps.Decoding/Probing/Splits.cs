@@ -8,6 +8,12 @@ public static class Splits
 {
     public static readonly string[] Modes = ["random", "by-run"];
 
+    /// <summary>
+    /// The by-run split with an encoder trained on the training runs' graphs only, so the held-out networks are
+    /// unseen by the encoder as well as by the probe (<see cref="ProbeRunner.EvaluateInductive"/>).
+    /// </summary>
+    public const string Inductive = "inductive";
+
     /// <summary>Row indices of the training and test parts; <paramref name="runOf"/> gives each row's run.</summary>
     public static (int[] Train, int[] Test) Make(string mode, IReadOnlyList<int> runOf, ulong seed, double trainFraction = 0.8)
     {

@@ -24,6 +24,10 @@ public sealed record ReproduceOptions
     public bool Quick { get; init; }
     /// <summary>Also run Figure 2 (covertype regular/deeper/wider) when covertype is among the tasks.</summary>
     public bool Figure2 { get; init; } = true;
+    /// <summary>Encoders also trained inductively (on each by-run split's training runs only); none turns it off.</summary>
+    public IReadOnlyList<string> InductiveEncoders { get; init; } = ["ea-tc-lf"];
+    /// <summary>Seeds (by-run splits, one encoder each) of the inductive mode; 0 turns it off.</summary>
+    public int InductiveSeeds { get; init; } = 5;
 
     /// <summary>The quick plan (minutes on 2 cores) or the full one (the paper's 200 epochs), for the given tasks.</summary>
     public static IReadOnlyList<TaskPlan> Plan(IEnumerable<string> tasks, bool quick) => tasks.Select(t => quick
@@ -101,11 +105,45 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                 foreach (var split in Splits.Modes)
                     foreach (var (target, y) in targets)
                         results.Add(new ProbeResult(plan.Task, method, split, target, ProbeRunner.Evaluate(x, y, runOf, split, options.Seeds)));
+            if (options.InductiveSeeds > 0 && runOf.Distinct().Count() >= 2)
+                results.AddRange(Inductive(plan.Task, graphs, runOf, targets, features, cancel));
         }
         string? figure2 = null;
         if (options.Figure2 && options.Tasks.FirstOrDefault(t => t.Task == "covertype") is { } cov && !missing.ContainsKey("covertype"))
             figure2 = StructuralVariants.Run(options.Output, cov, options.EncoderEpochs, options.DataRoot, options.Pe, backend, progress, cancel);
         return new Outcome(results, missing, zooSummary, clock.Elapsed, figure2);
+    }
+
+    /// <summary>
+    /// The inductive mode: per seed, each inductive encoder is trained on that seed's by-run training runs only
+    /// (saved under encoders/TASK/NAME/inductive-seedS, so a rerun reuses it) and embeds every graph. The
+    /// baselines need no encoder, so their inductive rows are their by-run scores on the same splits.
+    /// </summary>
+    private IEnumerable<ProbeResult> Inductive(string task, List<NetworkGraph> graphs, List<int> runOf,
+        Dictionary<string, List<double>> targets, Dictionary<string, List<double[]>> features, CancellationToken cancel)
+    {
+        int seeds = options.InductiveSeeds;
+        foreach (var name in options.InductiveEncoders)
+        {
+            var config = EncoderConfig.Named(name) with { Epochs = options.EncoderEpochs };
+            var perSeed = new Dictionary<int, IReadOnlyList<double[]>>();
+            IReadOnlyList<double[]> FeaturesFor(int seed, int[] train)
+            {
+                if (perSeed.TryGetValue(seed, out var cached)) return cached;
+                string dir = Path.Combine(options.Output, "encoders", task, name, $"inductive-seed{seed}");
+                progress?.Stage(task, $"{config.Label} inductive", $"seed {seed}: {config.Epochs} epochs on the {train.Length} graphs of the training runs");
+                var trained = new EncoderTrainer(config, backend).Train(train.Select(i => graphs[i]).ToList(), task, dir,
+                    new EpochRelay(progress, task, $"{name} inductive {seed}"), cancel);
+                var rows = Embedder.Embed(trained, graphs, task);
+                Embedder.WriteCsv(Path.Combine(dir, "embeddings.csv"), rows);
+                return perSeed[seed] = rows.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList();
+            }
+            foreach (var (target, y) in targets)
+                yield return new ProbeResult(task, name, Splits.Inductive, target, ProbeRunner.EvaluateInductive(FeaturesFor, y, runOf, seeds));
+        }
+        foreach (var baseline in new[] { "epoch", "statnn" })
+            foreach (var (target, y) in targets)
+                yield return new ProbeResult(task, baseline, Splits.Inductive, target, ProbeRunner.Evaluate(features[baseline], y, runOf, "by-run", seeds));
     }
 
     private sealed class EpochRelay(IReproduceProgress? progress, string task, string encoder) : IEncoderProgress

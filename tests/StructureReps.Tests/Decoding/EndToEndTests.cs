@@ -9,16 +9,29 @@ public class EndToEndTests
     public void Reproduce_on_a_tiny_two_moons_zoo_writes_a_report_with_every_row_and_reruns_from_disk()
     {
         using var dir = new TempDir();
-        string[] args = ["--tasks", "two-moons", "--runs", "3", "--epochs", "3", "--encoder-epochs", "2", "--seeds", "2", "--out", dir.Path];
+        string[] args = ["--tasks", "two-moons", "--runs", "3", "--epochs", "3", "--encoder-epochs", "2", "--seeds", "2", "--inductive-seeds", "2", "--out", dir.Path];
         Assert.Equal(0, ReproduceCommand.Reproduce(args));
         var report = File.ReadAllText(dir.File("report.md"));
-        foreach (var split in new[] { "random", "by-run" })
+        foreach (var split in new[] { "random", "by-run", "inductive" })
         {
             Assert.Contains($"## Table 1 — train performance, split `{split}`", report);
             Assert.Contains($"## Table 2 — test performance, split `{split}`", report);
         }
         foreach (var row in new[] { "| EA+TC+LF (StructureReps) |", "| EA+GC+LF |", "| GC+LF |", "| GC+RF |", "| baseline: epoch number |", "| baseline: StatNN weight statistics |" })
-            Assert.Equal(5, CountOf(report, row)); // 2 splits × 2 tables, and the other-metrics table
+            Assert.Equal(7, CountOf(report, row)); // 3 splits × 2 tables, and the other-metrics table
+        // Inductive: EA+TC+LF has numbers (one encoder per seed, trained on that seed's training runs), GC+RF none.
+        string inductive = report[report.IndexOf("split `inductive`", StringComparison.Ordinal)..];
+        string tcRow = inductive[inductive.IndexOf("| EA+TC+LF (StructureReps) |", StringComparison.Ordinal)..].Split('\n')[0];
+        Assert.Matches(@"\| -?\d\.\d\d \(", tcRow);
+        Assert.StartsWith("| GC+RF | — \\|", inductive[inductive.IndexOf("| GC+RF |", StringComparison.Ordinal)..]);
+        foreach (int seed in new[] { 0, 1 })
+        {
+            string seedDir = Path.Combine(dir.Path, "encoders", "two-moons", "ea-tc-lf", $"inductive-seed{seed}");
+            Assert.True(File.Exists(Path.Combine(seedDir, "encoder.safetensors")), seedDir);
+            // Trained on the training runs, yet every checkpoint (the held-out runs too) is embedded.
+            Assert.Equal(File.ReadAllLines(Path.Combine(dir.Path, "encoders", "two-moons", "ea-tc-lf", "embeddings.csv")).Length,
+                File.ReadAllLines(Path.Combine(seedDir, "embeddings.csv")).Length);
+        }
         Assert.Contains("\\| 0.74 (0.002)", report); // the paper's EA+TC+LF train number beside ours
         Assert.Contains("- two-moons: **", report);   // the ordering verdict
         Assert.True(File.Exists(Path.Combine(dir.Path, "encoders", "two-moons", "gc-rf", "embeddings.csv")));

@@ -58,6 +58,30 @@ public class ProbeTests
     }
 
     [Fact]
+    public void Inductive_mode_asks_each_seed_for_features_from_its_training_runs_only()
+    {
+        var runOf = Enumerable.Range(0, 60).Select(i => i / 6).ToArray(); // 10 runs × 6 epochs
+        var y = Enumerable.Range(0, 60).Select(i => (double)(i % 6)).ToArray();
+        var asked = new List<(int Seed, int[] Train)>();
+        IReadOnlyList<double[]> FeaturesFor(int seed, int[] train)
+        {
+            asked.Add((seed, train));
+            // An "encoder" that saw only the training rows: it knows the target there and outputs 0 elsewhere.
+            var known = train.ToHashSet();
+            return Enumerable.Range(0, 60).Select(i => new[] { known.Contains(i) ? y[i] : 0.0, i % 6 + 0.0 }).ToList();
+        }
+        var summary = ProbeRunner.EvaluateInductive(FeaturesFor, y, runOf, 3);
+        Assert.Equal([0, 1, 2], asked.Select(a => a.Seed));
+        foreach (var (seed, train) in asked)
+        {
+            Assert.Equal(Splits.Make("by-run", runOf, (ulong)seed).Train, train);
+            Assert.Empty(train.Select(i => runOf[i]).Intersect(Splits.Make("by-run", runOf, (ulong)seed).Test.Select(i => runOf[i])));
+        }
+        Assert.Equal(3, summary.Seeds);
+        Assert.Equal(1.0, summary.PearsonMean, 6); // the second feature carries the target on unseen runs too
+    }
+
+    [Fact]
     public void Statnn_features_are_mean_variance_and_quantiles()
     {
         Assert.Equal([2.5, 1.25, 1, 1.75, 2.5, 3.25, 4], Baselines.Statistics([4, 1, 3, 2]));
