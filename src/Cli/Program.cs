@@ -24,6 +24,7 @@ try
         "graphs" => StructureReps.Cli.Commands.GraphsCommand.Run(args[1..]),
         "encode" => StructureReps.Cli.Commands.EncodeCommand.Run(args[1..]),
         "info" => Info(),
+        "bench" => StructureReps.Cli.Commands.BenchCommand.Run(args[1..]),
         "help" or "--help" or "-h" => Help(0),
         _ => Help(2, $"unknown command '{args[0]}'"),
     };
@@ -90,6 +91,10 @@ static int Help(int code, string? error = null)
           encode embed --encoder FILE --graphs DIR [--out FILE]
                  embed a graph zoo with a trained encoder (mean of μ per graph) as CSV with run, epoch and targets
                  example: dotnet run --project src/Cli -- encode embed --encoder enc/moons/encoder.safetensors --graphs graphs/moons
+          bench [devices|epochs|gemm|conv|sparse|pe|peer|all] [BenchmarkDotNet options]
+                 the benchmarks of this checkout in Release (default: devices — every op at two sizes, SIMD CPU vs
+                 ILGPU; epochs — an MLP, a CNN and the VGAE epoch per device); tables as in benchmarks/README.md
+                 example: dotnet run --project src/Cli -- bench epochs
           info   the engine's backends, the GEMM provider (native BLAS or managed) and the SIMD width
                  example: dotnet run --project src/Cli -- info
           help   this text
