@@ -12,58 +12,36 @@ public sealed partial class IlgpuBackend
         StrideH = s.StrideH, StrideW = s.StrideW, PadH = s.PadH, PadW = s.PadW, OutH = s.OutH, OutW = s.OutW,
     };
 
+    private static long InputPixels(in ConvShape s) => (long)s.Batch * s.Channels * s.H * s.W;
+
     public void Im2Col(DeviceBuffer x, in ConvShape s, DeviceBuffer cols)
     {
-        long work = (long)s.ColRows * s.ColCols;
-        if (work == 0) return;
-        lock (_gate)
-        {
-            Bind();
-            _kernels.Im2Col(Stride(work), V(x), V(cols), Args(s));
-        }
+        var args = Args(s);
+        Launch((long)s.ColRows * s.ColCols, config => _kernels.Im2Col(config, V(x), V(cols), args));
     }
 
     public void Col2Im(DeviceBuffer cols, in ConvShape s, DeviceBuffer dx)
     {
-        long work = (long)s.Batch * s.Channels * s.H * s.W;
-        if (work == 0) return;
-        lock (_gate)
-        {
-            Bind();
-            _kernels.Col2Im(Stride(work), V(cols), V(dx), Args(s));
-        }
+        var args = Args(s);
+        Launch(InputPixels(s), config => _kernels.Col2Im(config, V(cols), V(dx), args));
     }
 
     public void Pool2d(ReduceOp op, DeviceBuffer x, in ConvShape s, DeviceBuffer y, IndexBuffer? argmax)
     {
-        long work = (long)s.Batch * s.Channels * s.OutH * s.OutW;
-        if (work == 0) return;
-        lock (_gate)
-        {
-            Bind();
-            _kernels.Pool(Stride(work), V(x), V(y), I(argmax), Args(s), Code(op), argmax is null ? 0 : 1);
-        }
+        var args = Args(s);
+        Launch((long)s.Batch * s.Channels * s.OutH * s.OutW,
+            config => _kernels.Pool(config, V(x), V(y), I(argmax), args, Code(op), argmax is null ? 0 : 1));
     }
 
     public void AvgPool2dBackward(DeviceBuffer dy, in ConvShape s, DeviceBuffer dx)
     {
-        long work = (long)s.Batch * s.Channels * s.H * s.W;
-        if (work == 0) return;
-        lock (_gate)
-        {
-            Bind();
-            _kernels.AvgPoolBackward(Stride(work), V(dy), V(dx), Args(s));
-        }
+        var args = Args(s);
+        Launch(InputPixels(s), config => _kernels.AvgPoolBackward(config, V(dy), V(dx), args));
     }
 
     public void MaxPool2dBackward(DeviceBuffer dy, IndexBuffer argmax, in ConvShape s, DeviceBuffer dx)
     {
-        long work = (long)s.Batch * s.Channels * s.H * s.W;
-        if (work == 0) return;
-        lock (_gate)
-        {
-            Bind();
-            _kernels.MaxPoolBackward(Stride(work), V(dy), I(argmax), V(dx), Args(s));
-        }
+        var args = Args(s);
+        Launch(InputPixels(s), config => _kernels.MaxPoolBackward(config, V(dy), I(argmax), V(dx), args));
     }
 }

@@ -6,26 +6,12 @@ namespace StructureReps.Backends.Ilgpu;
 /// <summary>Unary functions, their derivatives and broadcast binary ops: one generic kernel per operator struct.</summary>
 public sealed partial class IlgpuBackend
 {
-    public void Unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, int n)
-    {
-        if (n == 0) return;
-        lock (_gate)
-        {
-            Bind();
-            _kernels.Unary(op)(Stride(n), V(x), V(y), n, alpha);
-        }
-    }
+    public void Unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, int n) =>
+        Launch(n, config => _kernels.Unary(op)(config, V(x), V(y), n, alpha));
 
     public void UnaryDerivative(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy,
-        DeviceBuffer dx, int n)
-    {
-        if (n == 0) return;
-        lock (_gate)
-        {
-            Bind();
-            _kernels.UnaryDerivative(op)(Stride(n), V(x), V(y), V(dy), V(dx), n, alpha);
-        }
-    }
+        DeviceBuffer dx, int n) =>
+        Launch(n, config => _kernels.UnaryDerivative(op)(config, V(x), V(y), V(dy), V(dx), n, alpha));
 
     public void Binary(BinaryOp op, BroadcastPlan plan, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c)
     {

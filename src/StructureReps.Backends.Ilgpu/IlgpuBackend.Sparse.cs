@@ -7,16 +7,8 @@ namespace StructureReps.Backends.Ilgpu;
 /// <summary>Gather, the arg-max scatter and the CSR segment reductions (see <see cref="SparseKernels"/>).</summary>
 public sealed partial class IlgpuBackend
 {
-    public void Gather(DeviceBuffer src, int cols, IndexBuffer index, int count, DeviceBuffer dst)
-    {
-        long work = (long)count * cols;
-        if (work == 0) return;
-        lock (_gate)
-        {
-            Bind();
-            _kernels.Gather(Stride(work), V(src), I(index), V(dst), count, cols);
-        }
-    }
+    public void Gather(DeviceBuffer src, int cols, IndexBuffer index, int count, DeviceBuffer dst) =>
+        Launch((long)count * cols, config => _kernels.Gather(config, V(src), I(index), V(dst), count, cols));
 
     /// <summary>
     /// dst[index[i]] += src[i] by atomic adds. The engine calls it only to route gradients to arg-max positions
@@ -24,15 +16,8 @@ public sealed partial class IlgpuBackend
     /// run; duplicates would add up in an unspecified order (max pooling has its own gather,
     /// <see cref="MaxPool2dBackward"/>).
     /// </summary>
-    public void IndexAdd(DeviceBuffer src, IndexBuffer index, int count, DeviceBuffer dst)
-    {
-        if (count == 0) return;
-        lock (_gate)
-        {
-            Bind();
-            _kernels.IndexAddAtomic(Stride(count), V(src), I(index), V(dst), count);
-        }
-    }
+    public void IndexAdd(DeviceBuffer src, IndexBuffer index, int count, DeviceBuffer dst) =>
+        Launch(count, config => _kernels.IndexAddAtomic(config, V(src), I(index), V(dst), count));
 
     public void SegmentReduce(ReduceOp op, DeviceBuffer src, int cols, SegmentIndex segments, DeviceBuffer dst,
         IndexBuffer? argmax, bool accumulate)
@@ -45,11 +30,7 @@ public sealed partial class IlgpuBackend
             Op = Code(op), Segments = segments.Segments, Cols = cols, Accumulate = accumulate ? 1 : 0,
             HasArgmax = argmax is null ? 0 : 1,
         };
-        lock (_gate)
-        {
-            Bind();
-            _kernels.SegmentReduce(Stride(work), V(src), I(ptr), I(order), V(dst), I(argmax), args);
-        }
+        Launch(work, config => _kernels.SegmentReduce(config, V(src), I(ptr), I(order), V(dst), I(argmax), args));
     }
 
     public void SegmentSoftmax(DeviceBuffer src, int cols, SegmentIndex segments, DeviceBuffer dst)
@@ -57,10 +38,6 @@ public sealed partial class IlgpuBackend
         long work = (long)segments.Segments * cols;
         if (work == 0) return;
         var (ptr, order) = segments.On(this);
-        lock (_gate)
-        {
-            Bind();
-            _kernels.SegmentSoftmax(Stride(work), V(src), I(ptr), I(order), V(dst), segments.Segments, cols);
-        }
+        Launch(work, config => _kernels.SegmentSoftmax(config, V(src), I(ptr), I(order), V(dst), segments.Segments, cols));
     }
 }

@@ -175,6 +175,17 @@ public sealed partial class IlgpuBackend : IBackend
         _ => throw new ArgumentException($"index buffer belongs to backend '{b.Backend.Name}', not this '{Name}' instance"),
     };
 
+    /// <summary>One grid-stride launch over <paramref name="work"/> elements under the lock; nothing when there is no work.</summary>
+    private void Launch(long work, Action<KernelConfig> launch)
+    {
+        if (work == 0) return;
+        lock (_gate)
+        {
+            Bind();
+            launch(Stride(work));
+        }
+    }
+
     /// <summary>A grid-stride launch for <paramref name="work"/> elements: at most one full device's worth of groups.</summary>
     private KernelConfig Stride(long work)
     {
@@ -184,15 +195,8 @@ public sealed partial class IlgpuBackend : IBackend
 
     // ------------------------------------------------------------------ copies, permutes, reductions, optimizers
 
-    public void Fill(DeviceBuffer dst, int offset, int count, float value)
-    {
-        if (count == 0) return;
-        lock (_gate)
-        {
-            Bind();
-            _kernels.Fill(Stride(count), V(dst), offset, count, value);
-        }
-    }
+    public void Fill(DeviceBuffer dst, int offset, int count, float value) =>
+        Launch(count, config => _kernels.Fill(config, V(dst), offset, count, value));
 
     public void CopyBlocks(DeviceBuffer src, int srcOffset, int srcStride, DeviceBuffer dst, int dstOffset,
         int dstStride, int blocks, int blockLength, bool accumulate)
@@ -203,11 +207,7 @@ public sealed partial class IlgpuBackend : IBackend
             SrcOffset = srcOffset, SrcStride = srcStride, DstOffset = dstOffset, DstStride = dstStride,
             Blocks = blocks, BlockLength = blockLength,
         };
-        lock (_gate)
-        {
-            Bind();
-            _kernels.CopyBlocks(Stride((long)blocks * blockLength), V(src), V(dst), copy, accumulate ? 1 : 0);
-        }
+        Launch((long)blocks * blockLength, config => _kernels.CopyBlocks(config, V(src), V(dst), copy, accumulate ? 1 : 0));
     }
 
     public void Permute(DeviceBuffer x, int[] shape, int[] perm, DeviceBuffer y, bool accumulate)
@@ -223,11 +223,7 @@ public sealed partial class IlgpuBackend : IBackend
         var source = new int[rank];
         for (int d = 0; d < rank; d++) { outShape[d] = shape[perm[d]]; source[d] = inStride[perm[d]]; }
         var map = StridedIndex.Create(outShape, source, new int[rank]);
-        lock (_gate)
-        {
-            Bind();
-            _kernels.Permute(Stride(count), V(x), V(y), map, count, accumulate ? 1 : 0);
-        }
+        Launch(count, config => _kernels.Permute(config, V(x), V(y), map, count, accumulate ? 1 : 0));
     }
 
     public void Reduce(ReduceOp op, DeviceBuffer x, int outer, int axis, int inner, DeviceBuffer y,
@@ -263,11 +259,7 @@ public sealed partial class IlgpuBackend : IBackend
     public void LogSoftmax(DeviceBuffer x, int rows, int cols, DeviceBuffer y)
     {
         if ((long)rows * cols == 0) return;
-        lock (_gate)
-        {
-            Bind();
-            _kernels.LogSoftmax(Stride(rows), V(x), V(y), rows, cols);
-        }
+        Launch(rows, config => _kernels.LogSoftmax(config, V(x), V(y), rows, cols));
     }
 
     public void OptimizerUpdate(in OptimizerStep step, DeviceBuffer param, DeviceBuffer grad, DeviceBuffer state1,
