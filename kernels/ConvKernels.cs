@@ -93,6 +93,15 @@ public static class ConvKernels
         if (hi > outSize) hi = outSize;
     }
 
+    /// <summary>The plane of input pixel <paramref name="i"/> and the output windows [y0, y1) × [x0, x1) that contain it.</summary>
+    private static int WindowsOfPixel(int i, ConvArgs s, out int y0, out int y1, out int x0, out int x1)
+    {
+        int ix = i % s.W, iy = i / s.W % s.H;
+        Windows(iy, s.PadH, s.KernelH, s.StrideH, s.OutH, out y0, out y1);
+        Windows(ix, s.PadW, s.KernelW, s.StrideW, s.OutW, out x0, out x1);
+        return i / (s.W * s.H);
+    }
+
     /// <summary>dx += spread(dy)/(kh·kw): each input pixel sums dy over the windows containing it.</summary>
     public static void AvgPoolBackward(ArrayView<float> dy, ArrayView<float> dx, ConvArgs s)
     {
@@ -100,9 +109,7 @@ public static class ConvKernels
         float scale = 1f / (s.KernelH * s.KernelW);
         for (int i = GridStride.Start, step = GridStride.Step; i < total; i += step)
         {
-            int ix = i % s.W, iy = i / s.W % s.H, plane = i / (s.W * s.H);
-            Windows(iy, s.PadH, s.KernelH, s.StrideH, s.OutH, out int y0, out int y1);
-            Windows(ix, s.PadW, s.KernelW, s.StrideW, s.OutW, out int x0, out int x1);
+            int plane = WindowsOfPixel(i, s, out int y0, out int y1, out int x0, out int x1);
             float acc = 0;
             for (int oy = y0; oy < y1; oy++)
                 for (int ox = x0; ox < x1; ox++) acc += dy[(plane * s.OutH + oy) * s.OutW + ox] * scale;
@@ -116,9 +123,7 @@ public static class ConvKernels
         int total = s.Batch * s.Channels * s.H * s.W;
         for (int i = GridStride.Start, step = GridStride.Step; i < total; i += step)
         {
-            int ix = i % s.W, iy = i / s.W % s.H, plane = i / (s.W * s.H);
-            Windows(iy, s.PadH, s.KernelH, s.StrideH, s.OutH, out int y0, out int y1);
-            Windows(ix, s.PadW, s.KernelW, s.StrideW, s.OutW, out int x0, out int x1);
+            int plane = WindowsOfPixel(i, s, out int y0, out int y1, out int x0, out int x1);
             float acc = 0;
             for (int oy = y0; oy < y1; oy++)
                 for (int ox = x0; ox < x1; ox++)

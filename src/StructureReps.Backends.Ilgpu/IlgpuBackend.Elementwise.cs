@@ -15,15 +15,14 @@ public sealed partial class IlgpuBackend
 
     public void Binary(BinaryOp op, BroadcastPlan plan, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c)
     {
-        int n = plan.Count;
-        if (n == 0) return;
         if (plan.Rank > StridedIndex.MaxRank)
             throw new NotSupportedException($"{Name}: broadcast over {plan.Rank} axes; the kernels take at most {StridedIndex.MaxRank}");
-        lock (_gate)
+        int n = plan.Count;
+        if (plan.IsElementwise) Launch(n, config => _kernels.BinaryDense(op)(config, V(a), V(b), V(c), n));
+        else
         {
-            Bind();
-            if (plan.IsElementwise) _kernels.BinaryDense(op)(Stride(n), V(a), V(b), V(c), n);
-            else _kernels.Binary(op)(Stride(n), V(a), V(b), V(c), StridedIndex.Create(plan.Shape, plan.StrideA, plan.StrideB), n);
+            var map = StridedIndex.Create(plan.Shape, plan.StrideA, plan.StrideB);
+            Launch(n, config => _kernels.Binary(op)(config, V(a), V(b), V(c), map, n));
         }
     }
 }

@@ -274,15 +274,11 @@ public sealed partial class IlgpuBackend : IBackend
             Correction1 = 1f / (1f - MathF.Pow(step.Beta1, step.Step)),
             Correction2 = 1f / (1f - MathF.Pow(step.Beta2, step.Step)),
         };
-        lock (_gate)
+        if (step.Kind == OptimizerKind.Sgd) Launch(n, config => _kernels.Sgd(config, V(param), V(grad), V(state1), args));
+        else
         {
-            Bind();
-            if (step.Kind == OptimizerKind.Sgd) _kernels.Sgd(Stride(n), V(param), V(grad), V(state1), args);
-            else
-            {
-                var v = state2 ?? throw new ArgumentNullException(nameof(state2), "Adam needs its second-moment buffer");
-                _kernels.Adam(Stride(n), V(param), V(grad), V(state1), V(v), args);
-            }
+            var v = state2 ?? throw new ArgumentNullException(nameof(state2), "Adam needs its second-moment buffer");
+            Launch(n, config => _kernels.Adam(config, V(param), V(grad), V(state1), V(v), args));
         }
     }
 }
