@@ -11,6 +11,9 @@ namespace StructureReps.Kernels;
 /// <item><c>SegmentReduce</c>, <c>SegmentSoftmax</c>: one thread per (segment, column) walks its segment in CSR
 /// order — deterministic, no atomics, the same sums as the CPU backend. Neighbouring threads take neighbouring
 /// columns of one segment, so the reads of an edge's feature row coalesce.</item>
+/// <item><c>SegmentWeightedSum</c>: the attention-weighted aggregation (sparse × dense), one thread per (segment,
+/// column) in CSR order like <c>SegmentReduce</c>, each edge's weight read once per head block.</item>
+/// <item><c>EdgeDot</c>: one thread per (edge, head) computing a dot product of two gathered row blocks.</item>
 /// <item><c>IndexAddAtomic</c>: dst[index[i]] += src[i] with atomic adds, for the arg-max scatters of max
 /// reductions, whose indices never repeat (so the result is exact and repeatable). Kept as the atomic variant
 /// of scatter-add to compare against the CSR reduction; duplicate indices would add in an unspecified order.</item>
@@ -88,6 +91,44 @@ public static class SparseKernels
             for (int p = begin; p < end; p++) dst[order[p] * cols + c] *= inv;
         }
     }
+
+    /// <summary>dst[s, h·C + c] (+)= Σ_{e in segment s} w[e, h] · src[gather[e], h·C + c].</summary>
+    public static void SegmentWeightedSum(ArrayView<float> src, ArrayView<int> gather, ArrayView<float> weights, ArrayView<int> ptr,
+        ArrayView<int> order, ArrayView<float> dst, HeadArgs a)
+    {
+        int width = a.Heads * a.Channels, total = a.Count * width;
+        for (int i = GridStride.Start, step = GridStride.Step; i < total; i += step)
+        {
+            int s = i / width, col = i - s * width, h = col / a.Channels;
+            float acc = 0;
+            for (int p = ptr[s]; p < ptr[s + 1]; p++)
+            {
+                int e = order[p];
+                acc += weights[e * a.Heads + h] * src[gather[e] * width + col];
+            }
+            dst[i] = a.Accumulate != 0 ? dst[i] + acc : acc;
+        }
+    }
+
+    /// <summary>dst[e, h] (+)= Σ_c a[ia[e], h·C + c] · b[ib[e], h·C + c].</summary>
+    public static void EdgeDot(ArrayView<float> x, ArrayView<int> ix, ArrayView<float> y, ArrayView<int> iy, ArrayView<float> dst, HeadArgs a)
+    {
+        int width = a.Heads * a.Channels, total = a.Count * a.Heads;
+        for (int i = GridStride.Start, step = GridStride.Step; i < total; i += step)
+        {
+            int e = i / a.Heads, h = i - e * a.Heads;
+            int rx = ix[e] * width + h * a.Channels, ry = iy[e] * width + h * a.Channels;
+            float acc = 0;
+            for (int c = 0; c < a.Channels; c++) acc += x[rx + c] * y[ry + c];
+            dst[i] = a.Accumulate != 0 ? dst[i] + acc : acc;
+        }
+    }
+}
+
+/// <summary>The shape of a per-head sparse op: Count rows (segments or edges) of Heads blocks of Channels.</summary>
+public struct HeadArgs
+{
+    public int Count, Heads, Channels, Accumulate;
 }
 
 /// <summary>A segment reduction's shape and options.</summary>

@@ -109,4 +109,52 @@ public sealed partial class CpuBackend
             }
         });
     }
+
+    public void SegmentWeightedSum(DeviceBuffer src, int heads, int channels, IndexBuffer gather, DeviceBuffer weights,
+        SegmentIndex segments, DeviceBuffer dst, bool accumulate)
+    {
+        float[] S = F(src), W = F(weights), T = F(dst);
+        int[] g = I(gather), ptr = segments.Ptr, order = segments.Order;
+        int width = heads * channels;
+        if (width == 0) return;
+        Parallelism.ForRanges(SegmentBounds(segments, width), (s0, s1) =>
+        {
+            var acc = new float[width];
+            for (int s = s0; s < s1; s++)
+            {
+                var accSpan = acc.AsSpan();
+                accSpan.Clear();
+                for (int p = ptr[s]; p < ptr[s + 1]; p++)
+                {
+                    int e = order[p], row = g[e] * width;
+                    for (int h = 0; h < heads; h++)
+                    {
+                        var part = accSpan.Slice(h * channels, channels);
+                        TensorPrimitives.MultiplyAdd(S.AsSpan(row + h * channels, channels), W[e * heads + h], part, part);
+                    }
+                }
+                var target = T.AsSpan(s * width, width);
+                if (accumulate) TensorPrimitives.Add(target, accSpan, target);
+                else accSpan.CopyTo(target);
+            }
+        });
+    }
+
+    public void EdgeDot(DeviceBuffer a, IndexBuffer ia, DeviceBuffer b, IndexBuffer ib, int count, int heads, int channels,
+        DeviceBuffer dst, bool accumulate)
+    {
+        float[] A = F(a), B = F(b), T = F(dst);
+        int[] ja = I(ia), jb = I(ib);
+        int width = heads * channels;
+        Parallelism.For(count, Math.Max(width, 1), (e0, e1) =>
+        {
+            for (int e = e0; e < e1; e++)
+                for (int h = 0; h < heads; h++)
+                {
+                    float dot = TensorPrimitives.Dot(A.AsSpan(ja[e] * width + h * channels, channels), B.AsSpan(jb[e] * width + h * channels, channels));
+                    ref float r = ref T[e * heads + h];
+                    r = accumulate ? r + dot : dot;
+                }
+        });
+    }
 }

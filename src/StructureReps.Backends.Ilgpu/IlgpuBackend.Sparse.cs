@@ -4,7 +4,7 @@ using StructureReps.Kernels;
 
 namespace StructureReps.Backends.Ilgpu;
 
-/// <summary>Gather, the arg-max scatter and the CSR segment reductions (see <see cref="SparseKernels"/>).</summary>
+/// <summary>Gather, the arg-max scatter, the CSR segment reductions and the attention aggregation/edge dot products (see <see cref="SparseKernels"/>).</summary>
 public sealed partial class IlgpuBackend
 {
     public void Gather(DeviceBuffer src, int cols, IndexBuffer index, int count, DeviceBuffer dst) =>
@@ -39,5 +39,22 @@ public sealed partial class IlgpuBackend
         if (work == 0) return;
         var (ptr, order) = segments.On(this);
         Launch(work, config => _kernels.SegmentSoftmax(config, V(src), I(ptr), I(order), V(dst), segments.Segments, cols));
+    }
+
+    public void SegmentWeightedSum(DeviceBuffer src, int heads, int channels, IndexBuffer gather, DeviceBuffer weights,
+        SegmentIndex segments, DeviceBuffer dst, bool accumulate)
+    {
+        long work = (long)segments.Segments * heads * channels;
+        if (work == 0) return;
+        var (ptr, order) = segments.On(this);
+        var args = new HeadArgs { Count = segments.Segments, Heads = heads, Channels = channels, Accumulate = accumulate ? 1 : 0 };
+        Launch(work, config => _kernels.SegmentWeightedSum(config, V(src), I(gather), V(weights), I(ptr), I(order), V(dst), args));
+    }
+
+    public void EdgeDot(DeviceBuffer a, IndexBuffer ia, DeviceBuffer b, IndexBuffer ib, int count, int heads, int channels,
+        DeviceBuffer dst, bool accumulate)
+    {
+        var args = new HeadArgs { Count = count, Heads = heads, Channels = channels, Accumulate = accumulate ? 1 : 0 };
+        Launch((long)count * heads, config => _kernels.EdgeDot(config, V(a), I(ia), V(b), I(ib), V(dst), args));
     }
 }

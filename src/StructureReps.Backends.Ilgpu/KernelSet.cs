@@ -165,4 +165,12 @@ internal sealed class KernelSet(Accelerator acc)
     public Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int> SegmentSoftmax =>
         _segmentSoftmax ??= acc.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int>(SparseKernels.SegmentSoftmax);
     private Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int>? _segmentSoftmax;
+
+    public Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, HeadArgs> SegmentWeightedSum =>
+        _segmentWeightedSum ??= acc.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, HeadArgs>(SparseKernels.SegmentWeightedSum);
+    private Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, HeadArgs>? _segmentWeightedSum;
+
+    public Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<int>, ArrayView<float>, HeadArgs> EdgeDot =>
+        _edgeDot ??= acc.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<int>, ArrayView<float>, HeadArgs>(SparseKernels.EdgeDot);
+    private Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<int>, ArrayView<float>, HeadArgs>? _edgeDot;
 }

@@ -101,6 +101,22 @@ public interface IBackend
     /// </summary>
     void SegmentSoftmax(DeviceBuffer src, int cols, SegmentIndex segments, DeviceBuffer dst);
 
+    /// <summary>
+    /// Attention-weighted aggregation over a CSR (sparse × dense): with rows of H·C elements split into
+    /// <paramref name="heads"/> blocks of <paramref name="channels"/>,
+    /// dst[s, h·C + c] (+)= Σ_{e in segment s, CSR order} w[e, h] · src[gather[e], h·C + c]. w is [E, H]; empty
+    /// segments give 0. Deterministic as <see cref="SegmentReduce"/>: each output is summed by one thread in CSR order.
+    /// </summary>
+    void SegmentWeightedSum(DeviceBuffer src, int heads, int channels, IndexBuffer gather, DeviceBuffer weights,
+        SegmentIndex segments, DeviceBuffer dst, bool accumulate);
+
+    /// <summary>
+    /// Per-edge, per-head dot products of gathered rows (sampled dense × dense):
+    /// dst[e, h] (+)= Σ_c a[ia[e], h·C + c] · b[ib[e], h·C + c] for e &lt; count; a and b have rows of H·C elements.
+    /// </summary>
+    void EdgeDot(DeviceBuffer a, IndexBuffer ia, DeviceBuffer b, IndexBuffer ib, int count, int heads, int channels,
+        DeviceBuffer dst, bool accumulate);
+
     /// <summary>Row-wise log-softmax of x [rows, cols] into y.</summary>
     void LogSoftmax(DeviceBuffer x, int rows, int cols, DeviceBuffer y);
 

@@ -82,13 +82,13 @@ public sealed class GatConv : Module
             var kept = loops.KeptEdges.Length == g.Edges ? edgeAttr! : Ops.IndexSelect(edgeAttr!, loops.Kept);
             var fill = Ops.SegmentMean(kept, loops.KeptTarget, n);                 // mean of incoming edge features
             var withLoops = Ops.Concat([kept, fill], 0);
-            var ee = Ops.Reshape(_edge.Forward(withLoops), [lg.Edges, h, c]);
-            logits = logits + Ops.Sum(ee * AttEdge!, 2);
+            // a_e·(W_e a) per head = a·(W_eᵀ a_e): a [D, H] projection instead of the [E', H·C] edge embeddings.
+            var edgeAtt = Ops.Sum(Ops.Reshape(_edge.Weight, [h, c, EdgeDim!.Value]) * Ops.Reshape(AttEdge!, [h, c, 1]), 1); // [H, D]
+            logits = logits + Ops.MatMul(withLoops, edgeAtt, transB: true);
         }
         alpha = Ops.SegmentSoftmax(Ops.LeakyRelu(logits, 0.2f), lg.Target, n);   // [E', H]
         var a = Dropout > 0 && Training ? Ops.Dropout(alpha, Dropout, rng ?? throw new InvalidOperationException($"{this}: dropout needs an Rng"), true) : alpha;
-        var messages = Ops.Reshape(Ops.Reshape(Ops.IndexSelect(xp, lg.Source), [lg.Edges, h, c]) * Ops.Reshape(a, [lg.Edges, h, 1]), [lg.Edges, h * c]);
-        var outp = Ops.ScatterAdd(messages, lg.Target, n);
+        var outp = Ops.WeightedAggregate(xp, a, lg.Source, lg.Target, n);         // Σ_j α_ji x'_j, [N, H·C]
         if (!Concat && h > 1) outp = Ops.Mean(Ops.Reshape(outp, [n, h, c]), 1);
         return outp + Bias;
     }

@@ -55,26 +55,48 @@ public sealed class TransformerConv : Module
         if ((_edge is null) != (edgeAttr is null))
             throw new ShapeMismatchException($"{this}: edge features {(edgeAttr is null ? "missing" : "given to a layer built without edge_dim")}");
         int e = g.Edges, h = Heads, c = OutChannels;
-        var q = Ops.IndexSelect(_query.Forward(x), g.Target);                      // [E, H·C]
-        var k = Ops.IndexSelect(_key.Forward(x), g.Source);
-        var v = Ops.IndexSelect(_value.Forward(x), g.Source);
+        // Computed without the [E, H·C] tensors of the textbook form (q_i, k_j, v_j and ê_ji gathered per edge):
+        // ⟨q_i, k_j⟩ is an EdgeDot, ⟨q_i, W_e a⟩ = ⟨W_eᵀ q_i, a⟩ projects q into the edge-feature space per head,
+        // Σ α v_j is a WeightedAggregate and Σ α W_e a = W_e Σ α a aggregates the (narrow) edge features instead.
+        var q = _query.Forward(x);                                                 // [N, H·C]
+        var v = _value.Forward(x);
+        var score = Ops.EdgeDot(q, g.Target, _key.Forward(x), g.Source, h);       // [E, H]
         if (_edge is not null)
         {
-            var ee = _edge.Forward(edgeAttr!);
-            k = k + ee;
-            v = v + ee;
+            int d = EdgeDim!.Value;
+            var qe = Ops.IndexSelect(PerHead(q, toEdgeFeatures: true), g.Target);   // [E, H·D]
+            score = score + Ops.Sum(Ops.Reshape(qe, [e, h, d]) * Ops.Reshape(edgeAttr!, [e, 1, d]), 2);
         }
-        var score = Ops.Sum(Ops.Reshape(q * k, [e, h, c]), 2) * (1f / MathF.Sqrt(c)); // [E, H]
+        score = score * (1f / MathF.Sqrt(c));
         alpha = Ops.SegmentSoftmax(score, g.Target, g.Nodes);
         var a = Dropout > 0 && Training ? Ops.Dropout(alpha, Dropout, rng ?? throw new InvalidOperationException($"{this}: dropout needs an Rng"), true) : alpha;
-        var messages = Ops.Reshape(Ops.Reshape(v, [e, h, c]) * Ops.Reshape(a, [e, h, 1]), [e, h * c]);
-        var outp = Ops.ScatterAdd(messages, g.Target, g.Nodes);                    // [N, H·C]
+        var outp = Ops.WeightedAggregate(v, a, g.Source, g.Target, g.Nodes);      // [N, H·C]
+        if (_edge is not null)
+        {
+            int d = EdgeDim!.Value;
+            var weighted = Ops.Reshape(Ops.Reshape(a, [e, h, 1]) * Ops.Reshape(edgeAttr!, [e, 1, d]), [e, h * d]);
+            outp = outp + PerHead(Ops.ScatterAdd(weighted, g.Target, g.Nodes), toEdgeFeatures: false);
+        }
         if (!Concat) outp = h == 1 ? outp : Ops.Mean(Ops.Reshape(outp, [g.Nodes, h, c]), 1);
         if (!RootWeight) return outp;
         var r = _skip.Forward(x);
         if (_beta is null) return outp + r;
         var b = Ops.Sigmoid(_beta.Forward(Ops.Concat([outp, r, outp - r], 1)));   // [N, 1]
         return b * r + (Ops.AddScalar(-b, 1f)) * outp;
+    }
+
+    /// <summary>
+    /// Per head h, with W_h = rows h·C .. (h+1)·C of lin_edge's weight [H·C, D]: y[n, h] = W_hᵀ x[n, h] (x [N, H·C] →
+    /// [N, H·D], into the edge-feature space) or y[n, h] = W_h x[n, h] (x [N, H·D] → [N, H·C], back).
+    /// </summary>
+    private Tensor PerHead(Tensor x, bool toEdgeFeatures)
+    {
+        var w = _edge!.Weight;
+        int n = x.Shape[0], h = Heads, c = OutChannels, d = EdgeDim!.Value;
+        if (h == 1) return Ops.MatMul(x, w, transB: !toEdgeFeatures);
+        var perHead = Ops.Permute(Ops.Reshape(x, [n, h, toEdgeFeatures ? c : d]), [1, 0, 2]);   // [H, N, ·]
+        var y = Ops.BatchedMatMul(perHead, Ops.Reshape(w, [h, c, d]), transB: !toEdgeFeatures);  // [H, N, ·]
+        return Ops.Reshape(Ops.Permute(y, [1, 0, 2]), [n, h * (toEdgeFeatures ? d : c)]);
     }
 
     public override string ToString() =>

@@ -8,7 +8,8 @@ namespace StructureReps.Tests.Engine;
 /// <summary>
 /// Each sparse op against its dense equivalent on the same data, forward and gradient (PyG's test_softmax_backward):
 /// gather and scatter as products with one-hot incidence matrices, segment softmax as a dense row softmax with
-/// −∞ at non-edges, segment max as a masked dense max.
+/// −∞ at non-edges, segment max as a masked dense max; the fused attention ops (WeightedAggregate, EdgeDot) as the
+/// gather-multiply-scatter they replace.
 /// </summary>
 public sealed class SparseVsDenseTests
 {
@@ -141,6 +142,54 @@ public sealed class SparseVsDenseTests
             }
         Numerics.AssertClose(y, sparse.Y, 0, 0, "SegmentMax forward");
         Numerics.AssertClose(dx, sparse.Dx, 0, 0, "SegmentMax gradient");
+    }
+
+    /// <summary>Forward and both input gradients of a two-input function under one seeded output gradient.</summary>
+    private static double[][] ForwardBackward2(Tensor a, Tensor b, Func<Tensor, Tensor, Tensor> f, ulong seed)
+    {
+        var y = f(a, b);
+        y.Backward(Tensor.FromDouble(new Rng(seed).NormalArray(y.Length).Select(v => (double)v).ToArray(), y.Shape, R));
+        var result = new[] { y.ToDoubleArray(), a.Grad!.ToDoubleArray(), b.Grad!.ToDoubleArray() };
+        a.ZeroGrad();
+        b.ZeroGrad();
+        return result;
+    }
+
+    private static void Same(double[][] composed, double[][] fused, string what)
+    {
+        string[] parts = ["forward", "gradient of the first input", "gradient of the second input"];
+        for (int i = 0; i < parts.Length; i++) Numerics.AssertClose(composed[i], fused[i], 1e-12, 1e-12, $"{what} {parts[i]}");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void WeightedAggregate_equals_gather_multiply_scatter(int heads)
+    {
+        int c = 3;
+        var x = Leaf([N, heads * c], 21);
+        var w = Leaf([E, heads], 22);
+        IndexTensor src = new(Src), dst = new(Dst);
+        var fused = ForwardBackward2(x, w, (a, b) => Ops.WeightedAggregate(a, b, src, dst, N), 23);
+        var composed = ForwardBackward2(x, w, (a, b) => Ops.ScatterAdd(
+            Ops.Reshape(Ops.Reshape(Ops.IndexSelect(a, src), [E, heads, c]) * Ops.Reshape(b, [E, heads, 1]), [E, heads * c]), dst, N), 23);
+        Same(composed, fused, $"WeightedAggregate ({heads} heads)");
+        Assert.All(fused[0].Skip(4 * heads * c), v => Assert.Equal(0.0, v)); // node 4 has no in-edges
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void EdgeDot_equals_gathered_rows_multiplied_and_summed(int heads)
+    {
+        int c = 3;
+        var q = Leaf([N, heads * c], 24);
+        var k = Leaf([N, heads * c], 25);
+        IndexTensor src = new(Src), dst = new(Dst);
+        var fused = ForwardBackward2(q, k, (a, b) => Ops.EdgeDot(a, dst, b, src, heads), 26);
+        var composed = ForwardBackward2(q, k, (a, b) =>
+            Ops.Sum(Ops.Reshape(Ops.IndexSelect(a, dst) * Ops.IndexSelect(b, src), [E, heads, c]), 2), 26);
+        Same(composed, fused, $"EdgeDot ({heads} heads)");
     }
 
     [Fact]

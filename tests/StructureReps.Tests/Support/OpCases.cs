@@ -141,6 +141,7 @@ public static class OpCases
         // node 0 with many; node 4 never a source.
         var dst = new IndexTensor([1, 1, 0, 0, 0, 0, 2, 3, 3, 4]);
         var srcIdx = new IndexTensor([2, 2, 1, 3, 5, 2, 0, 1, 5, 0]);
+        var edgeIds = new IndexTensor(Enumerable.Range(0, 10).ToArray()); // rows that belong to the edges themselves
         yield return new("IndexSelect[6,3;E=10]", [In([6, 3])], t => Ops.IndexSelect(t[0], srcIdx));
         yield return new("ScatterAdd[E=10,3→6]", [In([10, 3])], t => Ops.ScatterAdd(t[0], dst, 6));
         yield return new("SegmentMean[E=10,3→6]", [In([10, 3])], t => Ops.SegmentMean(t[0], dst, 6));
@@ -148,6 +149,13 @@ public static class OpCases
         yield return new("SegmentSoftmax[E=10]", [In([10])], t => Ops.SegmentSoftmax(t[0], dst, 6));
         yield return new("SegmentSoftmax[E=10,2]", [In([10, 2])], t => Ops.SegmentSoftmax(t[0], dst, 6));
         yield return new("ScatterAdd[E=0,3→4]", [In([0, 3])], t => Ops.ScatterAdd(t[0], new IndexTensor([]), 4));
+        yield return new("WeightedAggregate[6,3;E=10]", [In([6, 3]), In([10])], t => Ops.WeightedAggregate(t[0], t[1], srcIdx, dst, 6));
+        yield return new("WeightedAggregate[6,2x3;E=10,2 heads]", [In([6, 6]), In([10, 2])], t => Ops.WeightedAggregate(t[0], t[1], srcIdx, dst, 6));
+        yield return new("WeightedAggregate[edges 10,2→6]", [In([10, 2]), In([10, 1])], t => Ops.WeightedAggregate(t[0], t[1], edgeIds, dst, 6));
+        yield return new("WeightedAggregate[E=0,3→4]", [In([5, 3]), In([0])], t => Ops.WeightedAggregate(t[0], t[1], new IndexTensor([]), new IndexTensor([]), 4));
+        yield return new("EdgeDot[6,5;E=10]", [In([6, 5]), In([6, 5])], t => Ops.EdgeDot(t[0], dst, t[1], srcIdx));
+        yield return new("EdgeDot[6,2x3;E=10,2 heads]", [In([6, 6]), In([6, 6])], t => Ops.EdgeDot(t[0], dst, t[1], srcIdx, 2));
+        yield return new("EdgeDot[nodes 6 · edges 10,2]", [In([6, 2]), In([10, 2])], t => Ops.EdgeDot(t[0], dst, t[1], edgeIds));
 
         var bigRng = new Rng(99);
         int bigNodes = 5000, bigEdges = 50000;
@@ -157,5 +165,9 @@ public static class OpCases
         yield return new("SegmentMax[E=50000,16→5000]", [In([bigEdges, 16])], t => Ops.SegmentMax(t[0], bigDst, bigNodes), GradCheck: false);
         yield return new("SegmentMean[E=50000,16→5000]", [In([bigEdges, 16])], t => Ops.SegmentMean(t[0], bigDst, bigNodes), GradCheck: false);
         yield return new("SegmentSoftmax[E=50000,2]", [In([bigEdges, 2])], t => Ops.SegmentSoftmax(t[0], bigDst, bigNodes), GradCheck: false);
+        var bigSrc = new IndexTensor(Enumerable.Range(0, bigEdges).Select(_ => bigRng.NextInt(bigNodes)).ToArray());
+        yield return new("WeightedAggregate[5000,32;E=50000]", [In([bigNodes, 32]), In([bigEdges])], t => Ops.WeightedAggregate(t[0], t[1], bigSrc, bigDst, bigNodes), GradCheck: false);
+        yield return new("WeightedAggregate[5000,2x8;E=50000,2 heads]", [In([bigNodes, 16]), In([bigEdges, 2])], t => Ops.WeightedAggregate(t[0], t[1], bigSrc, bigDst, bigNodes), GradCheck: false);
+        yield return new("EdgeDot[5000,2x16;E=50000,2 heads]", [In([bigNodes, 32]), In([bigNodes, 32])], t => Ops.EdgeDot(t[0], bigDst, t[1], bigSrc, 2), GradCheck: false);
     }
 }

@@ -263,6 +263,43 @@ public sealed partial class ReferenceBackend : IBackend
         }
     }
 
+    public void SegmentWeightedSum(DeviceBuffer src, int heads, int channels, IndexBuffer gather, DeviceBuffer weights,
+        SegmentIndex segments, DeviceBuffer dst, bool accumulate)
+    {
+        double[] S = D(src), W = D(weights), T = D(dst);
+        int[] g = I(gather);
+        int width = heads * channels;
+        for (int s = 0; s < segments.Segments; s++)
+            for (int h = 0; h < heads; h++)
+                for (int c = 0; c < channels; c++)
+                {
+                    double acc = 0;
+                    for (int p = segments.Ptr[s]; p < segments.Ptr[s + 1]; p++)
+                    {
+                        int e = segments.Order[p];
+                        acc += W[e * heads + h] * S[g[e] * width + h * channels + c];
+                    }
+                    ref double r = ref T[s * width + h * channels + c];
+                    r = accumulate ? r + acc : acc;
+                }
+    }
+
+    public void EdgeDot(DeviceBuffer a, IndexBuffer ia, DeviceBuffer b, IndexBuffer ib, int count, int heads, int channels,
+        DeviceBuffer dst, bool accumulate)
+    {
+        double[] A = D(a), B = D(b), T = D(dst);
+        int[] ja = I(ia), jb = I(ib);
+        int width = heads * channels;
+        for (int e = 0; e < count; e++)
+            for (int h = 0; h < heads; h++)
+            {
+                double acc = 0;
+                for (int c = 0; c < channels; c++) acc += A[ja[e] * width + h * channels + c] * B[jb[e] * width + h * channels + c];
+                ref double r = ref T[e * heads + h];
+                r = accumulate ? r + acc : acc;
+            }
+    }
+
     public void OptimizerUpdate(in OptimizerStep step, DeviceBuffer param, DeviceBuffer grad, DeviceBuffer state1,
         DeviceBuffer? state2, int n)
     {
