@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using StructureReps.Core.Backends;
 using StructureReps.Core.Sparse;
 
@@ -123,16 +125,8 @@ public sealed partial class CpuBackend
             for (int s = s0; s < s1; s++)
             {
                 var accSpan = acc.AsSpan();
-                accSpan.Clear();
-                for (int p = ptr[s]; p < ptr[s + 1]; p++)
-                {
-                    int e = order[p], row = g[e] * width;
-                    for (int h = 0; h < heads; h++)
-                    {
-                        var part = accSpan.Slice(h * channels, channels);
-                        TensorPrimitives.MultiplyAdd(S.AsSpan(row + h * channels, channels), W[e * heads + h], part, part);
-                    }
-                }
+                for (int h = 0; h < heads; h++)
+                    AttentionRows.WeightedSum(S, g, W, order, ptr[s], ptr[s + 1], width, heads, h, channels, accSpan.Slice(h * channels, channels));
                 var target = T.AsSpan(s * width, width);
                 if (accumulate) TensorPrimitives.Add(target, accSpan, target);
                 else accSpan.CopyTo(target);
@@ -151,7 +145,8 @@ public sealed partial class CpuBackend
             for (int e = e0; e < e1; e++)
                 for (int h = 0; h < heads; h++)
                 {
-                    float dot = TensorPrimitives.Dot(A.AsSpan(ja[e] * width + h * channels, channels), B.AsSpan(jb[e] * width + h * channels, channels));
+                    float dot = AttentionRows.Dot(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(A), ja[e] * width + h * channels),
+                        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(B), jb[e] * width + h * channels), channels);
                     ref float r = ref T[e * heads + h];
                     r = accumulate ? r + dot : dot;
                 }

@@ -18,6 +18,7 @@ public static class BenchCommand
         ["gemm"] = (["--filter", "*GemmBenchmarks*"], "SGEMM: native BLAS vs the managed SIMD GEMM vs the reference"),
         ["conv"] = (["--filter", "*Conv2dBenchmarks*"], "conv2d forward and backward on the CPU backends"),
         ["sparse"] = (["--filter", "*SparseBenchmarks*"], "gather, scatter-add, segment softmax on a 1M-edge graph"),
+        ["attention"] = (["--filter", "*AttentionBenchmarks*"], "attention scores and aggregation, forward+backward: fused ops vs gather-multiply-scatter"),
         ["pe"] = (["pe"], "Laplacian PE: LAPACK vs managed eigensolvers, block Lanczos at 100k nodes"),
         ["peer"] = (["peer"], "plain timings for benchmarks/peer_bench.py (ours vs PyTorch)"),
         ["all"] = (["--filter", "*"], "every BenchmarkDotNet class"),

@@ -127,16 +127,31 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
         {
             var config = EncoderConfig.Named(name) with { Epochs = options.EncoderEpochs };
             var perSeed = new Dictionary<int, IReadOnlyList<double[]>>();
+            var byTrainingRuns = new Dictionary<string, (int Seed, IReadOnlyList<double[]> Features)>();
             IReadOnlyList<double[]> FeaturesFor(int seed, int[] train)
             {
                 if (perSeed.TryGetValue(seed, out var cached)) return cached;
                 string dir = Path.Combine(options.Output, "encoders", task, name, $"inductive-seed{seed}");
+                // Small zoos have few distinct by-run splits: a seed that draws the training runs of an earlier
+                // seed would train the identical encoder, so it takes that encoder's embeddings instead.
+                string runs = string.Join(",", train.Select(i => runOf[i]).Distinct().Order());
+                if (byTrainingRuns.TryGetValue(runs, out var same))
+                {
+                    progress?.Stage(task, $"{config.Label} inductive", $"seed {seed}: the training runs of seed {same.Seed}; its encoder reused");
+                    Directory.CreateDirectory(dir);
+                    string from = Path.Combine(options.Output, "encoders", task, name, $"inductive-seed{same.Seed}", "embeddings.csv");
+                    Core.AtomicFile.Write(Path.Combine(dir, "embeddings.csv"), s => { using var f = File.OpenRead(from); f.CopyTo(s); });
+                    Core.AtomicFile.WriteAllText(Path.Combine(dir, ReusedFromFile), $"inductive-seed{same.Seed}\n");
+                    return perSeed[seed] = same.Features;
+                }
                 progress?.Stage(task, $"{config.Label} inductive", $"seed {seed}: {config.Epochs} epochs on the {train.Length} graphs of the training runs");
                 var trained = new EncoderTrainer(config, backend).Train(train.Select(i => graphs[i]).ToList(), task, dir,
                     new EpochRelay(progress, task, $"{name} inductive {seed}"), cancel);
                 var rows = Embedder.Embed(trained, graphs, task);
                 Embedder.WriteCsv(Path.Combine(dir, "embeddings.csv"), rows);
-                return perSeed[seed] = rows.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList();
+                perSeed[seed] = rows.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList();
+                byTrainingRuns[runs] = (seed, perSeed[seed]);
+                return perSeed[seed];
             }
             foreach (var (target, y) in targets)
                 yield return new ProbeResult(task, name, Splits.Inductive, target, ProbeRunner.EvaluateInductive(FeaturesFor, y, runOf, seeds));
@@ -145,6 +160,9 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
             foreach (var (target, y) in targets)
                 yield return new ProbeResult(task, baseline, Splits.Inductive, target, ProbeRunner.Evaluate(features[baseline], y, runOf, "by-run", seeds));
     }
+
+    /// <summary>In an inductive seed's folder when it drew an earlier seed's training runs: names that seed's folder.</summary>
+    public const string ReusedFromFile = "reused-from.txt";
 
     private sealed class EpochRelay(IReproduceProgress? progress, string task, string encoder) : IEncoderProgress
     {

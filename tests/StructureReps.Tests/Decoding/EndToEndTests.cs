@@ -24,14 +24,25 @@ public class EndToEndTests
         string tcRow = inductive[inductive.IndexOf("| EA+TC+LF (StructureReps) |", StringComparison.Ordinal)..].Split('\n')[0];
         Assert.Matches(@"\| -?\d\.\d\d \(", tcRow);
         Assert.StartsWith("| GC+RF | — \\|", inductive[inductive.IndexOf("| GC+RF |", StringComparison.Ordinal)..]);
+        string tcDir = Path.Combine(dir.Path, "encoders", "two-moons", "ea-tc-lf");
         foreach (int seed in new[] { 0, 1 })
         {
-            string seedDir = Path.Combine(dir.Path, "encoders", "two-moons", "ea-tc-lf", $"inductive-seed{seed}");
-            Assert.True(File.Exists(Path.Combine(seedDir, "encoder.safetensors")), seedDir);
+            string seedDir = Path.Combine(tcDir, $"inductive-seed{seed}");
+            string reused = Path.Combine(seedDir, StructureReps.Decoding.Reports.Reproduction.ReusedFromFile);
+            if (File.Exists(reused))
+            {
+                // A 3-run zoo has 3 by-run splits: a seed that drew an earlier seed's training runs reuses its encoder.
+                string earlier = Path.Combine(tcDir, File.ReadAllText(reused).Trim());
+                Assert.NotEqual(seedDir, earlier);
+                Assert.Equal(File.ReadAllBytes(Path.Combine(earlier, "embeddings.csv")), File.ReadAllBytes(Path.Combine(seedDir, "embeddings.csv")));
+                Assert.False(File.Exists(Path.Combine(seedDir, "encoder.safetensors")), seedDir);
+            }
+            else Assert.True(File.Exists(Path.Combine(seedDir, "encoder.safetensors")), seedDir);
             // Trained on the training runs, yet every checkpoint (the held-out runs too) is embedded.
-            Assert.Equal(File.ReadAllLines(Path.Combine(dir.Path, "encoders", "two-moons", "ea-tc-lf", "embeddings.csv")).Length,
+            Assert.Equal(File.ReadAllLines(Path.Combine(tcDir, "embeddings.csv")).Length,
                 File.ReadAllLines(Path.Combine(seedDir, "embeddings.csv")).Length);
         }
+        Assert.True(File.Exists(Path.Combine(tcDir, "inductive-seed0", "encoder.safetensors"))); // the first seed always trains
         Assert.Contains("\\| 0.74 (0.002)", report); // the paper's EA+TC+LF train number beside ours
         Assert.Contains("- two-moons: **", report);   // the ordering verdict
         Assert.True(File.Exists(Path.Combine(dir.Path, "encoders", "two-moons", "gc-rf", "embeddings.csv")));
