@@ -91,7 +91,7 @@ static int Help(int code, string? error = null)
           encode embed --encoder FILE --graphs DIR [--out FILE]
                  embed a graph zoo with a trained encoder (mean of μ per graph) as CSV with run, epoch and targets
                  example: dotnet run --project src/Cli -- encode embed --encoder enc/moons/encoder.safetensors --graphs graphs/moons
-          bench [devices|epochs|gemm|conv|sparse|pe|peer|all] [BenchmarkDotNet options]
+          bench [devices|epochs|gemm|conv|sparse|attention|pe|peer|all] [BenchmarkDotNet options]
                  the benchmarks of this checkout in Release (default: devices — every op at two sizes, SIMD CPU vs
                  ILGPU; epochs — an MLP, a CNN and the VGAE epoch per device); tables as in benchmarks/README.md
                  example: dotnet run --project src/Cli -- bench epochs

@@ -72,9 +72,9 @@ public sealed class Vgae : Module
     public static Tensor Reparametrize(Tensor mu, Tensor logStd, Rng rng) =>
         mu + Tensor.From(rng.NormalArray(mu.Length), mu.Shape, mu.Backend) * Ops.Exp(logStd);
 
-    /// <summary>The logits z_i·z_j of node pairs.</summary>
+    /// <summary>The logits z_i·z_j of node pairs, [pairs] (one EdgeDot: the pairs' rows are never gathered).</summary>
     public static Tensor PairLogits(Tensor z, int[] source, int[] target) =>
-        Ops.Sum(Ops.IndexSelect(z, new IndexTensor(source)) * Ops.IndexSelect(z, new IndexTensor(target)), 1);
+        Ops.Reshape(Ops.EdgeDot(z, new IndexTensor(source), z, new IndexTensor(target)), [source.Length]);
 
     /// <summary>Spec §6's loss and its parts, and the pair logits (for the reconstruction AUC).</summary>
     public static (Tensor Loss, Tensor Recon, Tensor Kl, Tensor PosLogits, Tensor NegLogits) Loss(Tensor z, Tensor mu, Tensor logStd, GraphBatch b,
