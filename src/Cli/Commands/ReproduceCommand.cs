@@ -59,7 +59,7 @@ public static class ReproduceCommand
             EncoderEpochs = opts.Int("--encoder-epochs") ?? 40,
             Seeds = 5,
             Quick = true,
-            InductiveSeeds = 0, // the demo stays at a minute and a half; `reproduce` runs the inductive mode
+            InductiveSeeds = 0, // the demo stays under a minute; `reproduce` runs the inductive mode
         };
         var backend = Backends.Select(opts);
         opts.EnsureAllUsed();
