@@ -128,10 +128,11 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
             var config = EncoderConfig.Named(name) with { Epochs = options.EncoderEpochs };
             var perSeed = new Dictionary<int, IReadOnlyList<double[]>>();
             var byTrainingRuns = new Dictionary<string, (int Seed, IReadOnlyList<double[]> Features)>();
+            string SeedDir(int seed) => Path.Combine(options.Output, "encoders", task, name, $"inductive-seed{seed}");
             IReadOnlyList<double[]> FeaturesFor(int seed, int[] train)
             {
                 if (perSeed.TryGetValue(seed, out var cached)) return cached;
-                string dir = Path.Combine(options.Output, "encoders", task, name, $"inductive-seed{seed}");
+                string dir = SeedDir(seed);
                 // Small zoos have few distinct by-run splits: a seed that draws the training runs of an earlier
                 // seed would train the identical encoder, so it takes that encoder's embeddings instead.
                 string runs = string.Join(",", train.Select(i => runOf[i]).Distinct().Order());
@@ -139,7 +140,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                 {
                     progress?.Stage(task, $"{config.Label} inductive", $"seed {seed}: the training runs of seed {same.Seed}; its encoder reused");
                     Directory.CreateDirectory(dir);
-                    string from = Path.Combine(options.Output, "encoders", task, name, $"inductive-seed{same.Seed}", "embeddings.csv");
+                    string from = Path.Combine(SeedDir(same.Seed), "embeddings.csv");
                     Core.AtomicFile.Write(Path.Combine(dir, "embeddings.csv"), s => { using var f = File.OpenRead(from); f.CopyTo(s); });
                     Core.AtomicFile.WriteAllText(Path.Combine(dir, ReusedFromFile), $"inductive-seed{same.Seed}\n");
                     return perSeed[seed] = same.Features;

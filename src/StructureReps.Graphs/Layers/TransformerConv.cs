@@ -54,7 +54,7 @@ public sealed class TransformerConv : Module
             throw new ShapeMismatchException($"{this}: x must be [{g.Nodes}, {InChannels}], got {Shapes.Format(x.Shape)}");
         if ((_edge is null) != (edgeAttr is null))
             throw new ShapeMismatchException($"{this}: edge features {(edgeAttr is null ? "missing" : "given to a layer built without edge_dim")}");
-        int e = g.Edges, h = Heads, c = OutChannels;
+        int e = g.Edges, h = Heads, c = OutChannels, d = EdgeDim ?? 0;
         // Computed without the [E, H·C] tensors of the textbook form (q_i, k_j, v_j and ê_ji gathered per edge):
         // ⟨q_i, k_j⟩ is an EdgeDot, ⟨q_i, W_e a⟩ = ⟨W_eᵀ q_i, a⟩ projects q into the edge-feature space per head,
         // Σ α v_j is a WeightedAggregate and Σ α W_e a = W_e Σ α a aggregates the (narrow) edge features instead.
@@ -63,7 +63,6 @@ public sealed class TransformerConv : Module
         var score = Ops.EdgeDot(q, g.Target, _key.Forward(x), g.Source, h);       // [E, H]
         if (_edge is not null)
         {
-            int d = EdgeDim!.Value;
             var qe = Ops.IndexSelect(PerHead(q, toEdgeFeatures: true), g.Target);   // [E, H·D]
             score = score + Ops.Sum(Ops.Reshape(qe, [e, h, d]) * Ops.Reshape(edgeAttr!, [e, 1, d]), 2);
         }
@@ -73,7 +72,6 @@ public sealed class TransformerConv : Module
         var outp = Ops.WeightedAggregate(v, a, g.Source, g.Target, g.Nodes);      // [N, H·C]
         if (_edge is not null)
         {
-            int d = EdgeDim!.Value;
             var weighted = Ops.Reshape(Ops.Reshape(a, [e, h, 1]) * Ops.Reshape(edgeAttr!, [e, 1, d]), [e, h * d]);
             outp = outp + PerHead(Ops.ScatterAdd(weighted, g.Target, g.Nodes), toEdgeFeatures: false);
         }
