@@ -92,6 +92,20 @@ public static class SparseKernels
         }
     }
 
+    /// <summary>dsrc[e] += y[e] · (dy[e] − Σ_segment dy·y), one thread per (segment, column) in CSR order.</summary>
+    public static void SegmentSoftmaxBackward(ArrayView<float> y, ArrayView<float> dy, ArrayView<int> ptr, ArrayView<int> order,
+        ArrayView<float> dsrc, int segments, int cols)
+    {
+        int total = segments * cols;
+        for (int i = GridStride.Start, step = GridStride.Step; i < total; i += step)
+        {
+            int s = i / cols, c = i - s * cols, begin = ptr[s], end = ptr[s + 1];
+            float dot = 0;
+            for (int p = begin; p < end; p++) { int at = order[p] * cols + c; dot += dy[at] * y[at]; }
+            for (int p = begin; p < end; p++) { int at = order[p] * cols + c; dsrc[at] += y[at] * (dy[at] - dot); }
+        }
+    }
+
     /// <summary>dst[s, h·C + c] (+)= Σ_{e in segment s} w[e, h] · src[gather[e], h·C + c].</summary>
     public static void SegmentWeightedSum(ArrayView<float> src, ArrayView<int> gather, ArrayView<float> weights, ArrayView<int> ptr,
         ArrayView<int> order, ArrayView<float> dst, HeadArgs a)

@@ -112,6 +112,33 @@ public sealed partial class CpuBackend
         });
     }
 
+    public void SegmentSoftmaxBackward(DeviceBuffer y, DeviceBuffer dy, int cols, SegmentIndex segments, DeviceBuffer dsrc)
+    {
+        float[] Y = F(y), DY = F(dy), G = F(dsrc);
+        int[] ptr = segments.Ptr, order = segments.Order;
+        if (cols == 0) return;
+        Parallelism.ForRanges(SegmentBounds(segments, cols), (s0, s1) =>
+        {
+            Span<float> dot = cols <= 64 ? stackalloc float[cols] : new float[cols];
+            for (int s = s0; s < s1; s++)
+            {
+                int begin = ptr[s], end = ptr[s + 1];
+                if (end == begin) continue;
+                dot.Clear();
+                for (int p = begin; p < end; p++)
+                {
+                    int row = order[p] * cols;
+                    for (int c = 0; c < cols; c++) dot[c] += DY[row + c] * Y[row + c];
+                }
+                for (int p = begin; p < end; p++)
+                {
+                    int row = order[p] * cols;
+                    for (int c = 0; c < cols; c++) G[row + c] += Y[row + c] * (DY[row + c] - dot[c]);
+                }
+            }
+        });
+    }
+
     public void SegmentWeightedSum(DeviceBuffer src, int heads, int channels, IndexBuffer gather, DeviceBuffer weights,
         SegmentIndex segments, DeviceBuffer dst, bool accumulate)
     {

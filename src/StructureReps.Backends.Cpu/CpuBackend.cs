@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using StructureReps.Backends.Cpu.Elementwise;
 using StructureReps.Backends.Cpu.Gemm;
 using StructureReps.Core.Backends;
+using StructureReps.Core.Memory;
 
 namespace StructureReps.Backends.Cpu;
 
@@ -25,9 +26,39 @@ public sealed partial class CpuBackend : IBackend
     /// <summary>What serves GEMM: the native library, or "managed".</summary>
     public string GemmProvider => UsesNativeBlas ? NativeBlas.Provider : "managed (Vector512/256 packed GEMM)";
 
-    public DeviceBuffer Allocate(int length) => new CpuBuffer(this, length);
+    // Pools are per instance: a buffer is returned to the backend that rented it. NaN / int.MinValue poison.
+    private readonly SizeClassPool<float> _pool = new(float.NaN);
+    private readonly SizeClassPool<int> _indexPool = new(int.MinValue);
+
+    /// <summary>Bytes of host memory waiting in this backend's pools for reuse.</summary>
+    public long PooledBytes => _pool.RetainedBytes + _indexPool.RetainedBytes;
+
+    /// <summary>Lets the garbage collector have the pooled arrays (after a phase whose sizes will not recur).</summary>
+    public void TrimPool()
+    {
+        _pool.Trim();
+        _indexPool.Trim();
+    }
+
+    public DeviceBuffer Allocate(int length) => new CpuBuffer(this, new float[length], length);
+
+    public DeviceBuffer Rent(int length, bool zeroed) => new CpuBuffer(this, _pool.Rent(length, zeroed), length);
+
+    public void Return(DeviceBuffer buffer)
+    {
+        if (buffer is not CpuBuffer c || c.Owner != this)
+            throw new ArgumentException($"buffer belongs to backend '{buffer.Backend.Name}', not this '{Name}' instance");
+        if (c.Release() is { } array) _pool.Return(array);
+    }
 
     public IndexBuffer UploadIndices(int[] indices) => new HostIndexBuffer(this, (int[])indices.Clone());
+
+    public IndexBuffer RentIndices(int length) => new HostIndexBuffer(this, _indexPool.Rent(length, zeroed: false), length);
+
+    public void Return(IndexBuffer buffer)
+    {
+        if (buffer is HostIndexBuffer h && h.Backend == this && h.Release() is { } array) _indexPool.Return(array);
+    }
 
     private float[] F(DeviceBuffer b) => b is CpuBuffer c && c.Owner == this
         ? c.Data

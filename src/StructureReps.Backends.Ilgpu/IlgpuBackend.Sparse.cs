@@ -41,6 +41,14 @@ public sealed partial class IlgpuBackend
         Launch(work, config => _kernels.SegmentSoftmax(config, V(src), I(ptr), I(order), V(dst), segments.Segments, cols));
     }
 
+    public void SegmentSoftmaxBackward(DeviceBuffer y, DeviceBuffer dy, int cols, SegmentIndex segments, DeviceBuffer dsrc)
+    {
+        long work = (long)segments.Segments * cols;
+        if (work == 0) return;
+        var (ptr, order) = segments.On(this);
+        Launch(work, config => _kernels.SegmentSoftmaxBackward(config, V(y), V(dy), I(ptr), I(order), V(dsrc), segments.Segments, cols));
+    }
+
     public void SegmentWeightedSum(DeviceBuffer src, int heads, int channels, IndexBuffer gather, DeviceBuffer weights,
         SegmentIndex segments, DeviceBuffer dst, bool accumulate)
     {

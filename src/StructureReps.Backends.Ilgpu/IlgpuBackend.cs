@@ -82,6 +82,60 @@ public sealed partial class IlgpuBackend : IBackend
         }
     }
 
+    /// <summary>
+    /// Device memory kept for reuse, by exact length (kernels take a view's whole length in places, so a buffer
+    /// is never longer than asked). Counted in the live total; dropped when memory runs short.
+    /// </summary>
+    private readonly Dictionary<int, Stack<MemoryBuffer1D<float, Stride1D.Dense>>> _pool = new();
+
+    public DeviceBuffer Rent(int length, bool zeroed)
+    {
+        if (length < 0) throw new ArgumentOutOfRangeException(nameof(length), length, "buffer length must be >= 0");
+        lock (_gate)
+        {
+            Bind();
+            int size = Math.Max(length, 1);
+            var memory = _pool.TryGetValue(size, out var free) && free.Count > 0 ? free.Pop() : AllocateDevice<float>(size);
+            if (zeroed) memory.View.MemSetToZero(_acc.DefaultStream);
+            else if (Core.Memory.PoolDiagnostics.Poison) memory.View.MemSet(_acc.DefaultStream, 0xFF); // all-ones bits: NaN
+            return new IlgpuBuffer(this, memory, length);
+        }
+    }
+
+    public void Return(DeviceBuffer buffer)
+    {
+        if (buffer is not IlgpuBuffer b || b.Owner != this)
+            throw new ArgumentException($"buffer belongs to backend '{buffer.Backend.Name}', not '{Name}'");
+        lock (_gate)
+        {
+            if (b.Release() is not { } memory) return;
+            if (Core.Memory.PoolDiagnostics.Poison)
+            {
+                Bind();
+                memory.View.MemSet(_acc.DefaultStream, 0xFF);
+                _acc.DefaultStream.Synchronize();
+                memory.Dispose();
+                Released(memory.LengthInBytes);
+                return;
+            }
+            int size = (int)memory.Length;
+            if (!_pool.TryGetValue(size, out var free)) _pool[size] = free = new();
+            free.Push(memory);
+        }
+    }
+
+    /// <summary>Frees the pooled device memory (called when an allocation finds the device short).</summary>
+    private void DrainPool()
+    {
+        foreach (var free in _pool.Values)
+            while (free.Count > 0)
+            {
+                var memory = free.Pop();
+                Released(memory.LengthInBytes);
+                memory.Dispose();
+            }
+    }
+
     public IndexBuffer UploadIndices(int[] indices)
     {
         lock (_gate)
@@ -102,7 +156,7 @@ public sealed partial class IlgpuBackend : IBackend
     private MemoryBuffer1D<T, Stride1D.Dense> AllocateDevice<T>(int length) where T : unmanaged
     {
         long bytes = (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
-        if (Interlocked.Read(ref _liveBytes) + bytes > _collectAbove) Collect();
+        if (Interlocked.Read(ref _liveBytes) + bytes > _collectAbove) { DrainPool(); Collect(); }
         MemoryBuffer1D<T, Stride1D.Dense> memory;
         try
         {
@@ -110,6 +164,7 @@ public sealed partial class IlgpuBackend : IBackend
         }
         catch (Exception e) when (e is OutOfMemoryException or AcceleratorException)
         {
+            DrainPool();
             Collect();
             memory = _acc.Allocate1D<T>(length);
         }

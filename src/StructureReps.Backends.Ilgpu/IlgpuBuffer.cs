@@ -12,7 +12,7 @@ namespace StructureReps.Backends.Ilgpu;
 /// </summary>
 public sealed class IlgpuBuffer : DeviceBuffer
 {
-    private readonly MemoryBuffer1D<float, Stride1D.Dense> _memory;
+    private MemoryBuffer1D<float, Stride1D.Dense>? _memory;
 
     internal IlgpuBuffer(IlgpuBackend owner, MemoryBuffer1D<float, Stride1D.Dense> memory, int length) : base(length)
     {
@@ -24,21 +24,33 @@ public sealed class IlgpuBuffer : DeviceBuffer
 
     internal IlgpuBackend Owner { get; }
 
+    private MemoryBuffer1D<float, Stride1D.Dense> Memory => _memory ?? throw UseAfterRelease();
+
     /// <summary>The whole allocation (at least one element, so that empty tensors still have a view).</summary>
-    internal ArrayView<float> View => _memory.View.AsContiguous();
+    internal ArrayView<float> View => Memory.View.AsContiguous();
+
+    /// <summary>Marks the buffer released and hands its device memory to the pool (null if already released).</summary>
+    internal MemoryBuffer1D<float, Stride1D.Dense>? Release()
+    {
+        if (!MarkReleased()) return null;
+        var memory = _memory;
+        _memory = null;
+        GC.SuppressFinalize(this); // the pool now owns the memory and its share of the live total
+        return memory;
+    }
 
     public override IBackend Backend => Owner;
 
     public override void Read(Span<float> destination, int offset = 0)
     {
         CheckRange(offset, destination.Length);
-        if (destination.Length > 0) Owner.CopyToHost(_memory.View.SubView(offset, destination.Length), destination);
+        if (destination.Length > 0) Owner.CopyToHost(Memory.View.SubView(offset, destination.Length), destination);
     }
 
     public override void Write(ReadOnlySpan<float> source, int offset = 0)
     {
         CheckRange(offset, source.Length);
-        if (source.Length > 0) Owner.CopyFromHost(source, _memory.View.SubView(offset, source.Length));
+        if (source.Length > 0) Owner.CopyFromHost(source, Memory.View.SubView(offset, source.Length));
     }
 }
 

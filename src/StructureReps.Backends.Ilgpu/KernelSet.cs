@@ -166,6 +166,10 @@ internal sealed class KernelSet(Accelerator acc)
         _segmentSoftmax ??= acc.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int>(SparseKernels.SegmentSoftmax);
     private Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int>? _segmentSoftmax;
 
+    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int> SegmentSoftmaxBackward =>
+        _segmentSoftmaxBackward ??= acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int>(SparseKernels.SegmentSoftmaxBackward);
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int>? _segmentSoftmaxBackward;
+
     public Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, HeadArgs> SegmentWeightedSum =>
         _segmentWeightedSum ??= acc.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, HeadArgs>(SparseKernels.SegmentWeightedSum);
     private Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, HeadArgs>? _segmentWeightedSum;

@@ -1,5 +1,6 @@
 using StructureReps.Core.Autodiff;
 using StructureReps.Core.Backends;
+using StructureReps.Core.Memory;
 
 namespace StructureReps.Core;
 
@@ -50,15 +51,24 @@ public sealed partial class Tensor
 
     // ---------------------------------------------------------------- creation
 
+    /// <summary>
+    /// A zero tensor. Inside a <see cref="BufferScope"/> its storage is the scope's (returned when it ends; see
+    /// <see cref="BufferScope.Keep"/>); outside one, the garbage collector's.
+    /// </summary>
     public static Tensor Zeros(int[] shape, IBackend? backend = null)
     {
         backend ??= Engine.DefaultBackend;
-        return new Tensor(backend.Allocate(Shapes.Count(shape)), (int[])shape.Clone());
+        return new Tensor(BufferScope.Rent(backend, Shapes.Count(shape), zeroed: true), (int[])shape.Clone());
     }
+
+    /// <summary>An op output whose every element the op writes: not zeroed (NaN in poison mode).</summary>
+    internal static Tensor Uninitialized(int[] shape, IBackend backend) =>
+        new(BufferScope.Rent(backend, Shapes.Count(shape), zeroed: false), shape);
 
     public static Tensor Full(int[] shape, float value, IBackend? backend = null)
     {
-        var t = Zeros(shape, backend);
+        backend ??= Engine.DefaultBackend;
+        var t = Uninitialized((int[])shape.Clone(), backend);
         t.Backend.Fill(t.Data, 0, t.Length, value);
         return t;
     }
@@ -70,7 +80,8 @@ public sealed partial class Tensor
     {
         if (Shapes.Count(shape) != values.Length)
             throw new ArgumentException($"{values.Length} values cannot fill shape {Shapes.Format(shape)} ({Shapes.Count(shape)} elements)");
-        var t = Zeros(shape, backend);
+        backend ??= Engine.DefaultBackend;
+        var t = Uninitialized((int[])shape.Clone(), backend);
         t.Data.Write(values);
         return t;
     }
@@ -80,7 +91,8 @@ public sealed partial class Tensor
     {
         if (Shapes.Count(shape) != values.Length)
             throw new ArgumentException($"{values.Length} values cannot fill shape {Shapes.Format(shape)}");
-        var t = Zeros(shape, backend);
+        backend ??= Engine.DefaultBackend;
+        var t = Uninitialized((int[])shape.Clone(), backend);
         t.Data.WriteDouble(values);
         return t;
     }
@@ -128,10 +140,14 @@ public sealed partial class Tensor
         if (Grad is not null) Backend.Fill(Grad.Data, 0, Grad.Length, 0f);
     }
 
-    /// <summary>This tensor's gradient buffer, created zero-filled on first use (the target of += rules).</summary>
+    /// <summary>
+    /// This tensor's gradient buffer, created zero-filled on first use (the target of += rules). A leaf's
+    /// (parameter's) gradient outlives every step, so the garbage collector owns it; an interior gradient is
+    /// rented and goes back to the pool as soon as backward has consumed it.
+    /// </summary>
     internal DeviceBuffer GradBuffer()
     {
-        Grad ??= Zeros(Shape, Backend);
+        Grad ??= IsLeaf ? new Tensor(Backend.Allocate(Length), Shape) : Zeros(Shape, Backend);
         return Grad.Data;
     }
 

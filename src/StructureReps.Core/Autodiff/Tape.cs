@@ -51,6 +51,7 @@ public static class Tape
     {
         if (!root.RequiresGrad)
             throw new InvalidOperationException("Backward: this tensor does not require a gradient (no input of it has RequiresGrad set)");
+        bool implicitSeed = seed is null;
         if (seed is null)
         {
             if (root.Length != 1)
@@ -62,6 +63,7 @@ public static class Tape
             Shapes.Equal("Backward", root, seed);
         }
         root.Backend.CopyBlocks(seed.Data, 0, 0, root.GradBuffer(), 0, 0, 1, root.Length, accumulate: true);
+        if (implicitSeed) root.Backend.Return(seed.Data);
 
         var order = TopologicalOrder(root);
         using var _ = NoGrad();
@@ -70,10 +72,16 @@ public static class Tape
             var node = order[i];
             if (node.BackwardRule is null || node.Grad is null) continue;
             node.BackwardRule(node.Grad);
-            // Free the graph as we go (no retain_graph): saved activations and interior gradients are released.
+            // Free the graph as we go (no retain_graph): the rule and its saved activations are dropped, and an
+            // interior gradient goes straight back to the pool (every consumer of this node ran before it).
+            // Activations stay until their BufferScope ends: the caller may still read them (logits, μ).
             node.BackwardRule = null;
             node.Parents = null;
-            if (!node.RetainGrad) node.Grad = null;
+            if (!node.RetainGrad)
+            {
+                node.Backend.Return(node.Grad.Data);
+                node.Grad = null;
+            }
         }
     }
 

@@ -19,6 +19,26 @@ public abstract class DeviceBuffer
     /// <summary>The backend that owns this buffer; ops accept only buffers of their own backend.</summary>
     public abstract IBackend Backend { get; }
 
+    /// <summary>
+    /// Whether the buffer went back to its backend's pool (<see cref="IBackend.Return"/>): its storage now belongs
+    /// to another buffer, so any further use throws instead of reading someone else's values.
+    /// </summary>
+    public bool IsReleased { get; private set; }
+
+    /// <summary>The scope that returns this buffer when it ends (null: the garbage collector owns it).</summary>
+    internal Memory.BufferScope? Scope { get; set; }
+
+    /// <summary>Marks the buffer released; false if it already was (a second return must not pool it twice).</summary>
+    protected bool MarkReleased()
+    {
+        if (IsReleased) return false;
+        IsReleased = true;
+        return true;
+    }
+
+    protected InvalidOperationException UseAfterRelease() =>
+        new($"a buffer of {Length} elements was used after it was returned to the pool (its tensor outlived its BufferScope, or was freed by backward)");
+
     /// <summary>Copies elements [offset, offset + destination.Length) to host memory.</summary>
     public abstract void Read(Span<float> destination, int offset = 0);
 
@@ -56,6 +76,19 @@ public abstract class IndexBuffer
 
     public int Length { get; }
 
+    /// <summary>Whether the buffer went back to its backend's pool; any further use throws.</summary>
+    public bool IsReleased { get; private set; }
+
+    internal Memory.BufferScope? Scope { get; set; }
+
+    /// <summary>Marks the buffer released; false if it already was.</summary>
+    protected internal bool MarkReleased()
+    {
+        if (IsReleased) return false;
+        IsReleased = true;
+        return true;
+    }
+
     public abstract IBackend Backend { get; }
 
     public abstract void Read(Span<int> destination);
@@ -64,13 +97,28 @@ public abstract class IndexBuffer
 /// <summary>Host int[] index storage, shared by the host backends (reference and SIMD CPU).</summary>
 public sealed class HostIndexBuffer : IndexBuffer
 {
-    public HostIndexBuffer(IBackend backend, int[] data) : base(data.Length)
+    private int[]? _data;
+
+    public HostIndexBuffer(IBackend backend, int[] data) : this(backend, data, data.Length) { }
+
+    /// <summary>The first <paramref name="length"/> entries of <paramref name="data"/> (a pooled array may be longer).</summary>
+    public HostIndexBuffer(IBackend backend, int[] data, int length) : base(length)
     {
         Backend = backend;
-        Data = data;
+        _data = data;
     }
 
-    public int[] Data { get; }
+    /// <summary>The storage; at least <see cref="IndexBuffer.Length"/> entries.</summary>
+    public int[] Data => _data ?? throw new InvalidOperationException($"an index buffer of {Length} entries was used after it was returned to the pool");
+
+    /// <summary>Marks the buffer released and hands its storage back (null if it already was released).</summary>
+    public int[]? Release()
+    {
+        if (!MarkReleased()) return null;
+        var data = _data;
+        _data = null;
+        return data;
+    }
 
     public override IBackend Backend { get; }
 

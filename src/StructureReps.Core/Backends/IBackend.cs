@@ -15,11 +15,31 @@ public interface IBackend
     /// <summary>Short name for logs and test names: "reference", "cpu-simd", "ilgpu-cuda".</summary>
     string Name { get; }
 
-    /// <summary>A zero-filled buffer of <paramref name="length"/> elements.</summary>
+    /// <summary>A zero-filled buffer of <paramref name="length"/> elements that the garbage collector owns (state
+    /// that lives across steps: parameters' gradients, optimizer moments).</summary>
     DeviceBuffer Allocate(int length);
+
+    /// <summary>
+    /// A buffer for a transient value (an activation, a gradient, an op's scratch space) from this backend's pool;
+    /// zero-filled only when <paramref name="zeroed"/>, otherwise its contents are unspecified. Give it back with
+    /// <see cref="Return"/>, or let <see cref="Memory.BufferScope"/> do it.
+    /// </summary>
+    DeviceBuffer Rent(int length, bool zeroed);
+
+    /// <summary>
+    /// Gives a buffer's storage back to the pool. The buffer is dead afterwards (<see cref="DeviceBuffer.IsReleased"/>:
+    /// every use throws); returning it again does nothing. Buffers from <see cref="Allocate"/> may be returned too.
+    /// </summary>
+    void Return(DeviceBuffer buffer);
 
     /// <summary>Copies host indices to the backend.</summary>
     IndexBuffer UploadIndices(int[] indices);
+
+    /// <summary>Index space for a transient result (arg-max positions); contents unspecified. Pooled where the backend can.</summary>
+    IndexBuffer RentIndices(int length) => UploadIndices(new int[length]);
+
+    /// <summary>Gives a rented index buffer back; it is dead afterwards. The fallback leaves it to the garbage collector.</summary>
+    void Return(IndexBuffer buffer) { }
 
     /// <summary>dst[offset .. offset+count) = value.</summary>
     void Fill(DeviceBuffer dst, int offset, int count, float value);
@@ -100,6 +120,12 @@ public interface IBackend
     /// dst = exp(src − segmax) / (Σ_segment exp(src − segmax) + 1e-16).
     /// </summary>
     void SegmentSoftmax(DeviceBuffer src, int cols, SegmentIndex segments, DeviceBuffer dst);
+
+    /// <summary>
+    /// The adjoint of <see cref="SegmentSoftmax"/> from its output y and output gradient dy, per segment and
+    /// column: dsrc[e] += y[e] · (dy[e] − Σ_{e' in segment} dy[e']·y[e']). No E-sized temporary.
+    /// </summary>
+    void SegmentSoftmaxBackward(DeviceBuffer y, DeviceBuffer dy, int cols, SegmentIndex segments, DeviceBuffer dsrc);
 
     /// <summary>
     /// Attention-weighted aggregation over a CSR (sparse × dense): with rows of H·C elements split into

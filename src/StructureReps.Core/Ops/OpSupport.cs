@@ -5,9 +5,19 @@ namespace StructureReps.Core;
 /// <summary>Plumbing shared by the op files: output allocation and reduction of broadcast gradients.</summary>
 internal static class OpSupport
 {
+    /// <summary>A zero-filled op output (for ops that accumulate into it or leave parts untouched).</summary>
     public static Tensor Empty(IBackend backend, int[] shape) => Tensor.Zeros(shape, backend);
 
-    public static IndexBuffer NewIndices(IBackend backend, int count) => backend.UploadIndices(new int[count]);
+    /// <summary>An op output the op overwrites entirely: rented without zeroing.</summary>
+    public static Tensor Output(IBackend backend, int[] shape) => Tensor.Uninitialized((int[])shape.Clone(), backend);
+
+    /// <summary>Scratch space inside an op or a backward rule; give it back with <see cref="Release"/> when done.</summary>
+    public static DeviceBuffer Scratch(IBackend backend, int length, bool zeroed = false) => backend.Rent(length, zeroed);
+
+    public static void Release(DeviceBuffer buffer) => buffer.Backend.Return(buffer);
+
+    /// <summary>Arg-max positions of a reduction, owned by the current scope like the op's output.</summary>
+    public static IndexBuffer NewIndices(IBackend backend, int count) => Memory.BufferScope.RentIndices(backend, count);
 
     /// <summary>
     /// t.Grad += g summed over the axes along which t was broadcast to <paramref name="outShape"/>
@@ -34,8 +44,9 @@ internal static class OpSupport
             int d = axes[k];
             int outer = Shapes.Product(cur, 0, d), inner = Shapes.Product(cur, d + 1, rank);
             bool last = k == axes.Count - 1;
-            var dst = last ? t.GradBuffer() : be.Allocate(outer * inner);
+            var dst = last ? t.GradBuffer() : Scratch(be, outer * inner);
             be.Reduce(ReduceOp.Sum, src, outer, cur[d], inner, dst, null, accumulate: last);
+            if (k > 0) Release(src);
             cur[d] = 1;
             src = dst;
         }
@@ -48,7 +59,7 @@ internal static class OpSupport
     /// <summary>An elementwise function y = f(x) whose backward is dx += dy·f'(x) (the backend's derivative of f).</summary>
     public static Tensor Elementwise(Tensor x, UnaryOp op, float alpha)
     {
-        var y = Empty(x.Backend, x.Shape);
+        var y = Output(x.Backend, x.Shape);
         x.Backend.Unary(op, alpha, x.Data, y.Data, x.Length);
         return Autodiff.Tape.Record(y, [x], dy =>
             x.Backend.UnaryDerivative(op, alpha, x.Data, y.Data, dy.Data, x.GradBuffer(), x.Length));
@@ -61,15 +72,18 @@ internal static class OpSupport
         var shape = BroadcastPlan.OutputShape(a.Shape, b.Shape) ?? throw new ShapeMismatchException(
             $"{op}: shapes {Shapes.Format(a.Shape)} and {Shapes.Format(b.Shape)} do not broadcast (each axis, aligned from the right, must match or be 1)");
         var plan = BroadcastPlan.Create(a.Shape, b.Shape);
-        var c = Empty(a.Backend, shape);
+        var c = Output(a.Backend, shape);
         a.Backend.Binary(kind, plan, a.Data, b.Data, c.Data);
         return (c, plan);
     }
 
-    /// <summary>dst = x ∘ y for x of shape <paramref name="xShape"/> and y broadcast to it (a gradient helper).</summary>
+    /// <summary>
+    /// dst = x ∘ y for x of shape <paramref name="xShape"/> and y broadcast to it (a gradient helper); dst is
+    /// scratch: <see cref="Release"/> it after use.
+    /// </summary>
     public static DeviceBuffer Combine(IBackend be, BinaryOp kind, DeviceBuffer x, int[] xShape, DeviceBuffer y, int[] yShape)
     {
-        var dst = be.Allocate(Shapes.Count(xShape));
+        var dst = Scratch(be, Shapes.Count(xShape));
         be.Binary(kind, BroadcastPlan.Create(xShape, yShape), x, y, dst);
         return dst;
     }

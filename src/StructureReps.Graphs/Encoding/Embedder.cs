@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using StructureReps.Core;
+using StructureReps.Core.Memory;
 using StructureReps.Graphs.Conversion;
 
 namespace StructureReps.Graphs.Encoding;
@@ -29,6 +30,7 @@ public static class Embedder
         for (int first = 0; first < graphs.Count; first += batchGraphs)
         {
             var part = graphs.Skip(first).Take(batchGraphs).ToList();
+            using var scope = BufferScope.Begin(); // the batch's tensors go back to the pool after its rows are read
             var features = part.Select(g => GraphBatch.InputFeatures(config, g, null, rf)).ToList();
             var batch = new GraphBatch(part, features, config.K, encoder.Standardizer.Apply, config.Undirected, backend);
             var (mu, _) = model.Encode(batch);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using StructureReps.Core;
+using StructureReps.Core.Memory;
 using StructureReps.Core.Backends;
 using StructureReps.Graphs.Conversion;
 using StructureReps.Graphs.Layers;
@@ -73,6 +74,7 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
             for (int first = 0; first < order.Length; first += config.BatchGraphs)
             {
                 var graphs = order.Skip(first).Take(config.BatchGraphs).Select(i => training[i]).ToList();
+                using var step = BufferScope.Begin(); // every tensor of this step goes back to the pool at its end
                 var features = graphs.Select(g => GraphBatch.InputFeatures(config, g, rng, rf)).ToList();
                 var batch = new GraphBatch(graphs, features, config.K, Edges, config.Undirected, backend);
                 optimizer.ZeroGrad();

@@ -17,6 +17,7 @@ public abstract class Module
     {
         tensor.RequiresGrad = true;
         tensor.Name = name;
+        Core.Memory.BufferScope.Keep(tensor); // a parameter outlives any step scope it was created in
         _parameters.Add((name, tensor));
         return tensor;
     }

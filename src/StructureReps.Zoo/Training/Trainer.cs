@@ -1,6 +1,7 @@
 using StructureReps.Core;
 using StructureReps.Core.Autodiff;
 using StructureReps.Core.Backends;
+using StructureReps.Core.Memory;
 using StructureReps.Nn.Optim;
 using StructureReps.Zoo.Data;
 using StructureReps.Zoo.Models;
@@ -47,6 +48,7 @@ public sealed class Trainer
         for (int start = 0; start < order.Length; start += _config.BatchSize)
         {
             var batch = order.AsSpan(start, Math.Min(_config.BatchSize, order.Length - start)).ToArray();
+            using var step = BufferScope.Begin(); // every tensor of this step goes back to the pool at its end
             var (x, labels, targets) = Batch(train, batch);
             Optimizer.ZeroGrad();
             var output = _net.Forward(x, rng);
@@ -69,6 +71,7 @@ public sealed class Trainer
         for (int start = 0; start < data.Count; start += chunk)
         {
             var idx = Enumerable.Range(start, Math.Min(chunk, data.Count - start)).ToArray();
+            using var scope = BufferScope.Begin();
             var (x, labels, targets) = Batch(data, idx);
             var output = _net.Forward(x);
             lossSum += Loss(output, labels, targets).Item() * idx.Length;

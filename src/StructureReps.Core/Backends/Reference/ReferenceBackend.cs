@@ -14,7 +14,25 @@ public sealed partial class ReferenceBackend : IBackend
 
     public string Name => "reference";
 
+    private readonly Memory.SizeClassPool<double> _pool = new(double.NaN);
+    private readonly Memory.SizeClassPool<int> _indexPool = new(int.MinValue);
+
     public DeviceBuffer Allocate(int length) => new ReferenceBuffer(length);
+
+    public DeviceBuffer Rent(int length, bool zeroed) => new ReferenceBuffer(_pool.Rent(length, zeroed), length);
+
+    public void Return(DeviceBuffer buffer)
+    {
+        if (buffer is not ReferenceBuffer r) throw new ArgumentException($"buffer belongs to backend '{buffer.Backend.Name}', not '{Name}'");
+        if (r.Release() is { } array) _pool.Return(array);
+    }
+
+    public IndexBuffer RentIndices(int length) => new HostIndexBuffer(this, _indexPool.Rent(length, zeroed: false), length);
+
+    public void Return(IndexBuffer buffer)
+    {
+        if (buffer is HostIndexBuffer h && h.Backend == this && h.Release() is { } array) _indexPool.Return(array);
+    }
 
     public IndexBuffer UploadIndices(int[] indices) => new HostIndexBuffer(this, (int[])indices.Clone());
 
@@ -259,6 +277,21 @@ public sealed partial class ReferenceBackend : IBackend
                     int at = segments.Order[p] * cols + c;
                     T[at] = Math.Exp(S[at] - max) / (sum + 1e-16);
                 }
+            }
+        }
+    }
+
+    public void SegmentSoftmaxBackward(DeviceBuffer y, DeviceBuffer dy, int cols, SegmentIndex segments, DeviceBuffer dsrc)
+    {
+        double[] Y = D(y), DY = D(dy), G = D(dsrc);
+        for (int s = 0; s < segments.Segments; s++)
+        {
+            int begin = segments.Ptr[s], end = segments.Ptr[s + 1];
+            for (int c = 0; c < cols; c++)
+            {
+                double dot = 0;
+                for (int p = begin; p < end; p++) { int at = segments.Order[p] * cols + c; dot += DY[at] * Y[at]; }
+                for (int p = begin; p < end; p++) { int at = segments.Order[p] * cols + c; G[at] += Y[at] * (DY[at] - dot); }
             }
         }
     }

@@ -1,22 +1,41 @@
 namespace StructureReps.Core.Backends.Reference;
 
 /// <summary>Reference storage: doubles, so the oracle and the gradient checks run in double precision.</summary>
-public sealed class ReferenceBuffer(int length) : DeviceBuffer(length)
+public sealed class ReferenceBuffer : DeviceBuffer
 {
-    public double[] Data { get; } = new double[length];
+    private double[]? _data;
+
+    public ReferenceBuffer(int length) : this(new double[length], length) { }
+
+    /// <summary>The first <paramref name="length"/> elements of <paramref name="data"/> (a pooled array may be longer).</summary>
+    internal ReferenceBuffer(double[] data, int length) : base(length) => _data = data;
+
+    /// <summary>The storage (at least <see cref="DeviceBuffer.Length"/> elements); throws once released.</summary>
+    public double[] Data => _data ?? throw UseAfterRelease();
 
     public override IBackend Backend => ReferenceBackend.Instance;
+
+    /// <summary>Marks the buffer released and hands its array back (null if it already was released).</summary>
+    internal double[]? Release()
+    {
+        if (!MarkReleased()) return null;
+        var data = _data;
+        _data = null;
+        return data;
+    }
 
     public override void Read(Span<float> destination, int offset = 0)
     {
         CheckRange(offset, destination.Length);
-        for (int i = 0; i < destination.Length; i++) destination[i] = (float)Data[offset + i];
+        var data = Data;
+        for (int i = 0; i < destination.Length; i++) destination[i] = (float)data[offset + i];
     }
 
     public override void Write(ReadOnlySpan<float> source, int offset = 0)
     {
         CheckRange(offset, source.Length);
-        for (int i = 0; i < source.Length; i++) Data[offset + i] = source[i];
+        var data = Data;
+        for (int i = 0; i < source.Length; i++) data[offset + i] = source[i];
     }
 
     public override void ReadDouble(Span<double> destination, int offset = 0)

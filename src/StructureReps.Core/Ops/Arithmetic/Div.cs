@@ -19,7 +19,9 @@ public static partial class Ops
                 var g = OpSupport.Combine(be, BinaryOp.Mul, dcOverB, c.Shape, c.Data, c.Shape);
                 be.Unary(UnaryOp.Scale, -1f, g, g, c.Length);
                 OpSupport.AccumulateBroadcastGrad(b, g, c.Shape);
+                OpSupport.Release(g);
             }
+            OpSupport.Release(dcOverB);
         });
     }
 }

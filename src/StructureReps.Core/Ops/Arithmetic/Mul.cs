@@ -13,9 +13,17 @@ public static partial class Ops
         {
             var be = c.Backend;
             if (a.RequiresGrad)
-                OpSupport.AccumulateBroadcastGrad(a, OpSupport.Combine(be, BinaryOp.Mul, dc.Data, c.Shape, b.Data, b.Shape), c.Shape);
+            {
+                var g = OpSupport.Combine(be, BinaryOp.Mul, dc.Data, c.Shape, b.Data, b.Shape);
+                OpSupport.AccumulateBroadcastGrad(a, g, c.Shape);
+                OpSupport.Release(g);
+            }
             if (b.RequiresGrad)
-                OpSupport.AccumulateBroadcastGrad(b, OpSupport.Combine(be, BinaryOp.Mul, dc.Data, c.Shape, a.Data, a.Shape), c.Shape);
+            {
+                var g = OpSupport.Combine(be, BinaryOp.Mul, dc.Data, c.Shape, a.Data, a.Shape);
+                OpSupport.AccumulateBroadcastGrad(b, g, c.Shape);
+                OpSupport.Release(g);
+            }
         });
     }
 }

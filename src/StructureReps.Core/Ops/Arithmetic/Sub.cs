@@ -14,9 +14,10 @@ public static partial class Ops
             if (a.RequiresGrad) OpSupport.AccumulateBroadcastGrad(a, dc.Data, c.Shape);
             if (b.RequiresGrad)
             {
-                var neg = c.Backend.Allocate(c.Length);
+                var neg = OpSupport.Scratch(c.Backend, c.Length);
                 c.Backend.Unary(UnaryOp.Scale, -1f, dc.Data, neg, c.Length);
                 OpSupport.AccumulateBroadcastGrad(b, neg, c.Shape);
+                OpSupport.Release(neg);
             }
         });
     }

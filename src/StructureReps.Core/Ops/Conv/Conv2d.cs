@@ -26,24 +26,30 @@ public static partial class Ops
         int outCh = w.Shape[0], rows = s.ColRows, cols = s.ColCols;
         int[] channelMajor = [outCh, s.Batch, s.Pixels], batchMajor = [s.Batch, outCh, s.Pixels];
         var be = x.Backend;
-        var unfolded = be.Allocate(rows * cols);
+        // The unfolded input is saved for the weight gradient; the scope reclaims it if backward never runs.
+        var unfolded = Memory.BufferScope.Rent(be, rows * cols, zeroed: false);
         be.Im2Col(x.Data, s, unfolded);
-        var product = be.Allocate(outCh * cols);
+        var product = OpSupport.Scratch(be, outCh * cols, zeroed: rows == 0);
         be.Gemm(new GemmShape(false, false, outCh, cols, rows), 1f, w.Data, unfolded, 0f, product);
-        var y = OpSupport.Empty(be, [s.Batch, outCh, s.OutH, s.OutW]);
+        var y = OpSupport.Output(be, [s.Batch, outCh, s.OutH, s.OutW]);
         be.Permute(product, channelMajor, [1, 0, 2], y.Data, accumulate: false);
+        OpSupport.Release(product);
+        if (!Tape.IsRecording || !(x.RequiresGrad || w.RequiresGrad)) OpSupport.Release(unfolded);
         var conv = Tape.Record(y, [x, w], dy =>
         {
-            var dProduct = be.Allocate(outCh * cols);
+            var dProduct = OpSupport.Scratch(be, outCh * cols);
             be.Permute(dy.Data, batchMajor, [1, 0, 2], dProduct, accumulate: false);
             if (w.RequiresGrad)
                 be.Gemm(new GemmShape(false, true, outCh, rows, cols), 1f, dProduct, unfolded, 1f, w.GradBuffer());
             if (x.RequiresGrad)
             {
-                var dUnfolded = be.Allocate(rows * cols);
+                var dUnfolded = OpSupport.Scratch(be, rows * cols, zeroed: outCh == 0);
                 be.Gemm(new GemmShape(true, false, rows, cols, outCh), 1f, w.Data, dProduct, 0f, dUnfolded);
                 be.Col2Im(dUnfolded, s, x.GradBuffer());
+                OpSupport.Release(dUnfolded);
             }
+            OpSupport.Release(dProduct);
+            OpSupport.Release(unfolded);
         });
         return bias is null ? conv : BiasAdd(conv, bias, 1);
     }

@@ -13,7 +13,7 @@ public static partial class Ops
     {
         var s = PoolShape("MaxPool2d", x, kernel, stride ?? kernel, padding);
         var be = x.Backend;
-        var y = OpSupport.Empty(be, [s.Batch, s.Channels, s.OutH, s.OutW]);
+        var y = OpSupport.Output(be, [s.Batch, s.Channels, s.OutH, s.OutW]);
         var arg = OpSupport.NewIndices(be, y.Length);
         be.Pool2d(ReduceOp.Max, x.Data, s, y.Data, arg);
         return Tape.Record(y, [x], dy => be.MaxPool2dBackward(dy.Data, arg, s, x.GradBuffer()));
@@ -27,7 +27,7 @@ public static partial class Ops
     {
         var s = PoolShape("AvgPool2d", x, kernel, stride ?? kernel, padding);
         var be = x.Backend;
-        var y = OpSupport.Empty(be, [s.Batch, s.Channels, s.OutH, s.OutW]);
+        var y = OpSupport.Output(be, [s.Batch, s.Channels, s.OutH, s.OutW]);
         be.Pool2d(ReduceOp.Mean, x.Data, s, y.Data, null);
         return Tape.Record(y, [x], dy => be.AvgPool2dBackward(dy.Data, s, x.GradBuffer()));
     }

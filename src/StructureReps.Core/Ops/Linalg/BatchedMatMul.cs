@@ -22,7 +22,7 @@ public static partial class Ops
         if (k != kb)
             throw new ShapeMismatchException(
                 $"BatchedMatMul: inner dimensions differ: op(a) is [{batch}, {m}, {k}], op(b) is [{batch}, {kb}, {n}]; expected {k} == {kb}");
-        var c = OpSupport.Empty(a.Backend, [batch, m, n]);
+        var c = k == 0 ? OpSupport.Empty(a.Backend, [batch, m, n]) : OpSupport.Output(a.Backend, [batch, m, n]);
         a.Backend.Gemm(new GemmShape(transA, transB, m, n, k, batch, 0, m * k, 0, k * n, 0, m * n), 1f, a.Data, b.Data, 0f, c.Data);
         return Tape.Record(c, [a, b], dc => MatMulBackward(a, b, dc, transA, transB, batch, m, n, k));
     }

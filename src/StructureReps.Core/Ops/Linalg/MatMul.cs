@@ -20,7 +20,7 @@ public static partial class Ops
         if (k != kb)
             throw new ShapeMismatchException(
                 $"MatMul: inner dimensions differ: op(a) is [{m}, {k}] (a {Shapes.Format(a.Shape)}, transA={transA}), op(b) is [{kb}, {n}] (b {Shapes.Format(b.Shape)}, transB={transB}); expected {k} == {kb}");
-        var c = OpSupport.Empty(a.Backend, [m, n]);
+        var c = k == 0 ? OpSupport.Empty(a.Backend, [m, n]) : OpSupport.Output(a.Backend, [m, n]);
         a.Backend.Gemm(new GemmShape(transA, transB, m, n, k), 1f, a.Data, b.Data, 0f, c.Data);
         return Tape.Record(c, [a, b], dc => MatMulBackward(a, b, dc, transA, transB, 1, m, n, k));
     }

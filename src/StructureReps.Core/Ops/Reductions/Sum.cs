@@ -24,7 +24,7 @@ public static partial class Ops
     {
         int ax = Shapes.NormalizeAxis(name, axis, x.Rank);
         int outer = Shapes.Product(x.Shape, 0, ax), len = x.Shape[ax], inner = Shapes.Product(x.Shape, ax + 1, x.Rank);
-        var y = OpSupport.Empty(x.Backend, ReducedShape(x.Shape, ax, keepDim));
+        var y = OpSupport.Output(x.Backend, ReducedShape(x.Shape, ax, keepDim));
         var be = x.Backend;
         IndexBuffer? arg = op == ReduceOp.Max ? OpSupport.NewIndices(be, y.Length) : null;
         be.Reduce(op, x.Data, outer, len, inner, y.Data, arg, accumulate: false);
@@ -38,12 +38,13 @@ public static partial class Ops
             var g = dy.Data;
             if (op == ReduceOp.Mean && len > 0)
             {
-                g = be.Allocate(y.Length);
+                g = OpSupport.Scratch(be, y.Length);
                 be.Unary(UnaryOp.Scale, 1f / len, dy.Data, g, y.Length);
             }
             // dx [outer, len, inner] += g [outer, 1, inner], in place.
             var grad = x.GradBuffer();
             be.Binary(BinaryOp.Add, BroadcastPlan.Create([outer, len, inner], [outer, 1, inner]), grad, g, grad);
+            if (g != dy.Data) OpSupport.Release(g);
         });
     }
 

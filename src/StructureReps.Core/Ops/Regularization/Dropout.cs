@@ -19,14 +19,15 @@ public static partial class Ops
         for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextDouble() < p ? 0f : keep;
         var m = Tensor.From(mask, x.Shape, x.Backend);
         var plan = BroadcastPlan.Create(x.Shape, x.Shape);
-        var y = OpSupport.Empty(x.Backend, x.Shape);
+        var y = OpSupport.Output(x.Backend, x.Shape);
         x.Backend.Binary(BinaryOp.Mul, plan, x.Data, m.Data, y.Data);
         return Tape.Record(y, [x], dy =>
         {
             var g = x.GradBuffer();
-            var masked = x.Backend.Allocate(x.Length);
+            var masked = OpSupport.Scratch(x.Backend, x.Length);
             x.Backend.Binary(BinaryOp.Mul, plan, dy.Data, m.Data, masked);
             x.Backend.Binary(BinaryOp.Add, plan, g, masked, g);
+            OpSupport.Release(masked);
         });
     }
 }

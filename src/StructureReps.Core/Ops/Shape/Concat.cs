@@ -26,7 +26,7 @@ public static partial class Ops
         }
         var shape = (int[])first.Shape.Clone();
         shape[ax] = total;
-        var y = OpSupport.Empty(first.Backend, shape);
+        var y = OpSupport.Output(first.Backend, shape);
         int outer = Shapes.Product(shape, 0, ax), inner = Shapes.Product(shape, ax + 1, shape.Length);
         var offsets = new int[xs.Count];
         for (int i = 0, off = 0; i < xs.Count; off += xs[i].Shape[ax] * inner, i++)

@@ -12,7 +12,7 @@ public static partial class Ops
         if (perm.Length != x.Rank || perm.Distinct().Count() != x.Rank || perm.Any(p => p < 0 || p >= x.Rank))
             throw new ShapeMismatchException($"Permute: {Shapes.Format(perm)} is not a permutation of the {x.Rank} axes of {Shapes.Format(x.Shape)}");
         var shape = perm.Select(p => x.Shape[p]).ToArray();
-        var y = OpSupport.Empty(x.Backend, shape);
+        var y = OpSupport.Output(x.Backend, shape);
         x.Backend.Permute(x.Data, x.Shape, perm, y.Data, accumulate: false);
         var inverse = new int[perm.Length];
         for (int d = 0; d < perm.Length; d++) inverse[perm[d]] = d;

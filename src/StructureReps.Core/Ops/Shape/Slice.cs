@@ -16,7 +16,7 @@ public static partial class Ops
                 $"Slice: [{start}, {start + length}) is outside axis {ax} of length {x.Shape[ax]} (x {Shapes.Format(x.Shape)})");
         var shape = (int[])x.Shape.Clone();
         shape[ax] = length;
-        var y = OpSupport.Empty(x.Backend, shape);
+        var y = OpSupport.Output(x.Backend, shape);
         int outer = Shapes.Product(x.Shape, 0, ax), inner = Shapes.Product(x.Shape, ax + 1, x.Rank);
         int srcStride = x.Shape[ax] * inner, block = length * inner;
         x.Backend.CopyBlocks(x.Data, start * inner, srcStride, y.Data, 0, block, outer, block, accumulate: false);

@@ -26,7 +26,7 @@ public static partial class Ops
         var segA = ia.Segments(a.Shape[0]); // validate the ranges; the backward's CSRs
         var segB = ib.Segments(b.Shape[0]);
         var be = a.Backend;
-        var y = OpSupport.Empty(be, [e, heads]);
+        var y = OpSupport.Output(be, [e, heads]);
         be.EdgeDot(a.Data, ia.On(be), b.Data, ib.On(be), e, heads, channels, y.Data, accumulate: false);
         return Tape.Record(y, [a, b], dy =>
         {

@@ -17,7 +17,7 @@ public static partial class Ops
         var shape = (int[])x.Shape.Clone();
         shape[0] = index.Length;
         var be = x.Backend;
-        var y = OpSupport.Empty(be, shape);
+        var y = OpSupport.Output(be, shape);
         be.Gather(x.Data, cols, index.On(be), index.Length, y.Data);
         return Tape.Record(y, [x], dy =>
             be.SegmentReduce(ReduceOp.Sum, dy.Data, cols, segments, x.GradBuffer(), null, accumulate: true));

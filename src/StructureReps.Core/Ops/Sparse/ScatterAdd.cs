@@ -36,7 +36,7 @@ public static partial class Ops
         var shape = (int[])src.Shape.Clone();
         shape[0] = count;
         var be = src.Backend;
-        var y = OpSupport.Empty(be, shape);
+        var y = OpSupport.Output(be, shape);
         IndexBuffer? arg = kind == ReduceOp.Max ? OpSupport.NewIndices(be, y.Length) : null;
         be.SegmentReduce(kind, src.Data, cols, segments, y.Data, arg, accumulate: false);
         return Tape.Record(y, [src], dy =>
@@ -46,7 +46,7 @@ public static partial class Ops
                 be.IndexAdd(dy.Data, arg!, y.Length, src.GradBuffer());
                 return;
             }
-            var g = be.Allocate(src.Length);
+            var g = OpSupport.Scratch(be, src.Length);
             be.Gather(dy.Data, cols, index.On(be), index.Length, g);
             if (kind == ReduceOp.Mean)
             {
@@ -60,6 +60,7 @@ public static partial class Ops
                 be.Binary(BinaryOp.Mul, BroadcastPlan.Create([index.Length, cols], [index.Length, 1]), g, scale.Data, g);
             }
             OpSupport.Accumulate(src, g);
+            OpSupport.Release(g);
         });
     }
 }

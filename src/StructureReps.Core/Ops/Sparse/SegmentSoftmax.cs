@@ -16,23 +16,11 @@ public static partial class Ops
         if (src.Rank < 1 || src.Rank > 2 || src.Shape[0] != index.Length)
             throw new ShapeMismatchException(
                 $"SegmentSoftmax: src must be [E] or [E, H] with E = {index.Length} index entries, got {Shapes.Format(src.Shape)}");
-        int e = index.Length, cols = src.Rank == 2 ? src.Shape[1] : 1;
+        int cols = src.Rank == 2 ? src.Shape[1] : 1;
         var segments = index.Segments(count);
         var be = src.Backend;
-        var y = OpSupport.Empty(be, src.Shape);
+        var y = OpSupport.Output(be, src.Shape);
         be.SegmentSoftmax(src.Data, cols, segments, y.Data);
-        return Tape.Record(y, [src], dy =>
-        {
-            var same = BroadcastPlan.Create([e, cols], [e, cols]);
-            var dyY = be.Allocate(src.Length);
-            be.Binary(BinaryOp.Mul, same, dy.Data, y.Data, dyY);
-            var perSegment = be.Allocate(count * cols);
-            be.SegmentReduce(ReduceOp.Sum, dyY, cols, segments, perSegment, null, accumulate: false);
-            var spread = be.Allocate(src.Length);
-            be.Gather(perSegment, cols, index.On(be), e, spread);
-            be.Binary(BinaryOp.Sub, same, dy.Data, spread, spread);
-            be.Binary(BinaryOp.Mul, same, y.Data, spread, spread);
-            OpSupport.Accumulate(src, spread);
-        });
+        return Tape.Record(y, [src], dy => be.SegmentSoftmaxBackward(y.Data, dy.Data, cols, segments, src.GradBuffer()));
     }
 }

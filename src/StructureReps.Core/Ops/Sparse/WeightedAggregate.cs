@@ -29,7 +29,7 @@ public static partial class Ops
         var toTarget = target.Segments(count); // validates target ∈ [0, count)
         var fromSource = source.Segments(n);   // validates source ∈ [0, N); the backward's reverse CSR
         var be = x.Backend;
-        var y = OpSupport.Empty(be, [count, width]);
+        var y = OpSupport.Output(be, [count, width]);
         be.SegmentWeightedSum(x.Data, heads, channels, source.On(be), weights.Data, toTarget, y.Data, accumulate: false);
         return Tape.Record(y, [x, weights], dy =>
         {
