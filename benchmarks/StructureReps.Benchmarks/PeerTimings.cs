@@ -5,13 +5,16 @@ namespace StructureReps.Benchmarks;
 
 /// <summary>
 /// `peer` mode, called by peer_bench.py: times the same workloads the PyTorch side runs (median of repeated runs
-/// after warm-up) and prints one "name milliseconds" line each, for the script to put beside PyTorch's.
+/// after warm-up) and prints one "name milliseconds allocated-MB full-collections" line each (the last two per
+/// timed run), for the script to put beside PyTorch's. peer_bench.py asks for one workload per process
+/// (<c>peer REPEATS NAME exact</c>): the garbage collector's state left by one workload must not time another.
 /// </summary>
 public static class PeerTimings
 {
-    public static int Run(int repeats, string only = "")
+    public static int Run(int repeats, string only = "", bool exact = false)
     {
         _only = only;
+        _exact = exact;
         var w = new Workloads(CpuBackend.Default);
         foreach (int n in new[] { 256, 1024 })
         {
@@ -31,17 +34,24 @@ public static class PeerTimings
         Report("epoch_california_mlp", Math.Max(3, repeats / 3), epochs.CaliforniaMlpEpoch, warmup: 1);
         Report("epoch_fashion_cnn", Math.Max(3, repeats / 3), epochs.FashionCnnEpoch, warmup: 1);
         if (!"encoder_".StartsWith(_only, StringComparison.Ordinal) && !_only.StartsWith("encoder_", StringComparison.Ordinal)) return 0;
+        if (_exact && !_only.StartsWith("encoder_", StringComparison.Ordinal)) return 0;
         var encoders = new EncoderEpochWorkloads(CpuBackend.Default);
         foreach (var name in encoders.Names) Report("encoder_" + name, Math.Max(3, repeats / 3), () => encoders.Epoch(name), warmup: 1);
         return 0;
     }
 
     private static string _only = "";
+    private static bool _exact;
 
     private static void Report(string name, int repeats, Action action, int warmup = 3)
     {
-        if (!name.StartsWith(_only, StringComparison.Ordinal)) return;
-        double ms = Timing.MedianMs(repeats, action, warmup);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} {ms:F4}"));
+        if (_exact ? name != _only : !name.StartsWith(_only, StringComparison.Ordinal)) return;
+        for (int i = 0; i < warmup; i++) action();
+        long bytes = GC.GetTotalAllocatedBytes(precise: true);
+        int full = GC.CollectionCount(2);
+        double ms = Timing.MedianMs(repeats, action, warmup: 0);
+        double mb = (GC.GetTotalAllocatedBytes(precise: true) - bytes) / 1e6 / repeats;
+        double fullPerRun = (GC.CollectionCount(2) - full) / (double)repeats;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} {ms:F4} {mb:F2} {fullPerRun:F2}"));
     }
 }

@@ -4,10 +4,10 @@ using BenchmarkDotNet.Running;
 using StructureReps.Backends.Ilgpu;
 using StructureReps.Benchmarks;
 
-// `peer [repeats] [prefix]` prints plain timings for benchmarks/peer_bench.py; `pe` times the Laplacian PE's
+// `peer [repeats] [prefix | name exact]` prints plain timings for benchmarks/peer_bench.py; `pe` times the Laplacian PE's
 // eigen solvers; anything else goes to BenchmarkDotNet (e.g. `--filter '*Gemm*' --job short`).
 if (args.Length > 0 && args[0] == "peer")
-    return PeerTimings.Run(args.Length > 1 ? int.Parse(args[1]) : 10, args.Length > 2 ? args[2] : "");
+    return PeerTimings.Run(args.Length > 1 ? int.Parse(args[1]) : 10, args.Length > 2 ? args[2] : "", args.Length > 3 && args[3] == "exact");
 if (args.Length > 0 && args[0] == "pe")
     return SpectralTimings.Run();
 // Without a CUDA device the device benchmarks' CUDA column is left out (reported in the header), not timed as nothing.

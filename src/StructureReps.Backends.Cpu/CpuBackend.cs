@@ -91,8 +91,10 @@ public sealed partial class CpuBackend : IBackend
         float[] A = F(a), B = F(b), C = F(c);
         var s = g;
         bool native = UsesNativeBlas;
-        // Many small products (conv over a batch): one thread per product; a few big ones: threads inside each.
+        // Many small products (conv over a batch): one thread per product; a few big ones: threads inside each
+        // (the managed GEMM's own, or, for the single-threaded native library, blocks of C's rows or columns).
         bool acrossBatch = s.Batch > 1 && (long)s.M * s.N * s.K < 1 << 21;
+        bool splitNative = native && NativeBlas.SingleThreaded && Parallelism.Workers > 1 && (long)s.M * s.N * s.K >= 1 << 18;
         fixed (float* pa = A, pb = B, pc = C)
         {
             float* ra = pa, rb = pb, rc = pc;
@@ -103,8 +105,32 @@ public sealed partial class CpuBackend : IBackend
                 if (native) NativeBlas.Gemm(s.TransA, s.TransB, s.M, s.N, s.K, alpha, ai, s.Lda, bi, s.Ldb, beta, ci, s.Ldc);
                 else ManagedGemm.Gemm(s.TransA, s.TransB, s.M, s.N, s.K, alpha, ai, s.Lda, bi, s.Ldb, beta, ci, s.Ldc, inner);
             }
-            if (acrossBatch && !native)
+            void Split(int i)
+            {
+                // Each thread owns a block of C (whole rows, or whole columns when C is wide): every element is
+                // still one dot product over all of K in the library's order, whatever the thread count.
+                float* ai = ra + s.OffsetA + (long)i * s.StrideA, bi = rb + s.OffsetB + (long)i * s.StrideB;
+                float* ci = rc + s.OffsetC + (long)i * s.StrideC;
+                bool byRows = s.M >= s.N;
+                int extent = byRows ? s.M : s.N, align = 16;
+                int parts = (int)Math.Min(Parallelism.Workers, (extent + align - 1) / align);
+                Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = Parallelism.Workers }, p =>
+                {
+                    int begin = (int)((long)extent * p / parts / align * align);
+                    int end = p == parts - 1 ? extent : (int)((long)extent * (p + 1) / parts / align * align);
+                    if (end <= begin) return;
+                    if (byRows)
+                        NativeBlas.Gemm(s.TransA, s.TransB, end - begin, s.N, s.K, alpha,
+                            ai + (s.TransA ? begin : (long)begin * s.Lda), s.Lda, bi, s.Ldb, beta, ci + (long)begin * s.Ldc, s.Ldc);
+                    else
+                        NativeBlas.Gemm(s.TransA, s.TransB, s.M, end - begin, s.K, alpha,
+                            ai, s.Lda, bi + (s.TransB ? (long)begin * s.Ldb : begin), s.Ldb, beta, ci + begin, s.Ldc);
+                });
+            }
+            if (acrossBatch)
                 Parallelism.For(s.Batch, (long)s.M * s.N * s.K, (i0, i1) => { for (int i = i0; i < i1; i++) One(i, false); });
+            else if (splitNative)
+                for (int i = 0; i < s.Batch; i++) Split(i);
             else
                 for (int i = 0; i < s.Batch; i++) One(i, true);
         }

@@ -30,10 +30,30 @@ public static unsafe class NativeBlas
             if (!NativeLibrary.TryGetExport(handle, "cblas_sgemm", out var sgemm)) continue;
             Sgemm = (delegate* unmanaged<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemm;
             Provider = $"{kind} ({file})";
+            SingleThreaded = UseOneThread(handle);
             return;
         }
         Provider = choice == "none" ? "none (STRUCTUREREPS_BLAS=none)" : "none (no native BLAS found)";
     }
+
+    /// <summary>
+    /// One thread pool, ours: the library's own workers spin in sched_yield between calls (a third of all CPU
+    /// samples on 2 cores) and fight our Parallel.For workers, so the library runs single-threaded and
+    /// <see cref="CpuBackend.Gemm"/> splits large products over our workers instead.
+    /// </summary>
+    private static bool UseOneThread(IntPtr handle)
+    {
+        foreach (var name in new[] { "openblas_set_num_threads", "MKL_Set_Num_Threads" })
+        {
+            if (!NativeLibrary.TryGetExport(handle, name, out var setThreads)) continue;
+            ((delegate* unmanaged<int, void>)setThreads)(1);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>Whether the library was told to use one thread (false: it threads on its own; we do not split).</summary>
+    public static bool SingleThreaded { get; }
 
     /// <summary>Whether a native cblas_sgemm was loaded.</summary>
     public static bool IsAvailable => Sgemm != null;
