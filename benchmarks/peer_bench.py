@@ -5,7 +5,8 @@ Runs the engine's `peer` timing mode (benchmarks/StructureReps.Benchmarks), then
 same shapes, and prints a Markdown table: median milliseconds each and ours/torch (< 1: we are faster).
 
 PyTorch comes from Debian (`apt-get install python3-torch`, 1.13, CPU); TorchSharp does not run on Debian 12.
-Kept out of CI. Usage: /usr/bin/python3 benchmarks/peer_bench.py [--repeats 10] [--threads 2]
+Each of our workloads runs in a fresh process, and reports the MB it allocated and the full collections it
+caused per run beside its time. Kept out of CI. Usage: /usr/bin/python3 benchmarks/peer_bench.py [--repeats 10] [--threads 2]
 """
 import argparse
 import os
@@ -218,16 +219,20 @@ def encoder_timings(repeats):
     return out
 
 
-def our_timings(repeats, only=""):
+def our_timings(repeats, names):
+    """Each workload in a fresh process: the garbage collector's state left by one workload must not time the next."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     project = os.path.join(root, "benchmarks", "StructureReps.Benchmarks")
-    result = subprocess.run(["dotnet", "run", "-c", "Release", "--project", project, "--", "peer", str(repeats), only],
-                            check=True, capture_output=True, text=True)
+    subprocess.run(["dotnet", "build", "-c", "Release", project], check=True, capture_output=True, text=True)
+    dll = os.path.join(project, "bin", "Release", "net10.0", "StructureReps.Benchmarks.dll")
     out = {}
-    for line in result.stdout.splitlines():
-        parts = line.split()
-        if len(parts) == 2:
-            out[parts[0]] = float(parts[1])
+    for name in names:
+        result = subprocess.run(["dotnet", dll, "peer", str(repeats), name, "exact"],
+                                check=True, capture_output=True, text=True)
+        for line in result.stdout.splitlines():
+            parts = line.split()
+            if len(parts) == 4 and parts[0] == name:
+                out[name] = (float(parts[1]), float(parts[2]), float(parts[3]))
     return out
 
 
@@ -238,22 +243,24 @@ def main():
     parser.add_argument("--only", default="", help="run only the workloads whose name starts with this (e.g. encoder_)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    ours = our_timings(args.repeats, args.only)
     theirs = {}
     if "encoder_".startswith(args.only) or args.only.startswith("encoder_"):
         theirs.update(encoder_timings(max(3, args.repeats // 3)))
     if not args.only.startswith("encoder_"):
         theirs.update({k: v for k, v in torch_timings(args.repeats).items() if k.startswith(args.only)})
     theirs = {k: v for k, v in theirs.items() if k.startswith(args.only)}
+    ours = our_timings(args.repeats, list(theirs))
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
           f"threads: {args.threads}; torch {torch.__version__}; python {platform.python_version()}")
     print()
-    print("| workload | StructureReps (ms) | PyTorch (ms) | ours / torch |")
-    print("|---|---:|---:|---:|")
+    print("| workload | StructureReps (ms) | PyTorch (ms) | ours / torch | ours: MB allocated per run | ours: full GCs per run |")
+    print("|---|---:|---:|---:|---:|---:|")
     for name, t in theirs.items():
-        o = ours.get(name)
-        ratio = f"{o / t:.2f}" if o else "n/a"
-        print(f"| {name} | {o:.3f} | {t:.3f} | {ratio} |" if o else f"| {name} | n/a | {t:.3f} | n/a |")
+        if name in ours:
+            o, mb, full = ours[name]
+            print(f"| {name} | {o:.3f} | {t:.3f} | {o / t:.2f} | {mb:.1f} | {full:.2f} |")
+        else:
+            print(f"| {name} | n/a | {t:.3f} | n/a | | |")
     return 0
 
 

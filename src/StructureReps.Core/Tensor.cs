@@ -61,14 +61,17 @@ public sealed partial class Tensor
         return new Tensor(BufferScope.Rent(backend, Shapes.Count(shape), zeroed: true), (int[])shape.Clone());
     }
 
-    /// <summary>An op output whose every element the op writes: not zeroed (NaN in poison mode).</summary>
-    internal static Tensor Uninitialized(int[] shape, IBackend backend) =>
-        new(BufferScope.Rent(backend, Shapes.Count(shape), zeroed: false), shape);
+    /// <summary>
+    /// A tensor whose every element the caller will write (an op output, a batch being filled): not zeroed, NaN
+    /// in poison mode (<see cref="PoolDiagnostics"/>). Scoped like <see cref="Zeros"/>.
+    /// </summary>
+    public static Tensor Uninitialized(int[] shape, IBackend backend) =>
+        new(BufferScope.Rent(backend, Shapes.Count(shape), zeroed: false), (int[])shape.Clone());
 
     public static Tensor Full(int[] shape, float value, IBackend? backend = null)
     {
         backend ??= Engine.DefaultBackend;
-        var t = Uninitialized((int[])shape.Clone(), backend);
+        var t = Uninitialized(shape, backend);
         t.Backend.Fill(t.Data, 0, t.Length, value);
         return t;
     }
@@ -81,7 +84,7 @@ public sealed partial class Tensor
         if (Shapes.Count(shape) != values.Length)
             throw new ArgumentException($"{values.Length} values cannot fill shape {Shapes.Format(shape)} ({Shapes.Count(shape)} elements)");
         backend ??= Engine.DefaultBackend;
-        var t = Uninitialized((int[])shape.Clone(), backend);
+        var t = Uninitialized(shape, backend);
         t.Data.Write(values);
         return t;
     }
@@ -92,7 +95,7 @@ public sealed partial class Tensor
         if (Shapes.Count(shape) != values.Length)
             throw new ArgumentException($"{values.Length} values cannot fill shape {Shapes.Format(shape)}");
         backend ??= Engine.DefaultBackend;
-        var t = Uninitialized((int[])shape.Clone(), backend);
+        var t = Uninitialized(shape, backend);
         t.Data.WriteDouble(values);
         return t;
     }

@@ -9,7 +9,7 @@ internal static class OpSupport
     public static Tensor Empty(IBackend backend, int[] shape) => Tensor.Zeros(shape, backend);
 
     /// <summary>An op output the op overwrites entirely: rented without zeroing.</summary>
-    public static Tensor Output(IBackend backend, int[] shape) => Tensor.Uninitialized((int[])shape.Clone(), backend);
+    public static Tensor Output(IBackend backend, int[] shape) => Tensor.Uninitialized(shape, backend);
 
     /// <summary>Scratch space inside an op or a backward rule; give it back with <see cref="Release"/> when done.</summary>
     public static DeviceBuffer Scratch(IBackend backend, int length, bool zeroed = false) => backend.Rent(length, zeroed);

@@ -40,15 +40,14 @@ public sealed class EdgeAttention : Module
     {
         if (edgeAttr.Rank != 2 || edgeAttr.Shape[1] != EdgeDim || edgeAttr.Shape[0] != target.Length)
             throw new ShapeMismatchException($"{this}: edge features must be [{target.Length}, {EdgeDim}], got {Shapes.Format(edgeAttr.Shape)}");
-        var t = Ops.LeakyRelu(_edge.Forward(edgeAttr), 0.2f);
         var noised = edgeAttr;
         if (Training && Noise > 0)
         {
             if (rng is null) throw new InvalidOperationException($"{this}: training needs an Rng for the edge noise");
             noised = edgeAttr + Tensor.From(rng.NormalArray(edgeAttr.Length, 0, Noise), edgeAttr.Shape, edgeAttr.Backend);
         }
-        var p = _lin.Forward(Ops.Concat([t, edgeAttr, noised], 1));
-        var score = Ops.LeakyRelu(Ops.MatMul(p, Att), 0.2f);                 // [E, 1]
+        // t, p and the score in one op: no [E, 16] activation is stored (the backward recomputes t).
+        var score = Ops.EdgeAttentionScore(edgeAttr, noised, _edge.Weight, _edge.Bias!, _lin.Weight, _lin.Bias!, Att, 0.2f); // [E, 1]
         var alpha = Ops.SegmentSoftmax(score, target, nodes);                // [E, 1]
         return Ops.ScatterAdd(edgeAttr * alpha, target, nodes);              // [N, D]
     }

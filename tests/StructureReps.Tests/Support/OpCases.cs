@@ -157,6 +157,16 @@ public static class OpCases
         yield return new("EdgeDot[6,2x3;E=10,2 heads]", [In([6, 6]), In([6, 6])], t => Ops.EdgeDot(t[0], dst, t[1], srcIdx, 2));
         yield return new("EdgeDot[nodes 6 · edges 10,2]", [In([6, 2]), In([10, 2])], t => Ops.EdgeDot(t[0], dst, t[1], edgeIds));
 
+        // ---- the Edge-Attention score (fused on the reference and CPU backends, composed elsewhere):
+        // edges, noised [E, D], wEdge [H, D], bEdge [H], wLin [P, H + 2D], bLin [P], att [P, 1].
+        foreach (var (e, d, h, p) in new[] { (10, 1, 4, 3), (7, 3, 5, 2), (1, 2, 3, 1), (0, 1, 4, 3) })
+            yield return new($"EdgeAttentionScore[E={e},D={d},H={h},P={p}]",
+                [In([e, d]), In([e, d]), In([h, d]), In([h]), In([p, h + 2 * d]), In([p]), In([p, 1])],
+                t => Ops.EdgeAttentionScore(t[0], t[1], t[2], t[3], t[4], t[5], t[6]));
+        yield return new("EdgeAttentionScore[E=20000,D=9,H=16,P=16]",
+            [In([20000, 9]), In([20000, 9]), In([16, 9]), In([16]), In([16, 34]), In([16]), In([16, 1])],
+            t => Ops.EdgeAttentionScore(t[0], t[1], t[2], t[3], t[4], t[5], t[6]), GradCheck: false);
+
         var bigRng = new Rng(99);
         int bigNodes = 5000, bigEdges = 50000;
         var bigDst = new IndexTensor(Enumerable.Range(0, bigEdges).Select(_ => bigRng.NextInt(bigNodes)).ToArray());
