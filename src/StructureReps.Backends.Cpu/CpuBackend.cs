@@ -53,6 +53,8 @@ public sealed partial class CpuBackend : IBackend, IFusedEdgeAttention
 
     public IndexBuffer UploadIndices(int[] indices) => new HostIndexBuffer(this, (int[])indices.Clone());
 
+    public IndexBuffer ShareIndices(int[] immutable) => new HostIndexBuffer(this, immutable);
+
     public IndexBuffer RentIndices(int length) => new HostIndexBuffer(this, _indexPool.Rent(length, zeroed: false), length);
 
     public void Return(IndexBuffer buffer)

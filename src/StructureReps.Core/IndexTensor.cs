@@ -11,18 +11,33 @@ public sealed class IndexTensor
 {
     private readonly Dictionary<IBackend, IndexBuffer> _onBackend = new();
     private readonly Dictionary<int, SegmentIndex> _segments = new();
+    private readonly int[] _values;
 
-    public IndexTensor(int[] values) => Values = values;
+    /// <summary>
+    /// Indices that must not change afterwards. An array rented with <see cref="Memory.BufferScope.HostInts"/>
+    /// makes this tensor the scope's: its CSRs come from the scope's pool too, and any use after the scope
+    /// ended throws.
+    /// </summary>
+    public IndexTensor(int[] values)
+    {
+        _values = values;
+        Scope = Memory.BufferScope.OwnerOf(values);
+    }
 
-    public int[] Values { get; }
+    /// <summary>The scope whose pool holds the indices (null: the garbage collector's).</summary>
+    public Memory.BufferScope? Scope { get; }
 
-    public int Length => Values.Length;
+    public int[] Values => Scope is { IsDisposed: true }
+        ? throw new InvalidOperationException($"an index tensor of {_values.Length} entries was used after its BufferScope ended")
+        : _values;
+
+    public int Length => _values.Length;
 
     public IndexBuffer On(IBackend backend)
     {
         lock (_onBackend)
         {
-            if (!_onBackend.TryGetValue(backend, out var buf)) _onBackend[backend] = buf = backend.UploadIndices(Values);
+            if (!_onBackend.TryGetValue(backend, out var buf)) _onBackend[backend] = buf = backend.ShareIndices(Values);
             return buf;
         }
     }
@@ -32,7 +47,7 @@ public sealed class IndexTensor
     {
         lock (_segments)
         {
-            if (!_segments.TryGetValue(segments, out var seg)) _segments[segments] = seg = SegmentIndex.Build(Values, segments);
+            if (!_segments.TryGetValue(segments, out var seg)) _segments[segments] = seg = SegmentIndex.Build(Values, segments, scoped: Scope is not null);
             return seg;
         }
     }

@@ -1,3 +1,4 @@
+using StructureReps.Core.Backends;
 namespace StructureReps.Core;
 
 /// <summary>
@@ -96,7 +97,21 @@ public sealed class Rng
     public float[] NormalArray(int n, double mean = 0, double std = 1)
     {
         var values = new float[n];
-        for (int i = 0; i < n; i++) values[i] = (float)(mean + std * NextGaussian());
+        FillNormal(values, mean, std);
         return values;
+    }
+
+    /// <summary>Fills <paramref name="values"/> from N(mean, std²): the same draws as <see cref="NormalArray"/>.</summary>
+    public void FillNormal(Span<float> values, double mean = 0, double std = 1)
+    {
+        for (int i = 0; i < values.Length; i++) values[i] = (float)(mean + std * NextGaussian());
+    }
+
+    /// <summary>A tensor of N(mean, std²) draws, staged in the current step's host arrays (no garbage per step).</summary>
+    public Tensor NormalTensor(int[] shape, IBackend backend, double mean = 0, double std = 1)
+    {
+        var values = Memory.BufferScope.HostFloats(Shapes.Count(shape), zeroed: false);
+        FillNormal(values, mean, std);
+        return Tensor.From(values, shape, backend);
     }
 }

@@ -35,6 +35,12 @@ public interface IBackend
     /// <summary>Copies host indices to the backend.</summary>
     IndexBuffer UploadIndices(int[] indices);
 
+    /// <summary>
+    /// Indices the caller will never change (an <see cref="IndexTensor"/>'s, a CSR's): a host backend may use the
+    /// array itself instead of a copy. The fallback copies.
+    /// </summary>
+    IndexBuffer ShareIndices(int[] immutable) => UploadIndices(immutable);
+
     /// <summary>Index space for a transient result (arg-max positions); contents unspecified. Pooled where the backend can.</summary>
     IndexBuffer RentIndices(int length) => UploadIndices(new int[length]);
 

@@ -18,7 +18,11 @@ public sealed class BufferScope : IDisposable
 {
     [ThreadStatic] private static BufferScope? _current;
 
+    private static readonly ExactLengthPool<int> IntPool = new(int.MinValue);
+    private static readonly ExactLengthPool<float> FloatPool = new(float.NaN);
+
     private readonly List<DeviceBuffer> _owned = new();
+    private readonly HashSet<object> _hostArrays = new(ReferenceEqualityComparer.Instance);
     private readonly List<IndexBuffer> _ownedIndices = new();
     private readonly BufferScope? _parent;
     private readonly int _threadId = Environment.CurrentManagedThreadId;
@@ -34,6 +38,33 @@ public sealed class BufferScope : IDisposable
 
     /// <summary>Number of buffers this scope will return.</summary>
     public int Count => _owned.Count;
+
+    /// <summary>Whether the scope has ended (its buffers and host arrays are back in the pools).</summary>
+    public bool IsDisposed => _disposed;
+
+    /// <summary>
+    /// A host int array of exactly <paramref name="length"/> for the current step's index data (edge lists, CSRs):
+    /// from a pool and owned by the current scope when one is open, else a fresh array. Index data of one zoo's
+    /// batches has the same sizes every step, so exact lengths are reused.
+    /// </summary>
+    public static int[] HostInts(int length, bool zeroed) => _current is { } s ? s.Track(IntPool.Rent(length, zeroed)) : new int[length];
+
+    /// <summary>As <see cref="HostInts"/>, for host float staging arrays.</summary>
+    public static float[] HostFloats(int length, bool zeroed) => _current is { } s ? s.Track(FloatPool.Rent(length, zeroed)) : new float[length];
+
+    /// <summary>The scope that owns <paramref name="array"/> (rented through <see cref="HostInts"/>), or null.</summary>
+    public static BufferScope? OwnerOf(Array array)
+    {
+        for (var s = _current; s is not null; s = s._parent)
+            if (s._hostArrays.Contains(array)) return s;
+        return null;
+    }
+
+    private T[] Track<T>(T[] array)
+    {
+        if (array.Length > 0) _hostArrays.Add(array);
+        return array;
+    }
 
     /// <summary>Takes <paramref name="tensor"/>'s storage out of whatever scope owns it: it lives until collected.</summary>
     public static Tensor Keep(Tensor tensor)
@@ -83,5 +114,11 @@ public sealed class BufferScope : IDisposable
         foreach (var buffer in _ownedIndices)
             if (buffer.Scope == this && !buffer.IsReleased) buffer.Backend.Return(buffer);
         _ownedIndices.Clear();
+        foreach (var array in _hostArrays)
+        {
+            if (array is int[] ints) IntPool.Return(ints);
+            else if (array is float[] floats) FloatPool.Return(floats);
+        }
+        _hostArrays.Clear();
     }
 }

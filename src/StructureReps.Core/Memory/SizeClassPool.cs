@@ -84,3 +84,36 @@ public static class PoolDiagnostics
     /// </summary>
     public static bool Poison { get; set; } = Environment.GetEnvironmentVariable("STRUCTUREREPS_POOL_POISON") == "1";
 }
+
+/// <summary>
+/// Host arrays by exact length (an <see cref="IndexTensor"/>'s length is its array's), for the index data a
+/// step builds afresh. Thread-safe; poison mode as in <see cref="SizeClassPool{T}"/>.
+/// </summary>
+internal sealed class ExactLengthPool<T>(T poison) where T : unmanaged
+{
+    private readonly Dictionary<int, Stack<T[]>> _free = new();
+
+    public T[] Rent(int length, bool zeroed)
+    {
+        T[]? array = null;
+        lock (_free)
+            if (_free.TryGetValue(length, out var stack) && stack.Count > 0) array = stack.Pop();
+        if (array is null) return zeroed ? new T[length] : GC.AllocateUninitializedArray<T>(length);
+        if (zeroed) array.AsSpan().Clear();
+        return array;
+    }
+
+    public void Return(T[] array)
+    {
+        if (PoolDiagnostics.Poison)
+        {
+            array.AsSpan().Fill(poison);
+            return;
+        }
+        lock (_free)
+        {
+            if (!_free.TryGetValue(array.Length, out var stack)) _free[array.Length] = stack = new Stack<T[]>();
+            stack.Push(array);
+        }
+    }
+}

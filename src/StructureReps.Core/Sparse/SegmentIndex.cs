@@ -37,10 +37,12 @@ public sealed class SegmentIndex
     public int[] Order { get; }
 
     /// <summary>Builds the CSR of <paramref name="segmentOf"/>; every entry must lie in [0, segments).</summary>
-    public static SegmentIndex Build(int[] segmentOf, int segments)
+    /// <param name="scoped">Take the arrays from the current <see cref="Memory.BufferScope"/> (the indices are its too).</param>
+    public static SegmentIndex Build(int[] segmentOf, int segments, bool scoped = false)
     {
         if (segments < 0) throw new ArgumentOutOfRangeException(nameof(segments), segments, "segment count must be >= 0");
-        var ptr = new int[segments + 1];
+        int[] Ints(int n, bool zeroed) => scoped ? Memory.BufferScope.HostInts(n, zeroed) : new int[n];
+        var ptr = Ints(segments + 1, zeroed: true);
         for (int e = 0; e < segmentOf.Length; e++)
         {
             int s = segmentOf[e];
@@ -50,8 +52,9 @@ public sealed class SegmentIndex
             ptr[s + 1]++;
         }
         for (int s = 0; s < segments; s++) ptr[s + 1] += ptr[s];
-        var next = (int[])ptr.Clone();
-        var order = new int[segmentOf.Length];
+        var next = Ints(segments + 1, zeroed: false);
+        ptr.CopyTo(next, 0);
+        var order = Ints(segmentOf.Length, zeroed: false);
         for (int e = 0; e < segmentOf.Length; e++) order[next[segmentOf[e]]++] = e;
         return new SegmentIndex(segments, segmentOf, ptr, order);
     }
@@ -62,7 +65,7 @@ public sealed class SegmentIndex
         lock (_onBackend)
         {
             if (!_onBackend.TryGetValue(backend, out var bufs))
-                _onBackend[backend] = bufs = (backend.UploadIndices(Ptr), backend.UploadIndices(Order));
+                _onBackend[backend] = bufs = (backend.ShareIndices(Ptr), backend.ShareIndices(Order));
             return bufs;
         }
     }

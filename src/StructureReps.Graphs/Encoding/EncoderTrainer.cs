@@ -84,7 +84,7 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
                 l.Backward();
                 optimizer.Step();
                 loss += l.Item(); recon += r.Item(); kl += k.Item();
-                auc += Metrics.Auc(pos.ToArray(), neg.ToArray());
+                auc += Metrics.Auc(pos, neg);
                 batches++;
             }
             var row = new EncoderEpoch(epoch, loss / batches, recon / batches, kl / batches, auc / batches, clock.Elapsed.TotalSeconds);

@@ -1,4 +1,5 @@
 using StructureReps.Core;
+using StructureReps.Core.Memory;
 using StructureReps.Core.Backends;
 using StructureReps.Graphs.Conversion;
 using StructureReps.Graphs.Layers;
@@ -23,13 +24,15 @@ public sealed class GraphBatch
         for (int i = 0; i < graphs.Count; i++) NodeOffsets[i + 1] = NodeOffsets[i] + graphs[i].NodeCount;
         int n = NodeOffsets[^1], d = graphs.Count > 0 ? graphs[0].EdgeDim : 1;
         int forward = graphs.Sum(g => g.EdgeCount), messages = undirected ? 2 * forward : forward;
-        var src = new int[messages];
-        var dst = new int[messages];
-        var attr = new float[messages * d];
-        PositiveSource = new int[forward];
-        PositiveTarget = new int[forward];
-        var graphOf = new int[n];
-        var x = new float[n * k];
+        // Inside a BufferScope (a training or embedding step) these arrays come from the scope's pool: every full
+        // batch of a zoo has the same sizes, so after the first step the batch allocates no large arrays.
+        var src = BufferScope.HostInts(messages, zeroed: false);
+        var dst = BufferScope.HostInts(messages, zeroed: false);
+        var attr = BufferScope.HostFloats(messages * d, zeroed: false);
+        PositiveSource = BufferScope.HostInts(forward, zeroed: false);
+        PositiveTarget = BufferScope.HostInts(forward, zeroed: false);
+        var graphOf = BufferScope.HostInts(n, zeroed: false);
+        var x = BufferScope.HostFloats(n * k, zeroed: false);
         int eo = 0;
         for (int i = 0; i < graphs.Count; i++)
         {
@@ -79,8 +82,8 @@ public sealed class GraphBatch
     public (int[] Source, int[] Target) SampleNegatives(Rng rng)
     {
         if (_custom is { } c) return c.SampleNegatives(rng);
-        var src = new int[PositiveSource.Length];
-        var dst = new int[PositiveSource.Length];
+        var src = BufferScope.HostInts(PositiveSource.Length, zeroed: false);
+        var dst = BufferScope.HostInts(PositiveSource.Length, zeroed: false);
         int o = 0;
         for (int i = 0; i < Graphs.Count; i++)
         {

@@ -5,30 +5,67 @@ public static class Metrics
 {
     /// <summary>
     /// ROC AUC of positive against negative scores: the probability that a random positive outscores a random
-    /// negative, ties counting ½ (Mann–Whitney U / (|P|·|N|)), by one sort.
+    /// negative, ties counting ½ (Mann–Whitney U / (|P|·|N|)). Each side is sorted on its own (a plain float sort,
+    /// several times faster than sorting scores with their labels attached) and the two are merged.
     /// </summary>
-    public static double Auc(float[] positive, float[] negative)
+    public static double Auc(ReadOnlySpan<float> positive, ReadOnlySpan<float> negative)
     {
         if (positive.Length == 0 || negative.Length == 0) return double.NaN;
-        if (positive.Any(float.IsNaN) || negative.Any(float.IsNaN)) return double.NaN;
-        // One array sort of the scores, carrying each score's side along (a LINQ sort of tuples cost ~0.2 s per
-        // 500k-pair batch, every training batch).
-        var values = new float[positive.Length + negative.Length];
-        var isPositive = new bool[values.Length];
-        positive.CopyTo(values, 0);
-        negative.CopyTo(values, positive.Length);
-        isPositive.AsSpan(0, positive.Length).Fill(true);
-        Array.Sort(values, isPositive);
-        double rankSum = 0;
-        for (int i = 0; i < values.Length;)
+        var pool = System.Buffers.ArrayPool<float>.Shared;
+        float[] pos = pool.Rent(positive.Length), neg = pool.Rent(negative.Length);
+        try
         {
-            int j = i + 1;
-            while (j < values.Length && values[j] == values[i]) j++;
-            double midRank = (i + j + 1) / 2.0; // ranks i+1 .. j share their mean
-            for (int t = i; t < j; t++) if (isPositive[t]) rankSum += midRank;
-            i = j;
+            positive.CopyTo(pos);
+            negative.CopyTo(neg);
+            return SortedAuc(pos.AsSpan(0, positive.Length), neg.AsSpan(0, negative.Length));
         }
-        double u = rankSum - (double)positive.Length * (positive.Length + 1) / 2.0; // double: P² overflows int at 50k pairs
-        return u / ((double)positive.Length * negative.Length);
+        finally
+        {
+            pool.Return(pos);
+            pool.Return(neg);
+        }
+    }
+
+    /// <summary><see cref="Auc(ReadOnlySpan{float}, ReadOnlySpan{float})"/> of two score tensors, read into reused host arrays.</summary>
+    public static double Auc(Core.Tensor positive, Core.Tensor negative)
+    {
+        if (positive.Length == 0 || negative.Length == 0) return double.NaN;
+        var pool = System.Buffers.ArrayPool<float>.Shared;
+        float[] pos = pool.Rent(positive.Length), neg = pool.Rent(negative.Length);
+        try
+        {
+            positive.Data.Read(pos.AsSpan(0, positive.Length));
+            negative.Data.Read(neg.AsSpan(0, negative.Length));
+            return SortedAuc(pos.AsSpan(0, positive.Length), neg.AsSpan(0, negative.Length));
+        }
+        finally
+        {
+            pool.Return(pos);
+            pool.Return(neg);
+        }
+    }
+
+    /// <summary>Sorts both sides in place, then merges: U counts, per positive, the negatives below it and half those equal.</summary>
+    private static double SortedAuc(Span<float> p, Span<float> n)
+    {
+        if (HasNaN(p) || HasNaN(n)) return double.NaN;
+        p.Sort();
+        n.Sort();
+        double u = 0;
+        int below = 0, upTo = 0; // negatives < v, and ≤ v, for the current positive v (both only grow)
+        foreach (float v in p)
+        {
+            while (below < n.Length && n[below] < v) below++;
+            if (upTo < below) upTo = below;
+            while (upTo < n.Length && n[upTo] == v) upTo++;
+            u += below + 0.5 * (upTo - below);
+        }
+        return u / ((double)p.Length * n.Length);
+    }
+
+    private static bool HasNaN(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values) if (float.IsNaN(v)) return true;
+        return false;
     }
 }

@@ -44,7 +44,7 @@ public sealed class EdgeAttention : Module
         if (Training && Noise > 0)
         {
             if (rng is null) throw new InvalidOperationException($"{this}: training needs an Rng for the edge noise");
-            noised = edgeAttr + Tensor.From(rng.NormalArray(edgeAttr.Length, 0, Noise), edgeAttr.Shape, edgeAttr.Backend);
+            noised = edgeAttr + rng.NormalTensor(edgeAttr.Shape, edgeAttr.Backend, 0, Noise);
         }
         // t, p and the score in one op: no [E, 16] activation is stored (the backward recomputes t).
         var score = Ops.EdgeAttentionScore(edgeAttr, noised, _edge.Weight, _edge.Bias!, _lin.Weight, _lin.Bias!, Att, 0.2f); // [E, 1]

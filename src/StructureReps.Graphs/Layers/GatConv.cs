@@ -53,9 +53,18 @@ public sealed class GatConv : Module
     /// <summary>The graph with self-loops (existing ones removed) and its edge features with mean-filled loops; cache per graph.</summary>
     public static (MessageGraph Graph, int[] KeptEdges) WithSelfLoops(MessageGraph g)
     {
-        var kept = Enumerable.Range(0, g.Edges).Where(e => g.Source.Values[e] != g.Target.Values[e]).ToArray();
-        var src = kept.Select(e => g.Source.Values[e]).Concat(Enumerable.Range(0, g.Nodes)).ToArray();
-        var dst = kept.Select(e => g.Target.Values[e]).Concat(Enumerable.Range(0, g.Nodes)).ToArray();
+        int[] source = g.Source.Values, target = g.Target.Values;
+        int keptCount = 0;
+        for (int e = 0; e < g.Edges; e++) if (source[e] != target[e]) keptCount++;
+        // Arrays from the step's scope when the graph is the step's (a training batch), else the GC's.
+        bool scoped = g.Source.Scope is not null;
+        int[] Ints(int n) => scoped ? Core.Memory.BufferScope.HostInts(n, zeroed: false) : new int[n];
+        var kept = Ints(keptCount);
+        var src = Ints(keptCount + g.Nodes);
+        var dst = Ints(keptCount + g.Nodes);
+        for (int e = 0, i = 0; e < g.Edges; e++)
+            if (source[e] != target[e]) { kept[i] = e; src[i] = source[e]; dst[i] = target[e]; i++; }
+        for (int v = 0; v < g.Nodes; v++) { src[keptCount + v] = v; dst[keptCount + v] = v; }
         return (new MessageGraph(g.Nodes, src, dst), kept);
     }
 
@@ -104,7 +113,9 @@ public sealed class SelfLoopCache
     {
         (Graph, KeptEdges) = GatConv.WithSelfLoops(g);
         Kept = new IndexTensor(KeptEdges);
-        KeptTarget = new IndexTensor(KeptEdges.Select(e => g.Target.Values[e]).ToArray());
+        var keptTarget = g.Source.Scope is not null ? Core.Memory.BufferScope.HostInts(KeptEdges.Length, zeroed: false) : new int[KeptEdges.Length];
+        for (int i = 0; i < keptTarget.Length; i++) keptTarget[i] = g.Target.Values[KeptEdges[i]];
+        KeptTarget = new IndexTensor(keptTarget);
     }
 
     public MessageGraph Graph { get; }

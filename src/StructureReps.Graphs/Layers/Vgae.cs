@@ -70,7 +70,7 @@ public sealed class Vgae : Module
 
     /// <summary>z = μ + ε·exp(logσ) (ε ~ N(0, 1) from <paramref name="rng"/>).</summary>
     public static Tensor Reparametrize(Tensor mu, Tensor logStd, Rng rng) =>
-        mu + Tensor.From(rng.NormalArray(mu.Length), mu.Shape, mu.Backend) * Ops.Exp(logStd);
+        mu + rng.NormalTensor(mu.Shape, mu.Backend) * Ops.Exp(logStd);
 
     /// <summary>The logits z_i·z_j of node pairs, [pairs] (one EdgeDot: the pairs' rows are never gathered).</summary>
     public static Tensor PairLogits(Tensor z, int[] source, int[] target) =>

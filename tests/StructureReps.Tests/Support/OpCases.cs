@@ -159,7 +159,7 @@ public static class OpCases
 
         // ---- the Edge-Attention score (fused on the reference and CPU backends, composed elsewhere):
         // edges, noised [E, D], wEdge [H, D], bEdge [H], wLin [P, H + 2D], bLin [P], att [P, 1].
-        foreach (var (e, d, h, p) in new[] { (10, 1, 4, 3), (7, 3, 5, 2), (1, 2, 3, 1), (0, 1, 4, 3) })
+        foreach (var (e, d, h, p) in new[] { (10, 1, 4, 3), (7, 3, 5, 2), (1, 2, 3, 1), (0, 1, 4, 3), (9, 2, 16, 3) })
             yield return new($"EdgeAttentionScore[E={e},D={d},H={h},P={p}]",
                 [In([e, d]), In([e, d]), In([h, d]), In([h]), In([p, h + 2 * d]), In([p]), In([p, 1])],
                 t => Ops.EdgeAttentionScore(t[0], t[1], t[2], t[3], t[4], t[5], t[6]));

@@ -27,6 +27,8 @@ public sealed partial class ReferenceBackend : IBackend, IFusedEdgeAttention
         if (r.Release() is { } array) _pool.Return(array);
     }
 
+    public IndexBuffer ShareIndices(int[] immutable) => new HostIndexBuffer(this, immutable);
+
     public IndexBuffer RentIndices(int length) => new HostIndexBuffer(this, _indexPool.Rent(length, zeroed: false), length);
 
     public void Return(IndexBuffer buffer)

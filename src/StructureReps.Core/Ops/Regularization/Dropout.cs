@@ -14,7 +14,7 @@ public static partial class Ops
     {
         if (p < 0 || p >= 1) throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout: p must be in [0, 1)");
         if (!training || p == 0) return x;
-        var mask = new float[x.Length];
+        var mask = Memory.BufferScope.HostFloats(x.Length, zeroed: false);
         float keep = 1f / (1f - p);
         for (int i = 0; i < mask.Length; i++) mask[i] = rng.NextDouble() < p ? 0f : keep;
         var m = Tensor.From(mask, x.Shape, x.Backend);
