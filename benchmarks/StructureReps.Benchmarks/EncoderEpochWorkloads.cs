@@ -41,6 +41,31 @@ public sealed class EncoderEpochWorkloads
 
     public IEnumerable<string> Names => _cases.Keys;
 
+    /// <summary>
+    /// One training run of <paramref name="epochs"/> epochs; returns the MB allocated and the full collections
+    /// during epochs 2..n (after the first epoch has filled the pools and caches).
+    /// </summary>
+    public (double MegabytesPerEpoch, double FullCollectionsPerEpoch) SteadyState(string name, int epochs)
+    {
+        var (config, graphs) = _cases[name];
+        var probe = new SteadyProbe();
+        new EncoderTrainer(config with { Epochs = epochs }, _backend).Train(graphs, "bench", progress: probe);
+        return ((GC.GetTotalAllocatedBytes(true) - probe.Bytes) / 1e6 / (epochs - 1), (GC.CollectionCount(2) - probe.Full) / (double)(epochs - 1));
+    }
+
+    private sealed class SteadyProbe : IEncoderProgress
+    {
+        public long Bytes;
+        public int Full;
+
+        public void EpochDone(EncoderEpoch epoch, int epochs)
+        {
+            if (epoch.Epoch != 1) return;
+            Bytes = GC.GetTotalAllocatedBytes(true);
+            Full = GC.CollectionCount(2);
+        }
+    }
+
     public void Epoch(string name)
     {
         var (config, graphs) = _cases[name];

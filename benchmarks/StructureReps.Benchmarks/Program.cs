@@ -8,6 +8,13 @@ using StructureReps.Benchmarks;
 // eigen solvers; anything else goes to BenchmarkDotNet (e.g. `--filter '*Gemm*' --job short`).
 if (args.Length > 0 && args[0] == "peer")
     return PeerTimings.Run(args.Length > 1 ? int.Parse(args[1]) : 10, args.Length > 2 ? args[2] : "", args.Length > 3 && args[3] == "exact");
+// `steady NAME EPOCHS`: one encoder training run, MB allocated and full collections per epoch after the first.
+if (args.Length > 0 && args[0] == "steady")
+{
+    var (mb, full) = new EncoderEpochWorkloads(StructureReps.Backends.Cpu.CpuBackend.Default).SteadyState(args[1], int.Parse(args[2]));
+    Console.WriteLine(FormattableString.Invariant($"{args[1]}: {mb:F1} MB allocated and {full:F2} full collections per epoch after the first"));
+    return 0;
+}
 if (args.Length > 0 && args[0] == "pe")
     return SpectralTimings.Run();
 // Without a CUDA device the device benchmarks' CUDA column is left out (reported in the header), not timed as nothing.

@@ -68,7 +68,8 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
             var rng = Rng.Derive(config.Seed, (ulong)epoch);
             var order = Enumerable.Range(0, training.Count).ToArray();
             rng.Shuffle(order);
-            double loss = 0, recon = 0, kl = 0, auc = 0;
+            double loss = 0, recon = 0, kl = 0;
+            var aucs = new List<Task<double>>();
             int batches = 0;
             model.Train();
             for (int first = 0; first < order.Length; first += config.BatchGraphs)
@@ -84,9 +85,11 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
                 l.Backward();
                 optimizer.Step();
                 loss += l.Item(); recon += r.Item(); kl += k.Item();
-                auc += Metrics.Auc(pos, neg);
+                aucs.Add(Metrics.AucInBackground(pos, neg));
                 batches++;
             }
+            double auc = 0;
+            foreach (var batchAuc in aucs) auc += batchAuc.Result; // in batch order: the same sum as computed inline
             var row = new EncoderEpoch(epoch, loss / batches, recon / batches, kl / batches, auc / batches, clock.Elapsed.TotalSeconds);
             log.Add(row);
             if (outDir is not null)

@@ -45,6 +45,25 @@ public static class Metrics
         }
     }
 
+    /// <summary>
+    /// <see cref="Auc(Core.Tensor, Core.Tensor)"/> with the scores read now and the sorting done on a pool thread:
+    /// training reports the AUC per batch, and the sort need not hold up the next batch (the result is the same).
+    /// </summary>
+    public static Task<double> AucInBackground(Core.Tensor positive, Core.Tensor negative)
+    {
+        if (positive.Length == 0 || negative.Length == 0) return Task.FromResult(double.NaN);
+        var pool = System.Buffers.ArrayPool<float>.Shared;
+        float[] pos = pool.Rent(positive.Length), neg = pool.Rent(negative.Length);
+        int np = positive.Length, nn = negative.Length;
+        positive.Data.Read(pos.AsSpan(0, np));
+        negative.Data.Read(neg.AsSpan(0, nn));
+        return Task.Run(() =>
+        {
+            try { return SortedAuc(pos.AsSpan(0, np), neg.AsSpan(0, nn)); }
+            finally { pool.Return(pos); pool.Return(neg); }
+        });
+    }
+
     /// <summary>Sorts both sides in place, then merges: U counts, per positive, the negatives below it and half those equal.</summary>
     private static double SortedAuc(Span<float> p, Span<float> n)
     {
