@@ -10,12 +10,16 @@ using Xunit;
 
 namespace StructureReps.Tests.Engine;
 
+[CollectionDefinition(nameof(StepAllocationTests), DisableParallelization = true)]
+public sealed class StepAllocationCollection;
+
 /// <summary>
 /// After warm-up a training step takes its buffers from the pool, not from the garbage collector. Counted with
 /// GC.GetAllocatedBytesForCurrentThread (bytes, not time): what is left is tensor headers, shapes, backward
 /// closures and Parallel.For's own task objects (a few hundred bytes per op). Before the pool, the same steps
 /// allocated every activation and gradient afresh: ~10.7 MB per Fashion-MNIST CNN step of 64 images.
 /// </summary>
+[Collection(nameof(StepAllocationTests))] // alone: the pools are shared, a concurrent test could empty them
 public sealed class StepAllocationTests
 {
     /// <summary>Bytes per step: an epoch of 2·n batches minus an epoch of n batches, over n.</summary>
