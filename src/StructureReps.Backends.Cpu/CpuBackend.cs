@@ -116,7 +116,7 @@ public sealed partial class CpuBackend : IBackend, IFusedEdgeAttention
                 bool byRows = s.M >= s.N;
                 int extent = byRows ? s.M : s.N, align = 16;
                 int parts = (int)Math.Min(Parallelism.Workers, (extent + align - 1) / align);
-                Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = Parallelism.Workers }, p =>
+                Parallelism.Parts(parts, p =>
                 {
                     int begin = (int)((long)extent * p / parts / align * align);
                     int end = p == parts - 1 ? extent : (int)((long)extent * (p + 1) / parts / align * align);

@@ -1,13 +1,22 @@
 namespace StructureReps.Backends.Cpu;
 
 /// <summary>
-/// Splits [0, count) into one contiguous range per worker when there is enough work to pay for threads.
-/// Every output element is still computed by exactly one thread in a fixed order, so results do not depend on
-/// the number of threads or on scheduling.
+/// Splits [0, count) into one contiguous range per worker when there is enough work to pay for threads, and runs
+/// the ranges on the CPU backend's own <see cref="WorkerTeam"/>. Every output element is still computed by exactly
+/// one thread in a fixed order, so results do not depend on the number of threads or on scheduling.
 /// </summary>
 internal static class Parallelism
 {
-    public static int Workers { get; set; } = Environment.ProcessorCount;
+    private static readonly WorkerTeam Team = new(Environment.ProcessorCount);
+
+    /// <summary>Threads a job may use (at most the team's: the processor count).</summary>
+    public static int Workers
+    {
+        get => _workers;
+        set => _workers = Math.Clamp(value, 1, Team.Threads);
+    }
+
+    private static int _workers = Environment.ProcessorCount;
 
     /// <summary>Runs body(begin, end) over ranges of [0, count); serially when count·costPerItem is small.</summary>
     public static void For(int count, long costPerItem, Action<int, int> body)
@@ -20,7 +29,7 @@ internal static class Parallelism
             return;
         }
         parts = Math.Min(parts, count);
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = Workers }, p =>
+        Team.Run(parts, p =>
         {
             int begin = (int)((long)count * p / parts), end = (int)((long)count * (p + 1) / parts);
             if (end > begin) body(begin, end);
@@ -36,9 +45,16 @@ internal static class Parallelism
             body(bounds[0], bounds[1]);
             return;
         }
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = Workers }, p =>
+        Team.Run(parts, p =>
         {
             if (bounds[p + 1] > bounds[p]) body(bounds[p], bounds[p + 1]);
         });
+    }
+
+    /// <summary>Runs part(0) … part(parts − 1) on the team, each claimed by one thread (tiles of a GEMM).</summary>
+    public static void Parts(int parts, Action<int> part)
+    {
+        if (Workers == 1) { for (int p = 0; p < parts; p++) part(p); return; }
+        Team.Run(parts, part);
     }
 }

@@ -57,7 +57,7 @@ public static unsafe class ManagedGemm
                     }
                 };
                 if (workers > 1 && tiles > 1 && (long)m * nc * kc > 1 << 18)
-                    Parallel.For(0, tiles, new ParallelOptions { MaxDegreeOfParallelism = workers }, body);
+                    Parallelism.Parts(tiles, body);
                 else
                     for (int t = 0; t < tiles; t++) body(t);
             }
