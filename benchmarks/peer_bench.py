@@ -110,6 +110,23 @@ def epoch_timings(repeats):
     xf, yf = torch.randn(15_000, 1, 28, 28, generator=g), torch.randint(0, 10, (15_000,), generator=g)
     opt = torch.optim.Adam(cnn.parameters(), lr=1e-3)
     out["epoch_fashion_cnn"] = median_ms(lambda: train_epoch(cnn, xf, yf, F.cross_entropy, 64, opt, g), repeats, warmup=1)
+
+    class CifarCnn(nn.Module):  # the CIFAR-10 zoo network (Tasks.cs): conv-relu-pool ×2, conv-relu, GAP, linear
+        def __init__(self):
+            super().__init__()
+            self.convs = nn.ModuleList([nn.Conv2d(3, 16, 3, padding=1), nn.Conv2d(16, 32, 3, padding=1), nn.Conv2d(32, 32, 3, padding=1)])
+            self.head = nn.Linear(32, 10)
+
+        def forward(self, x):
+            x = F.max_pool2d(F.relu(self.convs[0](x)), 2)
+            x = F.max_pool2d(F.relu(self.convs[1](x)), 2)
+            x = F.relu(self.convs[2](x))
+            return self.head(x.mean(dim=(2, 3)))
+
+    cifar = CifarCnn()
+    xc10, yc10 = torch.randn(2_500, 3, 32, 32, generator=g), torch.randint(0, 10, (2_500,), generator=g)
+    opt = torch.optim.Adam(cifar.parameters(), lr=1e-3)
+    out["epoch_cifar_cnn"] = median_ms(lambda: train_epoch(cifar, xc10, yc10, F.cross_entropy, 64, opt, g), repeats, warmup=1)
     return out
 
 

@@ -33,6 +33,7 @@ public static class PeerTimings
         var epochs = new EpochWorkloads(CpuBackend.Default);
         Report("epoch_california_mlp", Math.Max(3, repeats / 3), epochs.CaliforniaMlpEpoch, warmup: 1);
         Report("epoch_fashion_cnn", Math.Max(3, repeats / 3), epochs.FashionCnnEpoch, warmup: 1);
+        Report("epoch_cifar_cnn", Math.Max(3, repeats / 3), epochs.CifarCnnEpoch, warmup: 1);
         if (!"encoder_".StartsWith(_only, StringComparison.Ordinal) && !_only.StartsWith("encoder_", StringComparison.Ordinal)) return 0;
         if (_exact && !_only.StartsWith("encoder_", StringComparison.Ordinal)) return 0;
         var encoders = new EncoderEpochWorkloads(CpuBackend.Default);

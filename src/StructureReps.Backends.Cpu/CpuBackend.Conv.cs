@@ -95,6 +95,11 @@ public sealed partial class CpuBackend
         float[] X = F(x), Y = F(y);
         int[]? arg = argmax is null ? null : I(argmax);
         var s = shape;
+        if (op == ReduceOp.Max && s.KernelH == 2 && s.KernelW == 2 && s.StrideH == 2 && s.StrideW == 2 && s.PadH == 0 && s.PadW == 0)
+        {
+            MaxPool2x2(X, s, Y, arg);
+            return;
+        }
         int ho = s.OutH, wo = s.OutW;
         float scale = 1f / (s.KernelH * s.KernelW);
         Parallelism.For(s.Batch * s.Channels, (long)ho * wo * s.KernelH * s.KernelW, (p0, p1) =>
@@ -152,7 +157,47 @@ public sealed partial class CpuBackend
         });
     }
 
-    /// <summary>Sequential: overlapping windows can pick the same pixel, and adding in window order keeps the bits fixed.</summary>
-    public void MaxPool2dBackward(DeviceBuffer dy, IndexBuffer argmax, in ConvShape s, DeviceBuffer dx) =>
-        IndexAdd(dy, argmax, s.Batch * s.Channels * s.OutH * s.OutW, dx);
+    /// <summary>
+    /// dx[argmax[o]] += dy[o], threaded over planes: a window's arg-max lies in its own plane, so each plane's pixels
+    /// are written by one thread, in window order (overlapping windows may pick the same pixel: the bits stay fixed).
+    /// </summary>
+    public void MaxPool2dBackward(DeviceBuffer dy, IndexBuffer argmax, in ConvShape s, DeviceBuffer dx)
+    {
+        float[] DY = F(dy), DX = F(dx);
+        int[] arg = I(argmax);
+        int perPlane = s.OutH * s.OutW;
+        Parallelism.For(s.Batch * s.Channels, perPlane, (p0, p1) =>
+        {
+            for (int o = p0 * perPlane, end = p1 * perPlane; o < end; o++)
+                if (arg[o] >= 0) DX[arg[o]] += DY[o];
+        });
+    }
+
+    /// <summary>
+    /// The zoo CNNs' pooling (2×2, stride 2, no padding) without the general loop's bounds checks and branches:
+    /// each output compares its four pixels in the general loop's order (row-major, first maximum wins).
+    /// </summary>
+    private static void MaxPool2x2(float[] X, ConvShape s, float[] Y, int[]? arg)
+    {
+        int ho = s.OutH, wo = s.OutW, h = s.H, w = s.W;
+        Parallelism.For(s.Batch * s.Channels, 4L * ho * wo, (p0, p1) =>
+        {
+            for (int p = p0; p < p1; p++)
+                for (int oy = 0; oy < ho; oy++)
+                {
+                    int top = (p * h + 2 * oy) * w, bottom = top + w, o = (p * ho + oy) * wo;
+                    for (int ox = 0; ox < wo; ox++, o++)
+                    {
+                        int i = top + 2 * ox, j = bottom + 2 * ox;
+                        float best = X[i];
+                        int at = i;
+                        if (X[i + 1] > best) { best = X[i + 1]; at = i + 1; }
+                        if (X[j] > best) { best = X[j]; at = j; }
+                        if (X[j + 1] > best) { best = X[j + 1]; at = j + 1; }
+                        Y[o] = best;
+                        if (arg is not null) arg[o] = at;
+                    }
+                }
+        });
+    }
 }

@@ -132,6 +132,7 @@ public static class OpCases
         yield return new("Conv2d[4,16,32,32;3x3,p1]", [In([4, 16, 32, 32]), In([16, 16, 3, 3]), In([16])], t => Ops.Conv2d(t[0], t[1], t[2], 1, 1), GradCheck: false);
         yield return new("MaxPool2d[2,3,6,6;k2]", [In([2, 3, 6, 6])], t => Ops.MaxPool2d(t[0], 2));
         yield return new("MaxPool2d[1,2,7,7;k3,s2,p1]", [In([1, 2, 7, 7])], t => Ops.MaxPool2d(t[0], 3, 2, 1));
+        yield return new("MaxPool2d[1,2,7,5;k2]", [In([1, 2, 7, 5])], t => Ops.MaxPool2d(t[0], 2)); // odd sides: the 2×2 fast path drops the last row/column
         yield return new("AvgPool2d[2,3,6,6;k2]", [In([2, 3, 6, 6])], t => Ops.AvgPool2d(t[0], 2));
         yield return new("AvgPool2d[1,2,7,7;k3,s2,p1]", [In([1, 2, 7, 7])], t => Ops.AvgPool2d(t[0], 3, 2, 1));
         yield return new("GlobalAvgPool2d[2,3,4,5]", [In([2, 3, 4, 5])], t => Ops.GlobalAvgPool2d(t[0]));
