@@ -18,8 +18,8 @@ public sealed class BufferScope : IDisposable
 {
     [ThreadStatic] private static BufferScope? _current;
 
-    private static readonly ExactLengthPool<int> IntPool = new(int.MinValue);
-    private static readonly ExactLengthPool<float> FloatPool = new(float.NaN);
+    private static readonly SizeClassPool<int> IntPool = new(int.MinValue, exactLengths: true);
+    private static readonly SizeClassPool<float> FloatPool = new(float.NaN, exactLengths: true);
 
     private readonly List<DeviceBuffer> _owned = new();
     private readonly HashSet<object> _hostArrays = new(ReferenceEqualityComparer.Instance);

@@ -3,7 +3,8 @@ namespace StructureReps.Core.Memory;
 /// <summary>
 /// Host arrays kept for reuse, by size class: a training step asks for the same sizes every step, so after the
 /// first one every buffer comes back from here instead of a fresh, page-faulting, GC-tracked allocation.
-/// Classes are 2^k·{4, 5, 6, 7}/4 (at most 25 % slack); requests below 64 share one class. Thread-safe.
+/// Classes are 2^k·{4, 5, 6, 7}/4 (at most 25 % slack; requests below 64 share one class), or exact lengths
+/// (for arrays whose length is their meaning: an <see cref="IndexTensor"/>'s). Thread-safe.
 /// <para>In <see cref="PoolDiagnostics.Poison"/> mode returned arrays are filled with NaN and never reused, so
 /// a stale reference reads NaN instead of another tensor's values, and unzeroed rents start as NaN (an op that
 /// promises to overwrite its whole output and does not shows up as NaN).</para>
@@ -12,9 +13,16 @@ public sealed class SizeClassPool<T> where T : unmanaged
 {
     private readonly Dictionary<int, Stack<T[]>> _free = new();
     private readonly T _poison;
+    private readonly bool _exact;
     private long _retainedBytes;
 
-    public SizeClassPool(T poison) => _poison = poison;
+    /// <param name="poison">The value freed and unwritten elements get in poison mode.</param>
+    /// <param name="exactLengths">Hand out arrays of exactly the requested length instead of size classes.</param>
+    public SizeClassPool(T poison, bool exactLengths = false)
+    {
+        _poison = poison;
+        _exact = exactLengths;
+    }
 
     /// <summary>Bytes held by arrays waiting for reuse.</summary>
     public long RetainedBytes => Interlocked.Read(ref _retainedBytes);
@@ -22,16 +30,17 @@ public sealed class SizeClassPool<T> where T : unmanaged
     /// <summary>An array of at least <paramref name="length"/> elements; its first length are zero when asked.</summary>
     public T[] Rent(int length, bool zeroed)
     {
-        int size = ClassSize(length);
+        int size = _exact ? length : ClassSize(length);
         T[]? array = null;
         lock (_free)
         {
             if (_free.TryGetValue(size, out var stack) && stack.Count > 0) array = stack.Pop();
         }
-        if (array is null) return GC.AllocateUninitializedArray<T>(size) is var fresh && (zeroed || PoolDiagnostics.Poison)
-            ? Clear(fresh, length, zeroed) : fresh;
-        Interlocked.Add(ref _retainedBytes, -(long)size * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
-        return zeroed || PoolDiagnostics.Poison ? Clear(array, length, zeroed) : array;
+        if (array is null) array = GC.AllocateUninitializedArray<T>(size);
+        else Interlocked.Add(ref _retainedBytes, -(long)size * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+        if (zeroed) array.AsSpan(0, length).Clear();
+        else if (PoolDiagnostics.Poison) array.AsSpan().Fill(_poison);
+        return array;
     }
 
     /// <summary>Takes an array back (it must have come from <see cref="Rent"/>).</summary>
@@ -66,13 +75,6 @@ public sealed class SizeClassPool<T> where T : unmanaged
         long size = ((long)length + quarter - 1) / quarter * quarter;
         return (int)Math.Min(size, Array.MaxLength);
     }
-
-    private T[] Clear(T[] array, int length, bool zeroed)
-    {
-        if (zeroed) array.AsSpan(0, length).Clear();
-        else array.AsSpan().Fill(_poison);
-        return array;
-    }
 }
 
 /// <summary>Switches for checking buffer lifetimes in tests.</summary>
@@ -83,37 +85,4 @@ public static class PoolDiagnostics
     /// (or STRUCTUREREPS_POOL_POISON=1) to make a use of a freed buffer or of an unwritten element visible.
     /// </summary>
     public static bool Poison { get; set; } = Environment.GetEnvironmentVariable("STRUCTUREREPS_POOL_POISON") == "1";
-}
-
-/// <summary>
-/// Host arrays by exact length (an <see cref="IndexTensor"/>'s length is its array's), for the index data a
-/// step builds afresh. Thread-safe; poison mode as in <see cref="SizeClassPool{T}"/>.
-/// </summary>
-internal sealed class ExactLengthPool<T>(T poison) where T : unmanaged
-{
-    private readonly Dictionary<int, Stack<T[]>> _free = new();
-
-    public T[] Rent(int length, bool zeroed)
-    {
-        T[]? array = null;
-        lock (_free)
-            if (_free.TryGetValue(length, out var stack) && stack.Count > 0) array = stack.Pop();
-        if (array is null) return zeroed ? new T[length] : GC.AllocateUninitializedArray<T>(length);
-        if (zeroed) array.AsSpan().Clear();
-        return array;
-    }
-
-    public void Return(T[] array)
-    {
-        if (PoolDiagnostics.Poison)
-        {
-            array.AsSpan().Fill(poison);
-            return;
-        }
-        lock (_free)
-        {
-            if (!_free.TryGetValue(array.Length, out var stack)) _free[array.Length] = stack = new Stack<T[]>();
-            stack.Push(array);
-        }
-    }
 }
