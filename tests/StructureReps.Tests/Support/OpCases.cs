@@ -129,6 +129,11 @@ public static class OpCases
         yield return new("Conv2d[1,2,7,6;3x3,s2,p0]", [In([1, 2, 7, 6]), In([3, 2, 3, 3])], t => Ops.Conv2d(t[0], t[1], null, 2, 0));
         yield return new("Conv2d[2,3,4,4;1x1]", [In([2, 3, 4, 4]), In([2, 3, 1, 1]), In([2])], t => Ops.Conv2d(t[0], t[1], t[2]));
         yield return new("Conv2d[1,2,6,6;5x5,p2]", [In([1, 2, 6, 6]), In([2, 2, 5, 5])], t => Ops.Conv2d(t[0], t[1], null, 1, 2));
+        // Odd shapes: widths that are not multiples of 8 or 16, output channels that are not multiples of 4,
+        // one input channel, batch 1.
+        yield return new("Conv2d[1,1,3,37;3x3,p1,O5]", [In([1, 1, 3, 37]), In([5, 1, 3, 3]), In([5])], t => Ops.Conv2d(t[0], t[1], t[2], 1, 1));
+        yield return new("Conv2d[3,5,9,20;5x5,p1,O6]", [In([3, 5, 9, 20]), In([6, 5, 5, 5]), In([6])], t => Ops.Conv2d(t[0], t[1], t[2], 1, 1), GradCheck: false);
+        yield return new("Conv2d[2,3,6,9;3x3,p0,O2]", [In([2, 3, 6, 9]), In([2, 3, 3, 3])], t => Ops.Conv2d(t[0], t[1], null, 1, 0));
         yield return new("Conv2d[4,16,32,32;3x3,p1]", [In([4, 16, 32, 32]), In([16, 16, 3, 3]), In([16])], t => Ops.Conv2d(t[0], t[1], t[2], 1, 1), GradCheck: false);
         yield return new("MaxPool2d[2,3,6,6;k2]", [In([2, 3, 6, 6])], t => Ops.MaxPool2d(t[0], 2));
         yield return new("MaxPool2d[1,2,7,7;k3,s2,p1]", [In([1, 2, 7, 7])], t => Ops.MaxPool2d(t[0], 3, 2, 1));
