@@ -86,6 +86,7 @@ static int Help(int code, string? error = null)
                  example: dotnet run --project src/Cli -- graphs show graphs/moons/run-0000.safetensors
           encode train --graphs DIR --out DIR [--encoder ea-tc-lf|ea-gc-lf|gc-lf|gc-rf] [--epochs 200] [--batch 32]
                        [--lr 0.01] [--heads 1] [--seed S] [--pooling mean|mean-max] [--no-standardize] [--forward]
+                       [--decoder inner|bilinear|distance]   (inner: the paper's σ(z_i·z_j))
                  train the VGAE over a graph zoo (resumes after the last saved epoch), then write embeddings.csv
                  example: dotnet run --project src/Cli -- encode train --graphs graphs/moons --out enc/moons --epochs 20
           encode embed --encoder FILE --graphs DIR [--out FILE]

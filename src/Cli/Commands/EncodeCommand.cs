@@ -26,6 +26,9 @@ public static class EncodeCommand
         try { config = EncoderConfig.Named(name); }
         catch (ArgumentException e) { throw new UsageException($"--encoder: {e.Message}"); }
         string pooling = opts.String("--pooling") ?? "mean";
+        string decoder = opts.String("--decoder") ?? "inner";
+        if (!StructureReps.Graphs.Layers.PairDecoder.Names.Contains(decoder))
+            throw new UsageException($"--decoder: '{decoder}' is not one of {string.Join(", ", StructureReps.Graphs.Layers.PairDecoder.Names)}");
         if (pooling is not ("mean" or "mean-max")) throw new UsageException($"--pooling: '{pooling}' is not mean or mean-max");
         return config with
         {
@@ -34,6 +37,7 @@ public static class EncodeCommand
             LearningRate = (float)(opts.Double("--lr") ?? config.LearningRate),
             Heads = Math.Max(1, opts.Int("--heads") ?? config.Heads),
             Seed = (ulong)(opts.Int("--seed") ?? 0),
+            Decoder = decoder,
             StandardizeEdges = !opts.Flag("--no-standardize"),
             Undirected = !opts.Flag("--forward"),
             Pooling = pooling,

@@ -19,6 +19,7 @@ public sealed record EncoderConfig
     public bool Undirected { get; init; } = true;
     public bool StandardizeEdges { get; init; } = true;
     public string Pooling { get; init; } = "mean";     // mean | mean-max
+    public string Decoder { get; init; } = "inner";    // inner (the paper's) | bilinear | distance (Layers/PairDecoders.cs)
     public int Epochs { get; init; } = 200;
     public int BatchGraphs { get; init; } = 32;
     public float LearningRate { get; init; } = 0.01f;
@@ -35,6 +36,7 @@ public sealed record EncoderConfig
         _ => throw new ArgumentException($"encoder '{name}' is not one of {string.Join(", ", Names)}"),
     };
 
-    /// <summary>The paper's label: "EA+TC+LF".</summary>
-    public string Label => (EdgeAttention ? "EA+" : "") + Conv.ToUpperInvariant() + "+" + Features.ToUpperInvariant();
+    /// <summary>The paper's label, "EA+TC+LF"; another decoder than the paper's is named: "EA+TC+LF, bilinear".</summary>
+    public string Label => (EdgeAttention ? "EA+" : "") + Conv.ToUpperInvariant() + "+" + Features.ToUpperInvariant()
+        + (Decoder == "inner" ? "" : ", " + Decoder);
 }

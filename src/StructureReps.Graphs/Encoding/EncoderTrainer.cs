@@ -10,12 +10,15 @@ using StructureReps.Zoo.Training;
 
 namespace StructureReps.Graphs.Encoding;
 
-/// <summary>One epoch of encoder training: mean loss and its parts over the batches, the reconstruction AUC, the time.</summary>
-public sealed record EncoderEpoch(int Epoch, double Loss, double Recon, double Kl, double Auc, double Seconds)
+/// <summary>
+/// One epoch of encoder training: mean loss and its parts over the batches, the reconstruction AUC on the noisy z
+/// the loss saw and on μ (no noise: what the embeddings are made of), the time.
+/// </summary>
+public sealed record EncoderEpoch(int Epoch, double Loss, double Recon, double Kl, double Auc, double Seconds, double AucMu = double.NaN)
 {
-    public const string Header = "epoch,loss,recon,kl,auc,seconds";
+    public const string Header = "epoch,loss,recon,kl,auc,seconds,auc_mu";
 
-    public string ToCsv() => string.Create(CultureInfo.InvariantCulture, $"{Epoch},{Loss:R},{Recon:R},{Kl:R},{Auc:R},{Seconds:F3}");
+    public string ToCsv() => string.Create(CultureInfo.InvariantCulture, $"{Epoch},{Loss:R},{Recon:R},{Kl:R},{Auc:R},{Seconds:F3},{AucMu:R}");
 }
 
 public interface IEncoderProgress
@@ -70,6 +73,7 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
             rng.Shuffle(order);
             double loss = 0, recon = 0, kl = 0;
             var aucs = new List<Task<double>>();
+            var aucsMu = new List<Task<double>>();
             int batches = 0;
             model.Train();
             for (int first = 0; first < order.Length; first += config.BatchGraphs)
@@ -81,16 +85,20 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
                 optimizer.ZeroGrad();
                 var (mu, logStd) = model.Encode(batch, rng);
                 var z = Vgae.Reparametrize(mu, logStd, rng);
-                var (l, r, k, pos, neg) = Vgae.Loss(z, mu, logStd, batch, batch.SampleNegatives(rng));
+                var negatives = batch.SampleNegatives(rng);
+                var (l, r, k, pos, neg) = Vgae.Loss(z, mu, logStd, batch, negatives, model);
                 l.Backward();
                 optimizer.Step();
                 loss += l.Item(); recon += r.Item(); kl += k.Item();
                 aucs.Add(Metrics.AucInBackground(pos, neg));
+                using (Core.Autodiff.Tape.NoGrad())
+                    aucsMu.Add(Metrics.AucInBackground(model.Logits(mu, batch.PositiveSource, batch.PositiveTarget), model.Logits(mu, negatives.Source, negatives.Target)));
                 batches++;
             }
-            double auc = 0;
+            double auc = 0, aucMu = 0;
             foreach (var batchAuc in aucs) auc += batchAuc.Result; // in batch order: the same sum as computed inline
-            var row = new EncoderEpoch(epoch, loss / batches, recon / batches, kl / batches, auc / batches, clock.Elapsed.TotalSeconds);
+            foreach (var batchAuc in aucsMu) aucMu += batchAuc.Result;
+            var row = new EncoderEpoch(epoch, loss / batches, recon / batches, kl / batches, auc / batches, clock.Elapsed.TotalSeconds, aucMu / batches);
             log.Add(row);
             if (outDir is not null)
             {
@@ -120,7 +128,7 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
         foreach (var line in rows)
         {
             var c = line.Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
-            log.Add(new EncoderEpoch((int)c[0], c[1], c[2], c[3], c[4], c[5]));
+            log.Add(new EncoderEpoch((int)c[0], c[1], c[2], c[3], c[4], c[5], c.Length > 6 ? c[6] : double.NaN)); // auc_mu: logs from before it have 6 columns
         }
         foreach (var (name, p) in model.NamedParameters())
             p.Data.Write(saved.Model.NamedParameters().First(q => q.Name == name).Tensor.ToArray());

@@ -11,7 +11,7 @@ namespace StructureReps.Graphs.Layers;
 ///   h      = ReLU(Conv1(x))                 hidden 32
 ///   μ      = Conv_μ(h),  logσ = min(Conv_logσ(h), 10)     latent 16
 ///   z      = μ + ε·exp(logσ) in training, μ at inference
-///   p(i~j) = σ(z_i·z_j)
+///   p(i~j) = σ(z_i·z_j)                   (or a layered-graph decoder, see PairDecoder)
 ///   loss   = −mean_pos log(p + 1e-15) − mean_neg log(1 − p + 1e-15) + (1/N)·KL,
 ///   KL     = −½ · mean over nodes of Σ_d (1 + 2logσ − μ² − e^{2logσ})
 /// </code>
@@ -37,7 +37,16 @@ public sealed class Vgae : Module
         int hiddenWidth = config.Hidden * config.Heads; // conv1 concatenates its heads
         _convMu = RegisterModule("conv_mu", MakeConv(hiddenWidth, config.Latent, rng, backend, concat: false));
         _convLogStd = RegisterModule("conv_logstd", MakeConv(hiddenWidth, config.Latent, rng, backend, concat: false));
+        // Registered last: the inner-product model draws exactly the initial weights it always did.
+        if (PairDecoder.Create(config.Decoder, config.Latent, rng, backend) is { } decoder) Decoder = RegisterModule("decoder", decoder);
     }
+
+    /// <summary>The pair decoder, or null for the paper's inner product.</summary>
+    public PairDecoder? Decoder { get; }
+
+    /// <summary>Logits of node pairs under this model's decoder, [pairs].</summary>
+    public Tensor Logits(Tensor z, int[] source, int[] target) =>
+        Decoder is null ? PairLogits(z, source, target) : Decoder.Logits(z, source, target);
 
     public EncoderConfig Config { get; }
     public int EdgeDim { get; }
@@ -76,12 +85,16 @@ public sealed class Vgae : Module
     public static Tensor PairLogits(Tensor z, int[] source, int[] target) =>
         Ops.Reshape(Ops.EdgeDot(z, new IndexTensor(source), z, new IndexTensor(target)), [source.Length]);
 
-    /// <summary>Spec §6's loss and its parts, and the pair logits (for the reconstruction AUC).</summary>
+    /// <summary>
+    /// Spec §6's loss and its parts, and the pair logits (for the reconstruction AUC); the pairs are scored by
+    /// <paramref name="model"/>'s decoder, or by the inner product when it is null.
+    /// </summary>
     public static (Tensor Loss, Tensor Recon, Tensor Kl, Tensor PosLogits, Tensor NegLogits) Loss(Tensor z, Tensor mu, Tensor logStd, GraphBatch b,
-        (int[] Source, int[] Target) negatives)
+        (int[] Source, int[] Target) negatives, Vgae? model = null)
     {
-        var pos = PairLogits(z, b.PositiveSource, b.PositiveTarget);
-        var neg = PairLogits(z, negatives.Source, negatives.Target);
+        Func<Tensor, int[], int[], Tensor> logits = model is null ? PairLogits : model.Logits;
+        var pos = logits(z, b.PositiveSource, b.PositiveTarget);
+        var neg = logits(z, negatives.Source, negatives.Target);
         var posLoss = -Ops.MeanAll(Ops.Log(Ops.AddScalar(Ops.Sigmoid(pos), 1e-15f)));
         var negLoss = -Ops.MeanAll(Ops.Log(Ops.AddScalar(Ops.AddScalar(-Ops.Sigmoid(neg), 1f), 1e-15f))); // (1 − p) + ε, in this order as PyG: 1 + 1e-15 is 1 in float32
         var recon = posLoss + negLoss;
@@ -91,5 +104,5 @@ public sealed class Vgae : Module
     }
 
     public override string ToString() =>
-        $"Vgae({Config.Label}: {(_ea is not null ? _ea + " → " : "")}{_conv1} → {_convMu} / {_convLogStd})";
+        $"Vgae({Config.Label}: {(_ea is not null ? _ea + " → " : "")}{_conv1} → {_convMu} / {_convLogStd}{(Decoder is null ? "" : " → " + Decoder)})";
 }
