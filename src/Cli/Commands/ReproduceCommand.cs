@@ -16,8 +16,13 @@ public static class ReproduceCommand
         var opts = new Args(args, "--quick", "--no-figure2");
         bool quick = opts.Flag("--quick");
         var tasks = (opts.String("--tasks") ?? "two-moons,california-housing,covertype,cifar10,imagenet-subset,fashion-mnist").Split(',', StringSplitOptions.RemoveEmptyEntries);
-        var encoders = (opts.String("--encoders") ?? string.Join(",", EncoderConfig.Names)).Split(',', StringSplitOptions.RemoveEmptyEntries);
-        foreach (var e in encoders) if (!EncoderConfig.Names.Contains(e)) throw new UsageException($"--encoders: '{e}' is not one of {string.Join(", ", EncoderConfig.Names)}");
+        // The paper's four, then EA+TC+LF with the decoder that can reconstruct layered graphs (see PairDecoders.cs).
+        var encoders = (opts.String("--encoders") ?? string.Join(",", [.. EncoderConfig.Names, "ea-tc-lf:distance"])).Split(',', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var e in encoders)
+        {
+            try { _ = EncoderConfig.Named(e); }
+            catch (ArgumentException) { throw new UsageException($"--encoders: '{e}' is not one of {string.Join(", ", EncoderConfig.Names)}, optionally with :DECODER (inner, bilinear, distance)"); }
+        }
         foreach (var t in tasks) _ = Zoo.Tasks.Get(t);
         var inductive = (opts.String("--inductive-encoders") ?? "ea-tc-lf").Split(',', StringSplitOptions.RemoveEmptyEntries);
         foreach (var e in inductive) if (!EncoderConfig.Names.Contains(e)) throw new UsageException($"--inductive-encoders: '{e}' is not one of {string.Join(", ", EncoderConfig.Names)}");
@@ -55,7 +60,7 @@ public static class ReproduceCommand
         {
             Output = opts.String("--out") ?? Path.Combine("runs", "demo"),
             Tasks = [new TaskPlan("two-moons", opts.Int("--runs") ?? 10, opts.Int("--epochs") ?? 25)],
-            Encoders = ["ea-tc-lf"],
+            Encoders = ["ea-tc-lf", "ea-tc-lf:distance"], // the paper's model, and the decoder that learns on layered graphs
             EncoderEpochs = opts.Int("--encoder-epochs") ?? 40,
             Seeds = 5,
             Quick = true,
@@ -66,8 +71,9 @@ public static class ReproduceCommand
         Console.WriteLine("""
             StructureReps.NET — decoding a network's accuracy from its weights.
             Demo: a zoo of two-moons MLPs (2-20-20-2) → one graph per checkpoint (neurons = nodes, weights = edges,
-            Laplacian eigenvector features) → the EA+TC+LF variational graph autoencoder → one vector per
-            checkpoint → a linear probe that predicts each checkpoint's accuracy. `--help` lists every command.
+            Laplacian eigenvector features) → the EA+TC+LF variational graph autoencoder (the paper's inner-product
+            decoder, and the distance decoder that can reconstruct layered graphs) → one vector per checkpoint → a
+            linear probe that predicts each checkpoint's accuracy. `--help` lists every command.
             """);
         Console.WriteLine($"work folder {Path.GetFullPath(options.Output)} (reused on a rerun)\n");
         var outcome = new Reproduction(options, backend, new StageProgress()).Run();
@@ -81,13 +87,18 @@ public static class ReproduceCommand
         Console.WriteLine();
         foreach (var (task, why) in outcome.Missing) Console.WriteLine($"{task}: not run — {why}");
         var rows = new List<IReadOnlyList<string>>();
-        string[] methods = [.. options.Encoders, "epoch", "statnn"];
+        string[] methods = [.. options.Encoders, .. outcome.Results.Any(r => r.Method == "untrained") ? new[] { "untrained" } : [], "epoch", "statnn"];
         bool inductive = outcome.Results.Any(r => r.Split == Splits.Inductive);
         string[] splits = inductive ? [.. Splits.Modes, Splits.Inductive] : Splits.Modes;
         foreach (var task in options.Tasks.Select(t => t.Task).Where(t => !outcome.Missing.ContainsKey(t)))
             foreach (var m in methods)
             {
-                string label = m switch { "epoch" => "baseline: epoch", "statnn" => "baseline: StatNN", _ => EncoderConfig.Named(m).Label };
+                string label = m switch
+                {
+                    "epoch" => "baseline: epoch", "statnn" => "baseline: StatNN",
+                    "untrained" => $"baseline: untrained",
+                    _ => EncoderConfig.Named(m).Label,
+                };
                 var cells = new List<string> { task, label };
                 foreach (var split in splits)
                     foreach (var target in new[] { "train", "test" })

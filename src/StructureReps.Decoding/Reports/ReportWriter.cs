@@ -12,15 +12,18 @@ namespace StructureReps.Decoding.Reports;
 /// </summary>
 public static class ReportWriter
 {
-    private static readonly (string Key, string Label)[] Methods =
+    /// <summary>The report's rows: the encoders run (the paper's four keep the paper's labels), then the baselines.</summary>
+    private static (string Key, string Label)[] MethodsOf(ReproduceOptions options) =>
     [
-        ("ea-tc-lf", "EA+TC+LF (StructureReps)"), ("ea-gc-lf", "EA+GC+LF"), ("gc-lf", "GC+LF"), ("gc-rf", "GC+RF"),
+        .. options.Encoders.Select(n => (n, n == "ea-tc-lf" ? "EA+TC+LF (StructureReps)" : EncoderConfig.Named(n).Label)),
+        ("untrained", $"baseline: {(options.Encoders.Count > 0 ? EncoderConfig.Named(options.Encoders[0]).Label : "")} untrained"),
         ("epoch", "baseline: epoch number"), ("statnn", "baseline: StatNN weight statistics"),
     ];
 
     public static string Render(Reproduction.Outcome outcome, ReproduceOptions options, string command)
     {
         var sb = new StringBuilder();
+        var Methods = MethodsOf(options);
         var tasks = options.Tasks.Select(t => t.Task).Where(t => !outcome.Missing.ContainsKey(t)).ToList();
         sb.AppendLine("# StructureReps reproduction report\n");
         sb.AppendLine($"- command: `{command}`");

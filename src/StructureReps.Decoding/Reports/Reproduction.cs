@@ -2,7 +2,9 @@ using System.Diagnostics;
 using StructureReps.Core.Backends;
 using StructureReps.Decoding.Probing;
 using StructureReps.Graphs.Conversion;
+using StructureReps.Core;
 using StructureReps.Graphs.Encoding;
+using StructureReps.Graphs.Layers;
 using StructureReps.Graphs.Spectral;
 using StructureReps.Zoo;
 using StructureReps.Zoo.Training;
@@ -24,6 +26,9 @@ public sealed record ReproduceOptions
     public bool Quick { get; init; }
     /// <summary>Also run Figure 2 (covertype regular/deeper/wider) when covertype is among the tasks.</summary>
     public bool Figure2 { get; init; } = true;
+    /// <summary>Also probe the first encoder untrained (its initial weights): the row that shows what training adds.</summary>
+    public bool UntrainedBaseline { get; init; } = true;
+
     /// <summary>Encoders also trained inductively (on each by-run split's training runs only); none turns it off.</summary>
     public IReadOnlyList<string> InductiveEncoders { get; init; } = ["ea-tc-lf"];
     /// <summary>Seeds (by-run splits, one encoder each) of the inductive mode; 0 turns it off.</summary>
@@ -91,12 +96,21 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
             foreach (var name in options.Encoders)
             {
                 var config = EncoderConfig.Named(name) with { Epochs = options.EncoderEpochs };
-                string dir = Path.Combine(options.Output, "encoders", plan.Task, name);
+                string dir = Path.Combine(options.Output, "encoders", plan.Task, name.Replace(':', '-'));
                 progress?.Stage(plan.Task, config.Label, $"{config.Epochs} epochs on {graphs.Count} graphs");
                 var trained = new EncoderTrainer(config, backend).Train(graphs, plan.Task, dir, new EpochRelay(progress, plan.Task, name), cancel);
                 var rows = Embedder.Embed(trained, graphs, plan.Task);
                 Embedder.WriteCsv(Path.Combine(dir, "embeddings.csv"), rows);
                 features[name] = rows.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList();
+            }
+            if (options.UntrainedBaseline && options.Encoders.Count > 0)
+            {
+                // The first encoder as it starts training: same architecture, same initial weights, same
+                // embedding and probe — what the self-supervised training adds is the gap to its row.
+                var config = EncoderConfig.Named(options.Encoders[0]);
+                var standardizer = config.StandardizeEdges ? EdgeStandardizer.Fit(graphs) : EdgeStandardizer.Identity;
+                var untrained = new TrainedEncoder(new Vgae(config, graphs[0].EdgeDim, new Rng(config.Seed), backend), config, standardizer, graphs[0].EdgeDim, plan.Task, 0);
+                features["untrained"] = Embedder.Embed(untrained, graphs, plan.Task).Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList();
             }
             features["epoch"] = graphs.Select(Baselines.Epoch).ToList();
             features["statnn"] = graphs.Select(Baselines.StatNn).ToList();
@@ -157,7 +171,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
             foreach (var (target, y) in targets)
                 yield return new ProbeResult(task, name, Splits.Inductive, target, ProbeRunner.EvaluateInductive(FeaturesFor, y, runOf, seeds));
         }
-        foreach (var baseline in new[] { "epoch", "statnn" })
+        foreach (var baseline in new[] { "untrained", "epoch", "statnn" }.Where(features.ContainsKey))
             foreach (var (target, y) in targets)
                 yield return new ProbeResult(task, baseline, Splits.Inductive, target, ProbeRunner.Evaluate(features[baseline], y, runOf, "by-run", seeds));
     }

@@ -27,7 +27,21 @@ public sealed record EncoderConfig
 
     public static readonly string[] Names = ["ea-tc-lf", "ea-gc-lf", "gc-lf", "gc-rf"];
 
-    public static EncoderConfig Named(string name) => name switch
+    /// <summary>
+    /// One of <see cref="Names"/>, optionally with another pair decoder after a colon: "ea-tc-lf:distance" is the
+    /// paper's EA+TC+LF encoder trained with the distance decoder (see Layers/PairDecoders.cs).
+    /// </summary>
+    public static EncoderConfig Named(string name)
+    {
+        int colon = name.IndexOf(':');
+        if (colon < 0) return Base(name);
+        string decoder = name[(colon + 1)..];
+        if (!Layers.PairDecoder.Names.Contains(decoder))
+            throw new ArgumentException($"encoder '{name}': decoder '{decoder}' is not one of {string.Join(", ", Layers.PairDecoder.Names)}");
+        return Base(name[..colon]) with { Name = name, Decoder = decoder };
+    }
+
+    private static EncoderConfig Base(string name) => name switch
     {
         "ea-tc-lf" => new() { Name = name, EdgeAttention = true, Conv = "tc", Features = "lf" },
         "ea-gc-lf" => new() { Name = name, EdgeAttention = true, Conv = "gc", Features = "lf" },
