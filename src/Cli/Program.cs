@@ -33,6 +33,12 @@ catch (StructureReps.Cli.UsageException e)
 {
     return Help(2, e.Message);
 }
+catch (AggregateException e) when (e.Flatten().InnerExceptions.All(x => x is IOException or ArgumentException or InvalidOperationException))
+{
+    // The same bad input met inside a parallel loop (e.g. one broken checkpoint of many): its first message.
+    Console.Error.WriteLine($"\nerror: {e.Flatten().InnerExceptions[0].Message}");
+    return 1;
+}
 catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
 {
     // Bad input (a missing or malformed file, an impossible option): the message names the file and the field.

@@ -53,9 +53,13 @@ public static class GraphZooBuilder
             var (dir, files, runInfo) = runs[position];
             var clock = Stopwatch.StartNew();
             var metrics = files.ReadMetrics();
-            int available = metrics.TakeWhile(m => File.Exists(files.Checkpoint(m.Epoch))).Count();
+            int saved = metrics.TakeWhile(m => File.Exists(files.Checkpoint(m.Epoch))).Count();
+            // A run that diverged (NaN or infinite loss: SGD with a large learning rate does) has no meaningful
+            // weights from then on; its earlier checkpoints are kept and the rest left out, said in the table.
+            int available = metrics.Take(saved).TakeWhile(Finite).Count();
+            string diverged = available < saved ? $"; diverged at epoch {metrics[available].Epoch}, {saved - available} checkpoints left out" : "";
             string path = RunPath(outDir, runInfo!.Run);
-            if (available == 0) { progress?.RunDone(position, runs.Count, runInfo.Run, 0, true, "no checkpoints", 0); continue; }
+            if (available == 0) { progress?.RunDone(position, runs.Count, runInfo.Run, 0, true, "no checkpoints" + diverged, 0); continue; }
             if (File.Exists(path) && GraphFile.Checkpoints(path) == available)
             {
                 progress?.RunDone(position, runs.Count, runInfo.Run, available, true, "", 0);
@@ -63,10 +67,13 @@ public static class GraphZooBuilder
             }
             var run = ConvertRun(files, runInfo, metrics.Take(available).ToList(), edgeDim, pe, cancel);
             GraphFile.Write(path, run);
-            progress?.RunDone(position, runs.Count, runInfo.Run, available, false, run.PeMethod, clock.Elapsed.TotalSeconds);
+            progress?.RunDone(position, runs.Count, runInfo.Run, available, false, run.PeMethod + diverged, clock.Elapsed.TotalSeconds);
         }
         return info;
     }
+
+    private static bool Finite(EpochMetrics m) =>
+        double.IsFinite(m.TrainLoss) && double.IsFinite(m.TestLoss) && double.IsFinite(m.TrainPerformance) && double.IsFinite(m.TestPerformance);
 
     public static string RunPath(string graphsDir, int run) => Path.Combine(graphsDir, $"run-{run:D4}.safetensors");
 
