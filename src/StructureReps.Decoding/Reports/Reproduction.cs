@@ -82,7 +82,12 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                 Task = plan.Task, Runs = plan.Runs, Epochs = plan.Epochs, Output = zooDir, DataRoot = options.DataRoot,
                 MaxTrain = plan.MaxTrain, MaxTest = plan.MaxTest,
             }, backend).Run(cancel);
-            zooSummary[plan.Task] = $"{runs.Count} runs × {plan.Epochs} epochs ({runs[0].Info.Architecture}), final {runs[0].Info.Performance}: train {runs.Average(r => r.Final.TrainPerformance):F3}, test {runs.Average(r => r.Final.TestPerformance):F3}";
+            // Diverged runs (NaN losses) are left out of the mean and counted, so one such run does not make it NaN.
+            var finite = runs.Where(r => double.IsFinite(r.Final.TrainPerformance) && double.IsFinite(r.Final.TestPerformance)).ToList();
+            string diverged = finite.Count < runs.Count ? $" over the {finite.Count} runs that did not diverge ({runs.Count - finite.Count} did)" : "";
+            zooSummary[plan.Task] = finite.Count == 0
+                ? $"{runs.Count} runs × {plan.Epochs} epochs ({runs[0].Info.Architecture}): every run diverged"
+                : $"{runs.Count} runs × {plan.Epochs} epochs ({runs[0].Info.Architecture}), final {runs[0].Info.Performance}{diverged}: train {finite.Average(r => r.Final.TrainPerformance):F3}, test {finite.Average(r => r.Final.TestPerformance):F3}";
             progress?.Stage(plan.Task, "graphs", graphDir);
             GraphZooBuilder.Build(zooDir, graphDir, options.Pe, cancel: cancel);
             var graphs = GraphZooBuilder.Load(graphDir).SelectMany(r => r.Graphs).ToList();
