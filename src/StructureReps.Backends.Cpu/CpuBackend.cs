@@ -14,7 +14,11 @@ namespace StructureReps.Backends.Cpu;
 public sealed partial class CpuBackend : IBackend, IFusedEdgeAttention
 {
     /// <param name="useNativeBlas">false forces the managed GEMM even when a native BLAS is present.</param>
-    public CpuBackend(bool useNativeBlas = true) => UsesNativeBlas = useNativeBlas && NativeBlas.IsAvailable;
+    public CpuBackend(bool useNativeBlas = true)
+    {
+        UsesNativeBlas = useNativeBlas && NativeBlas.IsAvailable;
+        _indices = new(this);
+    }
 
     /// <summary>A shared instance that uses native BLAS when available.</summary>
     public static CpuBackend Default { get; } = new();
@@ -28,16 +32,16 @@ public sealed partial class CpuBackend : IBackend, IFusedEdgeAttention
 
     // Pools are per instance: a buffer is returned to the backend that rented it. NaN / int.MinValue poison.
     private readonly SizeClassPool<float> _pool = new(float.NaN);
-    private readonly SizeClassPool<int> _indexPool = new(int.MinValue);
+    private readonly HostIndexPool _indices;
 
     /// <summary>Bytes of host memory waiting in this backend's pools for reuse.</summary>
-    public long PooledBytes => _pool.RetainedBytes + _indexPool.RetainedBytes;
+    public long PooledBytes => _pool.RetainedBytes + _indices.RetainedBytes;
 
     /// <summary>Lets the garbage collector have the pooled arrays (after a phase whose sizes will not recur).</summary>
     public void TrimPool()
     {
         _pool.Trim();
-        _indexPool.Trim();
+        _indices.Trim();
     }
 
     public DeviceBuffer Allocate(int length) => new CpuBuffer(this, new float[length], length);
@@ -53,14 +57,11 @@ public sealed partial class CpuBackend : IBackend, IFusedEdgeAttention
 
     public IndexBuffer UploadIndices(int[] indices) => new HostIndexBuffer(this, (int[])indices.Clone());
 
-    public IndexBuffer ShareIndices(int[] immutable) => new HostIndexBuffer(this, immutable);
+    public IndexBuffer ShareIndices(int[] immutable) => _indices.Share(immutable);
 
-    public IndexBuffer RentIndices(int length) => new HostIndexBuffer(this, _indexPool.Rent(length, zeroed: false), length);
+    public IndexBuffer RentIndices(int length) => _indices.Rent(length);
 
-    public void Return(IndexBuffer buffer)
-    {
-        if (buffer is HostIndexBuffer h && h.Backend == this && h.Release() is { } array) _indexPool.Return(array);
-    }
+    public void Return(IndexBuffer buffer) => _indices.Return(buffer);
 
     private float[] F(DeviceBuffer b) => b is CpuBuffer c && c.Owner == this
         ? c.Data

@@ -24,13 +24,7 @@ public sealed class CpuBuffer : DeviceBuffer
     public override IBackend Backend => Owner;
 
     /// <summary>Marks the buffer released and hands its array back (null if it already was released).</summary>
-    internal float[]? Release()
-    {
-        if (!MarkReleased()) return null;
-        var data = _data;
-        _data = null;
-        return data;
-    }
+    internal float[]? Release() => TakeStorage(ref _data);
 
     public override void Read(Span<float> destination, int offset = 0)
     {

@@ -70,17 +70,8 @@ public sealed partial class IlgpuBackend : IBackend
 
     // ------------------------------------------------------------------ memory
 
-    public DeviceBuffer Allocate(int length)
-    {
-        if (length < 0) throw new ArgumentOutOfRangeException(nameof(length), length, "buffer length must be >= 0");
-        lock (_gate)
-        {
-            Bind();
-            var memory = AllocateDevice<float>(Math.Max(length, 1));
-            memory.View.MemSetToZero(_acc.DefaultStream);
-            return new IlgpuBuffer(this, memory, length);
-        }
-    }
+    /// <summary>A zeroed buffer the garbage collector owns: a rented one that is simply never returned.</summary>
+    public DeviceBuffer Allocate(int length) => Rent(length, zeroed: true);
 
     /// <summary>
     /// Device memory kept for reuse, by exact length (kernels take a view's whole length in places, so a buffer
@@ -114,8 +105,7 @@ public sealed partial class IlgpuBackend : IBackend
                 Bind();
                 memory.View.MemSet(_acc.DefaultStream, 0xFF);
                 _acc.DefaultStream.Synchronize();
-                memory.Dispose();
-                Released(memory.LengthInBytes);
+                Free(memory);
                 return;
             }
             int size = (int)memory.Length;
@@ -128,12 +118,14 @@ public sealed partial class IlgpuBackend : IBackend
     private void DrainPool()
     {
         foreach (var free in _pool.Values)
-            while (free.Count > 0)
-            {
-                var memory = free.Pop();
-                Released(memory.LengthInBytes);
-                memory.Dispose();
-            }
+            while (free.Count > 0) Free(free.Pop());
+    }
+
+    /// <summary>Gives device memory back to the device and takes it off the live total.</summary>
+    private void Free(MemoryBuffer1D<float, Stride1D.Dense> memory)
+    {
+        Released(memory.LengthInBytes);
+        memory.Dispose();
     }
 
     public IndexBuffer UploadIndices(int[] indices)

@@ -32,10 +32,8 @@ public sealed class IlgpuBuffer : DeviceBuffer
     /// <summary>Marks the buffer released and hands its device memory to the pool (null if already released).</summary>
     internal MemoryBuffer1D<float, Stride1D.Dense>? Release()
     {
-        if (!MarkReleased()) return null;
-        var memory = _memory;
-        _memory = null;
-        GC.SuppressFinalize(this); // the pool now owns the memory and its share of the live total
+        var memory = TakeStorage(ref _memory);
+        if (memory is not null) GC.SuppressFinalize(this); // the pool now owns the memory and its share of the live total
         return memory;
     }
 

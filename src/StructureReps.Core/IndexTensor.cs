@@ -47,7 +47,7 @@ public sealed class IndexTensor
     {
         lock (_segments)
         {
-            if (!_segments.TryGetValue(segments, out var seg)) _segments[segments] = seg = SegmentIndex.Build(Values, segments, scoped: Scope is not null);
+            if (!_segments.TryGetValue(segments, out var seg)) _segments[segments] = seg = SegmentIndex.Build(Values, segments);
             return seg;
         }
     }

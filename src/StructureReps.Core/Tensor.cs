@@ -65,12 +65,11 @@ public sealed partial class Tensor
     /// A tensor whose every element the caller will write (an op output, a batch being filled): not zeroed, NaN
     /// in poison mode (<see cref="PoolDiagnostics"/>). Scoped like <see cref="Zeros"/>.
     /// </summary>
-    public static Tensor Uninitialized(int[] shape, IBackend backend) =>
-        new(BufferScope.Rent(backend, Shapes.Count(shape), zeroed: false), (int[])shape.Clone());
+    public static Tensor Uninitialized(int[] shape, IBackend? backend = null) =>
+        new(BufferScope.Rent(backend ?? Engine.DefaultBackend, Shapes.Count(shape), zeroed: false), (int[])shape.Clone());
 
     public static Tensor Full(int[] shape, float value, IBackend? backend = null)
     {
-        backend ??= Engine.DefaultBackend;
         var t = Uninitialized(shape, backend);
         t.Backend.Fill(t.Data, 0, t.Length, value);
         return t;
@@ -83,7 +82,6 @@ public sealed partial class Tensor
     {
         if (Shapes.Count(shape) != values.Length)
             throw new ArgumentException($"{values.Length} values cannot fill shape {Shapes.Format(shape)} ({Shapes.Count(shape)} elements)");
-        backend ??= Engine.DefaultBackend;
         var t = Uninitialized(shape, backend);
         t.Data.Write(values);
         return t;
@@ -94,7 +92,6 @@ public sealed partial class Tensor
     {
         if (Shapes.Count(shape) != values.Length)
             throw new ArgumentException($"{values.Length} values cannot fill shape {Shapes.Format(shape)}");
-        backend ??= Engine.DefaultBackend;
         var t = Uninitialized(shape, backend);
         t.Data.WriteDouble(values);
         return t;

@@ -96,7 +96,7 @@ public static class ReproduceCommand
                 string label = m switch
                 {
                     "epoch" => "baseline: epoch", "statnn" => "baseline: StatNN",
-                    "untrained" => $"baseline: untrained",
+                    "untrained" => "baseline: untrained",
                     _ => EncoderConfig.Named(m).Label,
                 };
                 var cells = new List<string> { task, label };

@@ -28,12 +28,17 @@ public abstract class DeviceBuffer
     /// <summary>The scope that returns this buffer when it ends (null: the garbage collector owns it).</summary>
     internal Memory.BufferScope? Scope { get; set; }
 
-    /// <summary>Marks the buffer released; false if it already was (a second return must not pool it twice).</summary>
-    protected bool MarkReleased()
+    /// <summary>
+    /// Marks the buffer released and moves its storage out of <paramref name="storage"/> for the pool; null if it
+    /// already was released (a second return must not pool the storage twice).
+    /// </summary>
+    protected TStorage? TakeStorage<TStorage>(ref TStorage? storage) where TStorage : class
     {
-        if (IsReleased) return false;
+        if (IsReleased) return null;
         IsReleased = true;
-        return true;
+        var taken = storage;
+        storage = null;
+        return taken;
     }
 
     protected InvalidOperationException UseAfterRelease() =>
@@ -81,12 +86,14 @@ public abstract class IndexBuffer
 
     internal Memory.BufferScope? Scope { get; set; }
 
-    /// <summary>Marks the buffer released; false if it already was.</summary>
-    protected internal bool MarkReleased()
+    /// <summary>Marks the buffer released and moves its storage out for the pool; null if it already was released.</summary>
+    protected TStorage? TakeStorage<TStorage>(ref TStorage? storage) where TStorage : class
     {
-        if (IsReleased) return false;
+        if (IsReleased) return null;
         IsReleased = true;
-        return true;
+        var taken = storage;
+        storage = null;
+        return taken;
     }
 
     public abstract IBackend Backend { get; }
@@ -112,13 +119,7 @@ public sealed class HostIndexBuffer : IndexBuffer
     public int[] Data => _data ?? throw new InvalidOperationException($"an index buffer of {Length} entries was used after it was returned to the pool");
 
     /// <summary>Marks the buffer released and hands its storage back (null if it already was released).</summary>
-    public int[]? Release()
-    {
-        if (!MarkReleased()) return null;
-        var data = _data;
-        _data = null;
-        return data;
-    }
+    public int[]? Release() => TakeStorage(ref _data);
 
     public override IBackend Backend { get; }
 

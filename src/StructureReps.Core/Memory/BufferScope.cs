@@ -52,6 +52,14 @@ public sealed class BufferScope : IDisposable
     /// <summary>As <see cref="HostInts"/>, for host float staging arrays.</summary>
     public static float[] HostFloats(int length, bool zeroed) => _current is { } s ? s.Track(FloatPool.Rent(length, zeroed)) : new float[length];
 
+    /// <summary>
+    /// A host int array that lives as long as <paramref name="source"/>: from the pool of the scope that owns
+    /// source, or a fresh array when no open scope does (a CSR or self-loop list built from a step's edge list is
+    /// the step's; one built from a long-lived graph's must outlive every step).
+    /// </summary>
+    public static int[] HostIntsLike(int[] source, int length, bool zeroed) =>
+        OwnerOf(source) is { } owner ? owner.Track(IntPool.Rent(length, zeroed)) : new int[length];
+
     /// <summary>The scope that owns <paramref name="array"/> (rented through <see cref="HostInts"/>), or null.</summary>
     public static BufferScope? OwnerOf(Array array)
     {

@@ -36,12 +36,14 @@ public sealed class SegmentIndex
     /// <summary>Element ids sorted by segment (stable), length E.</summary>
     public int[] Order { get; }
 
-    /// <summary>Builds the CSR of <paramref name="segmentOf"/>; every entry must lie in [0, segments).</summary>
-    /// <param name="scoped">Take the arrays from the current <see cref="Memory.BufferScope"/> (the indices are its too).</param>
-    public static SegmentIndex Build(int[] segmentOf, int segments, bool scoped = false)
+    /// <summary>
+    /// Builds the CSR of <paramref name="segmentOf"/>; every entry must lie in [0, segments). Its arrays live as
+    /// long as segmentOf does (a step's, or the garbage collector's).
+    /// </summary>
+    public static SegmentIndex Build(int[] segmentOf, int segments)
     {
         if (segments < 0) throw new ArgumentOutOfRangeException(nameof(segments), segments, "segment count must be >= 0");
-        int[] Ints(int n, bool zeroed) => scoped ? Memory.BufferScope.HostInts(n, zeroed) : new int[n];
+        int[] Ints(int n, bool zeroed) => Memory.BufferScope.HostIntsLike(segmentOf, n, zeroed);
         var ptr = Ints(segments + 1, zeroed: true);
         for (int e = 0; e < segmentOf.Length; e++)
         {

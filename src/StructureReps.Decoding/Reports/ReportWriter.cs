@@ -23,7 +23,7 @@ public static class ReportWriter
     public static string Render(Reproduction.Outcome outcome, ReproduceOptions options, string command)
     {
         var sb = new StringBuilder();
-        var Methods = MethodsOf(options);
+        var methods = MethodsOf(options);
         var tasks = options.Tasks.Select(t => t.Task).Where(t => !outcome.Missing.ContainsKey(t)).ToList();
         sb.AppendLine("# StructureReps reproduction report\n");
         sb.AppendLine($"- command: `{command}`");
@@ -46,7 +46,7 @@ public static class ReportWriter
                     sb.AppendLine($"Split `by-run`, and each seed's encoder trained on that split's training runs only ({string.Join(", ", options.InductiveEncoders.Select(n => EncoderConfig.Named(n).Label))}; other encoders —); the baselines need no encoder, so their rows equal `by-run` on the first {options.InductiveSeeds} seeds. The paper reports the transductive random split only.\n");
                 sb.AppendLine("| encoder | " + string.Join(" | ", tasks) + " |");
                 sb.AppendLine("|---|" + string.Concat(tasks.Select(_ => "---|")));
-                foreach (var (key, label) in Methods)
+                foreach (var (key, label) in methods)
                 {
                     var cells = tasks.Select(t =>
                     {
@@ -64,7 +64,7 @@ public static class ReportWriter
         sb.AppendLine("| task | encoder | Pearson r | Spearman ρ | Kendall τ | R² |");
         sb.AppendLine("|---|---|---|---|---|---|");
         foreach (var t in tasks)
-            foreach (var (key, label) in Methods)
+            foreach (var (key, label) in methods)
                 if (outcome.Results.FirstOrDefault(x => x.Task == t && x.Method == key && x.Split == "random" && x.Target == "test") is { } r)
                     sb.AppendLine($"| {t} | {label} | {r.Summary.PearsonMean:F3} | {r.Summary.SpearmanMean:F3} | {r.Summary.KendallMean:F3} | {r.Summary.R2Mean:F3} |");
         sb.AppendLine();

@@ -2,9 +2,7 @@ using System.Diagnostics;
 using StructureReps.Core.Backends;
 using StructureReps.Decoding.Probing;
 using StructureReps.Graphs.Conversion;
-using StructureReps.Core;
 using StructureReps.Graphs.Encoding;
-using StructureReps.Graphs.Layers;
 using StructureReps.Graphs.Spectral;
 using StructureReps.Zoo;
 using StructureReps.Zoo.Training;
@@ -106,16 +104,14 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                 var trained = new EncoderTrainer(config, backend).Train(graphs, plan.Task, dir, new EpochRelay(progress, plan.Task, name), cancel);
                 var rows = Embedder.Embed(trained, graphs, plan.Task);
                 Embedder.WriteCsv(Path.Combine(dir, "embeddings.csv"), rows);
-                features[name] = rows.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList();
+                features[name] = Features(rows);
             }
             if (options.UntrainedBaseline && options.Encoders.Count > 0)
             {
                 // The first encoder as it starts training: same architecture, same initial weights, same
                 // embedding and probe — what the self-supervised training adds is the gap to its row.
-                var config = EncoderConfig.Named(options.Encoders[0]);
-                var standardizer = config.StandardizeEdges ? EdgeStandardizer.Fit(graphs) : EdgeStandardizer.Identity;
-                var untrained = new TrainedEncoder(new Vgae(config, graphs[0].EdgeDim, new Rng(config.Seed), backend), config, standardizer, graphs[0].EdgeDim, plan.Task, 0);
-                features["untrained"] = Embedder.Embed(untrained, graphs, plan.Task).Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList();
+                var untrained = new EncoderTrainer(EncoderConfig.Named(options.Encoders[0]), backend).Initial(graphs, plan.Task);
+                features["untrained"] = Features(Embedder.Embed(untrained, graphs, plan.Task));
             }
             features["epoch"] = graphs.Select(Baselines.Epoch).ToList();
             features["statnn"] = graphs.Select(Baselines.StatNn).ToList();
@@ -169,7 +165,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                     new EpochRelay(progress, task, $"{name} inductive {seed}"), cancel);
                 var rows = Embedder.Embed(trained, graphs, task);
                 Embedder.WriteCsv(Path.Combine(dir, "embeddings.csv"), rows);
-                perSeed[seed] = rows.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList();
+                perSeed[seed] = Features(rows);
                 byTrainingRuns[runs] = (seed, perSeed[seed]);
                 return perSeed[seed];
             }
@@ -180,6 +176,9 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
             foreach (var (target, y) in targets)
                 yield return new ProbeResult(task, baseline, Splits.Inductive, target, ProbeRunner.Evaluate(features[baseline], y, runOf, "by-run", seeds));
     }
+
+    /// <summary>Embedding rows as the probe's feature vectors.</summary>
+    internal static List<double[]> Features(IEnumerable<EmbeddingRow> rows) => rows.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList();
 
     /// <summary>In an inductive seed's folder when it drew an earlier seed's training runs: names that seed's folder.</summary>
     public const string ReusedFromFile = "reused-from.txt";

@@ -50,7 +50,7 @@ public static class StructuralVariants
         progress?.Stage("figure 2", config.Label, $"one encoder for {graphs.Count} graphs of the three variants");
         var trained = new EncoderTrainer(config, backend).Train(graphs, "covertype-variants", encDir, null, cancel);
         var rows = Embedder.Embed(trained, graphs, "covertype");
-        var x = rows.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList();
+        var x = Reproduction.Features(rows);
         var accuracy = graphs.Select(g => g.Targets.TestPerformance).ToArray();
         var (px, py) = Plots.Pca2(x);
         double silhouette = Plots.Silhouette(x, variantOf);

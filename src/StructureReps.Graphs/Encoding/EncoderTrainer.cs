@@ -38,13 +38,23 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
     public const string EncoderFileName = "encoder.safetensors";
     public const string LogFileName = "train-log.csv";
 
-    public TrainedEncoder Train(IReadOnlyList<NetworkGraph> training, string task, string? outDir = null, IEncoderProgress? progress = null,
-        CancellationToken cancel = default)
+    /// <summary>
+    /// The encoder as training starts on <paramref name="training"/> (epoch 0): the seeded initial weights and the
+    /// edge standardization fitted to those graphs. <see cref="Train"/> starts from it; embedding it untrained is
+    /// the baseline that shows what training adds.
+    /// </summary>
+    public TrainedEncoder Initial(IReadOnlyList<NetworkGraph> training, string task)
     {
         if (training.Count == 0) throw new ArgumentException("encoder training needs at least one graph");
         int edgeDim = training[0].EdgeDim;
         var standardizer = config.StandardizeEdges ? EdgeStandardizer.Fit(training) : EdgeStandardizer.Identity;
-        var model = new Vgae(config, edgeDim, new Rng(config.Seed), backend);
+        return new TrainedEncoder(new Vgae(config, edgeDim, new Rng(config.Seed), backend), config, standardizer, edgeDim, task, 0);
+    }
+
+    public TrainedEncoder Train(IReadOnlyList<NetworkGraph> training, string task, string? outDir = null, IEncoderProgress? progress = null,
+        CancellationToken cancel = default)
+    {
+        var (model, _, standardizer, edgeDim, _, _) = Initial(training, task);
         var optimizer = new Adam(model.Parameters().ToList(), lr: config.LearningRate);
         var log = new List<EncoderEpoch>();
         int start = 1;

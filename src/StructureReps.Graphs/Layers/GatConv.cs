@@ -56,9 +56,8 @@ public sealed class GatConv : Module
         int[] source = g.Source.Values, target = g.Target.Values;
         int keptCount = 0;
         for (int e = 0; e < g.Edges; e++) if (source[e] != target[e]) keptCount++;
-        // Arrays from the step's scope when the graph is the step's (a training batch), else the GC's.
-        bool scoped = g.Source.Scope is not null;
-        int[] Ints(int n) => scoped ? Core.Memory.BufferScope.HostInts(n, zeroed: false) : new int[n];
+        // Arrays that live as long as the graph's own (a training batch's are its step's).
+        int[] Ints(int n) => Core.Memory.BufferScope.HostIntsLike(source, n, zeroed: false);
         var kept = Ints(keptCount);
         var src = Ints(keptCount + g.Nodes);
         var dst = Ints(keptCount + g.Nodes);
@@ -113,7 +112,7 @@ public sealed class SelfLoopCache
     {
         (Graph, KeptEdges) = GatConv.WithSelfLoops(g);
         Kept = new IndexTensor(KeptEdges);
-        var keptTarget = g.Source.Scope is not null ? Core.Memory.BufferScope.HostInts(KeptEdges.Length, zeroed: false) : new int[KeptEdges.Length];
+        var keptTarget = Core.Memory.BufferScope.HostIntsLike(KeptEdges, KeptEdges.Length, zeroed: false);
         for (int i = 0; i < keptTarget.Length; i++) keptTarget[i] = g.Target.Values[KeptEdges[i]];
         KeptTarget = new IndexTensor(keptTarget);
     }

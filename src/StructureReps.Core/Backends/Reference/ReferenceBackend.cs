@@ -10,12 +10,12 @@ public sealed partial class ReferenceBackend : IBackend, IFusedEdgeAttention
 {
     public static ReferenceBackend Instance { get; } = new();
 
-    private ReferenceBackend() { }
-
     public string Name => "reference";
 
     private readonly Memory.SizeClassPool<double> _pool = new(double.NaN);
-    private readonly Memory.SizeClassPool<int> _indexPool = new(int.MinValue);
+    private readonly Memory.HostIndexPool _indices;
+
+    private ReferenceBackend() => _indices = new(this);
 
     public DeviceBuffer Allocate(int length) => new ReferenceBuffer(length);
 
@@ -27,14 +27,11 @@ public sealed partial class ReferenceBackend : IBackend, IFusedEdgeAttention
         if (r.Release() is { } array) _pool.Return(array);
     }
 
-    public IndexBuffer ShareIndices(int[] immutable) => new HostIndexBuffer(this, immutable);
+    public IndexBuffer ShareIndices(int[] immutable) => _indices.Share(immutable);
 
-    public IndexBuffer RentIndices(int length) => new HostIndexBuffer(this, _indexPool.Rent(length, zeroed: false), length);
+    public IndexBuffer RentIndices(int length) => _indices.Rent(length);
 
-    public void Return(IndexBuffer buffer)
-    {
-        if (buffer is HostIndexBuffer h && h.Backend == this && h.Release() is { } array) _indexPool.Return(array);
-    }
+    public void Return(IndexBuffer buffer) => _indices.Return(buffer);
 
     public IndexBuffer UploadIndices(int[] indices) => new HostIndexBuffer(this, (int[])indices.Clone());
 

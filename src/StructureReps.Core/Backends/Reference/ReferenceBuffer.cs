@@ -16,13 +16,7 @@ public sealed class ReferenceBuffer : DeviceBuffer
     public override IBackend Backend => ReferenceBackend.Instance;
 
     /// <summary>Marks the buffer released and hands its array back (null if it already was released).</summary>
-    internal double[]? Release()
-    {
-        if (!MarkReleased()) return null;
-        var data = _data;
-        _data = null;
-        return data;
-    }
+    internal double[]? Release() => TakeStorage(ref _data);
 
     public override void Read(Span<float> destination, int offset = 0)
     {

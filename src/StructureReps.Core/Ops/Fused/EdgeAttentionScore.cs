@@ -39,20 +39,22 @@ public static partial class Ops
 
         int width = h + 2 * d;
         // u = wLinᵀ att, c = bLin·att: tiny products, recomputed in backward rather than kept.
-        var u = OpSupport.Scratch(be, width);
-        var c = OpSupport.Scratch(be, 1);
-        be.Gemm(new GemmShape(true, false, width, 1, p), 1f, wLin.Data, att.Data, 0f, u);
-        be.Gemm(new GemmShape(false, false, 1, 1, p), 1f, bLin.Data, att.Data, 0f, c);
+        (DeviceBuffer U, DeviceBuffer C) Fold()
+        {
+            var fu = OpSupport.Scratch(be, width);
+            var fc = OpSupport.Scratch(be, 1);
+            be.Gemm(new GemmShape(true, false, width, 1, p), 1f, wLin.Data, att.Data, 0f, fu);
+            be.Gemm(new GemmShape(false, false, 1, 1, p), 1f, bLin.Data, att.Data, 0f, fc);
+            return (fu, fc);
+        }
+        var (u, c) = Fold();
         var score = OpSupport.Output(be, [e, 1]);
         fused.EdgeAttentionScore(edges.Data, noised.Data, e, d, wEdge.Data, bEdge.Data, h, u, c, slope, score.Data);
         OpSupport.Release(u);
         OpSupport.Release(c);
         return Tape.Record(score, [edges, noised, wEdge, bEdge, wLin, bLin, att], dScore =>
         {
-            var u2 = OpSupport.Scratch(be, width);
-            var c2 = OpSupport.Scratch(be, 1);
-            be.Gemm(new GemmShape(true, false, width, 1, p), 1f, wLin.Data, att.Data, 0f, u2);
-            be.Gemm(new GemmShape(false, false, 1, 1, p), 1f, bLin.Data, att.Data, 0f, c2);
+            var (u2, c2) = Fold();
             var dU = OpSupport.Scratch(be, width, zeroed: true);
             var dC = OpSupport.Scratch(be, 1, zeroed: true);
             // Parameter gradients of lin_edge go straight into theirs when wanted, else into scratch.
