@@ -11,7 +11,13 @@ if (args.Length > 0 && args[0] == "peer")
 // `steady NAME EPOCHS`: one encoder training run, MB allocated and full collections per epoch after the first.
 if (args.Length > 0 && args[0] == "steady")
 {
-    var (mb, full) = new EncoderEpochWorkloads(StructureReps.Backends.Cpu.CpuBackend.Default).SteadyState(args[1], int.Parse(args[2]));
+    var workloads = new EncoderEpochWorkloads(StructureReps.Backends.Cpu.CpuBackend.Default);
+    if (args.Length != 3 || !workloads.Names.Contains(args[1]) || !int.TryParse(args[2], out int epochs) || epochs < 2)
+    {
+        Console.Error.WriteLine($"usage: steady NAME EPOCHS (EPOCHS ≥ 2; NAME one of {string.Join(", ", workloads.Names)})");
+        return 2;
+    }
+    var (mb, full) = workloads.SteadyState(args[1], epochs);
     Console.WriteLine(FormattableString.Invariant($"{args[1]}: {mb:F1} MB allocated and {full:F2} full collections per epoch after the first"));
     return 0;
 }
