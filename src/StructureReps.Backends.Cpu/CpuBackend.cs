@@ -14,9 +14,11 @@ namespace StructureReps.Backends.Cpu;
 public sealed partial class CpuBackend : IBackend, IFusedEdgeAttention
 {
     /// <param name="useNativeBlas">false forces the managed GEMM even when a native BLAS is present.</param>
-    public CpuBackend(bool useNativeBlas = true)
+    /// <param name="directConvolution">false runs every convolution as im2col + GEMM (for side-by-side benchmarks).</param>
+    public CpuBackend(bool useNativeBlas = true, bool directConvolution = true)
     {
         UsesNativeBlas = useNativeBlas && NativeBlas.IsAvailable;
+        UsesDirectConvolution = directConvolution;
         _indices = new(this);
     }
 
@@ -24,6 +26,9 @@ public sealed partial class CpuBackend : IBackend, IFusedEdgeAttention
     public static CpuBackend Default { get; } = new();
 
     public bool UsesNativeBlas { get; }
+
+    /// <summary>Whether convolutions take the direct kernels (<see cref="IDirectConv2d"/>) where the shape allows.</summary>
+    public bool UsesDirectConvolution { get; }
 
     public string Name => UsesNativeBlas ? "cpu-simd" : "cpu-simd-managed";
 

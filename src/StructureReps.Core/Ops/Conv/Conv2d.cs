@@ -7,7 +7,9 @@ public static partial class Ops
 {
     /// <summary>
     /// 2-D convolution (cross-correlation, as PyTorch): x [B, C, H, W], w [O, C, kh, kw], bias [O] or null →
-    /// y [B, O, Ho, Wo] with Ho = ⌊(H + 2·pad − kh)/stride⌋ + 1. Im2col + one GEMM for the whole batch:
+    /// y [B, O, Ho, Wo] with Ho = ⌊(H + 2·pad − kh)/stride⌋ + 1. Backends with <see cref="IDirectConv2d"/> run the
+    /// shapes they accept directly (bias included, gradients of x, w and bias from their own kernels). Otherwise
+    /// im2col + one GEMM for the whole batch:
     /// cols [C·kh·kw, B·Ho·Wo], Y' = W [O, C·kh·kw] · cols → [O, B, Ho·Wo], permuted to [B, O, Ho·Wo].
     /// Backward with dY' = dy permuted to [O, B, Ho·Wo]: dW += dY' · colsᵀ; dcols = Wᵀ · dY'; dx += col2im(dcols).
     /// </summary>
@@ -24,6 +26,10 @@ public static partial class Ops
         if (s.OutH < 1 || s.OutW < 1)
             throw new ShapeMismatchException($"Conv2d: a {s.KernelH}×{s.KernelW} kernel does not fit x {Shapes.Format(x.Shape)} with padding {padding}");
         int outCh = w.Shape[0], rows = s.ColRows, cols = s.ColCols;
+        if (bias is not null && (bias.Rank != 1 || bias.Length != outCh))
+            throw new ShapeMismatchException($"Conv2d: bias must be [{outCh}] (one per output channel), got {Shapes.Format(bias.Shape)}");
+        if (x.Backend is IDirectConv2d direct && direct.SupportsDirectConv2d(s, outCh))
+            return DirectConv2d(direct, x, w, bias, s, outCh);
         int[] channelMajor = [outCh, s.Batch, s.Pixels], batchMajor = [s.Batch, outCh, s.Pixels];
         var be = x.Backend;
         // The unfolded input is saved for the weight gradient; the scope reclaims it if backward never runs.
@@ -52,5 +58,19 @@ public static partial class Ops
             OpSupport.Release(unfolded);
         });
         return bias is null ? conv : BiasAdd(conv, bias, 1);
+    }
+
+    private static Tensor DirectConv2d(IDirectConv2d direct, Tensor x, Tensor w, Tensor? bias, ConvShape s, int outCh)
+    {
+        if (bias is not null) Shapes.SameBackend("Conv2d", x, bias);
+        var y = OpSupport.Output(x.Backend, [s.Batch, outCh, s.OutH, s.OutW]);
+        direct.Conv2dForward(x.Data, w.Data, bias?.Data, s, outCh, y.Data);
+        Tensor[] parents = bias is null ? [x, w] : [x, w, bias];
+        return Tape.Record(y, parents, dy =>
+        {
+            if (x.RequiresGrad) direct.Conv2dBackwardInput(dy.Data, w.Data, s, outCh, x.GradBuffer());
+            bool dw = w.RequiresGrad, db = bias is not null && bias.RequiresGrad;
+            if (dw || db) direct.Conv2dBackwardWeight(dy.Data, x.Data, s, outCh, dw ? w.GradBuffer() : null, db ? bias!.GradBuffer() : null);
+        });
     }
 }

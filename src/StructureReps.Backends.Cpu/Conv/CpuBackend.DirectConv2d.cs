@@ -1,0 +1,306 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using StructureReps.Backends.Cpu.Conv;
+using StructureReps.Core.Backends;
+
+namespace StructureReps.Backends.Cpu;
+
+/// <summary>
+/// Direct convolution (<see cref="IDirectConv2d"/>): no im2col matrix, no GEMM, no permute. The input is copied
+/// once into a zero-bordered plane per (image, channel), so every window read is in bounds, and each pass is a
+/// register tile from <see cref="ConvTiles"/> with lanes over a channel dimension padded to whole vectors:
+/// <list type="bullet">
+/// <item>forward: lanes over output channels, 8 output pixels of a row per tile, the weight transposed to
+/// [C·kh·kw, O]; the tile is written transposed into y [B, O, Ho, Wo] with the bias as the initial value;</item>
+/// <item>input gradient: the same tile over the stride-dilated, (k−1−p)-bordered dy and the flipped weight, lanes over
+/// input channels; pixels of a tile share their position modulo the stride, so taps that only meet the dilation's
+/// zeros are skipped (a quarter of the work for stride 2);</item>
+/// <item>weight gradient: lanes over output channels, 8 taps (c, ki, kj) per tile, summed over every pixel of a
+/// group of <see cref="ImagesPerGroup"/> images; the groups are added in order (bits independent of threads).</item>
+/// </list>
+/// Threads take output rows (forward, input gradient) or (image group, tap group) pairs, each writing its own
+/// elements.
+/// </summary>
+public sealed partial class CpuBackend : IDirectConv2d
+{
+    private const int ImagesPerGroup = 4;
+    private const int Tile = ConvTiles.Pixels;
+
+    private static bool VectorsAccelerated => Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated;
+
+    public bool SupportsDirectConv2d(in ConvShape s, int outChannels) =>
+        UsesDirectConvolution && VectorsAccelerated && s.PadH < s.KernelH && s.PadW < s.KernelW;
+
+    public void Conv2dForward(DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, in ConvShape s, int outChannels, DeviceBuffer y)
+    {
+        if (Vector512.IsHardwareAccelerated) Forward<Vector512<float>, Lanes512>(F(x), F(w), bias is null ? null : F(bias), s, outChannels, F(y));
+        else Forward<Vector256<float>, Lanes256>(F(x), F(w), bias is null ? null : F(bias), s, outChannels, F(y));
+    }
+
+    public void Conv2dBackwardInput(DeviceBuffer dy, DeviceBuffer w, in ConvShape s, int outChannels, DeviceBuffer dx)
+    {
+        if (Vector512.IsHardwareAccelerated) BackwardInput<Vector512<float>, Lanes512>(F(dy), F(w), s, outChannels, F(dx));
+        else BackwardInput<Vector256<float>, Lanes256>(F(dy), F(w), s, outChannels, F(dx));
+    }
+
+    public void Conv2dBackwardWeight(DeviceBuffer dy, DeviceBuffer x, in ConvShape s, int outChannels, DeviceBuffer? dw, DeviceBuffer? dbias)
+    {
+        if (dw is null && dbias is null) return;
+        float[]? DW = dw is null ? null : F(dw), DB = dbias is null ? null : F(dbias);
+        if (Vector512.IsHardwareAccelerated) BackwardWeight<Vector512<float>, Lanes512>(F(dy), F(x), s, outChannels, DW, DB);
+        else BackwardWeight<Vector256<float>, Lanes256>(F(dy), F(x), s, outChannels, DW, DB);
+    }
+
+    private void Forward<TVec, V>(float[] X, float[] W, float[]? bias, ConvShape s, int O, float[] Y)
+        where TVec : struct where V : ILanes<TVec>
+    {
+        int L = V.Count, width = RoundUp(O, L), taps = s.ColRows, ho = s.OutH, wo = s.OutW;
+        int hp = s.H + 2 * s.PadH, wp = s.W + 2 * s.PadW, plane = hp * wp, C = s.Channels;
+        var wt = _pool.Rent(taps * width, zeroed: true); // [O/L blocks, C·kh·kw, L]
+        for (int o = 0; o < O; o++)
+            for (int r = 0; r < taps; r++) wt[((o / L) * taps + r) * L + o % L] = W[o * taps + r];
+        var init = _pool.Rent(width, zeroed: true);
+        if (bias is not null) Array.Copy(bias, init, O);
+        var xpad = Bordered(X, s, slack: Tile * s.StrideW + 16);
+        var offsets = ArrayPool<int>.Shared.Rent(taps);
+        for (int c = 0, r = 0; c < C; c++)
+            for (int ki = 0; ki < s.KernelH; ki++)
+                for (int kj = 0; kj < s.KernelW; kj++) offsets[r++] = c * plane + ki * wp + kj;
+        int nvMax = NvMax(L), tilesPerRow = (wo + Tile - 1) / Tile;
+        Parallelism.For(s.Batch * ho, (long)tilesPerRow * taps * width * Tile, (r0, r1) =>
+        {
+            Span<float> tile = stackalloc float[2 * Tile * L];
+            for (int row = r0; row < r1; row++)
+            {
+                int b = row / ho, oy = row % ho;
+                for (int ox0 = 0; ox0 < wo; ox0 += Tile)
+                {
+                    int valid = Math.Min(Tile, wo - ox0), srcBase = b * C * plane + oy * s.StrideH * wp + ox0 * s.StrideW;
+                    for (int lane = 0; lane < width; )
+                    {
+                        int nv = Math.Min(nvMax, (width - lane) / L);
+                        ConvTiles.RowTile<TVec, V>(xpad, srcBase, s.StrideW, offsets, taps, wt.AsSpan(lane * taps),
+                            taps * L, init.AsSpan(lane, nv * L), nv, tile);
+                        for (int k = 0, o = lane; k < nv * L && o < O; k++, o++)
+                            StoreRow(tile, k, Y, ((b * O + o) * ho + oy) * wo + ox0, valid, accumulate: false);
+                        lane += nv * L;
+                    }
+                }
+            }
+        });
+        ArrayPool<int>.Shared.Return(offsets);
+        _pool.Return(xpad);
+        _pool.Return(init);
+        _pool.Return(wt);
+    }
+
+    private void BackwardInput<TVec, V>(float[] DY, float[] W, ConvShape s, int O, float[] DX)
+        where TVec : struct where V : ILanes<TVec>
+    {
+        int L = V.Count, C = s.Channels, kh = s.KernelH, kw = s.KernelW, sh = s.StrideH, sw = s.StrideW;
+        int width = RoundUp(C, L), ho = s.OutH, wo = s.OutW, taps = O * kh * kw;
+        int hd = s.H + kh - 1, wd = s.W + kw - 1, plane = hd * wd;
+        // dy dilated by the stride and bordered by k − 1 − p: dx is then a stride-1 correlation with the flipped weight.
+        var dilated = _pool.Rent(s.Batch * O * plane + Tile * sw + 16, zeroed: true);
+        int qh = kh - 1 - s.PadH, qw = kw - 1 - s.PadW;
+        Parallelism.For(s.Batch * O, ho * wo, (p0, p1) =>
+        {
+            for (int p = p0; p < p1; p++)
+                for (int oy = 0; oy < ho; oy++)
+                {
+                    int dst = p * plane + (oy * sh + qh) * wd + qw, src = (p * ho + oy) * wo;
+                    if (sw == 1) Array.Copy(DY, src, dilated, dst, wo);
+                    else for (int ox = 0; ox < wo; ox++) dilated[dst + ox * sw] = DY[src + ox];
+                }
+        });
+        // One tap list per (row, column) position modulo the stride: only taps that land on dy's own pixels. Its
+        // weights are [C/L blocks, taps of the class, L].
+        int classes = sh * sw;
+        var wx = _pool.Rent(classes * taps * width, zeroed: true);
+        var offsets = ArrayPool<int>.Shared.Rent(classes * taps);
+        var counts = new int[classes];
+        for (int ry = 0; ry < sh; ry++)
+            for (int rx = 0; rx < sw; rx++)
+            {
+                int cls = ry * sw + rx, n = 0;
+                for (int o = 0; o < O; o++)
+                    for (int ki = 0; ki < kh; ki++)
+                        for (int kj = 0; kj < kw; kj++)
+                            if (Mod(ry + s.PadH - ki, sh) == 0 && Mod(rx + s.PadW - kj, sw) == 0)
+                                offsets[cls * taps + n++] = o * plane + (kh - 1 - ki) * wd + (kw - 1 - kj);
+                counts[cls] = n;
+                for (int o = 0, k = 0; o < O; o++)
+                    for (int ki = 0; ki < kh; ki++)
+                        for (int kj = 0; kj < kw; kj++)
+                        {
+                            if (Mod(ry + s.PadH - ki, sh) != 0 || Mod(rx + s.PadW - kj, sw) != 0) continue;
+                            for (int c = 0; c < C; c++)
+                                wx[cls * taps * width + ((c / L) * n + k) * L + c % L] = W[((o * C + c) * kh + ki) * kw + kj];
+                            k++;
+                        }
+            }
+        int nvMax = NvMax(L);
+        Parallelism.For(s.Batch * s.H, (long)(s.W + Tile) * taps * width / classes, (r0, r1) =>
+        {
+            Span<float> tile = stackalloc float[2 * Tile * L];
+            for (int row = r0; row < r1; row++)
+            {
+                int b = row / s.H, iy = row % s.H;
+                for (int rx = 0; rx < sw && rx < s.W; rx++)
+                {
+                    int cls = (iy % sh) * sw + rx, n = counts[cls];
+                    if (n == 0) continue;
+                    var tapOffsets = offsets.AsSpan(cls * taps, n);
+                    int columns = (s.W - rx + sw - 1) / sw; // pixels rx, rx + sw, … of this row
+                    for (int t0 = 0; t0 < columns; t0 += Tile)
+                    {
+                        int valid = Math.Min(Tile, columns - t0), ix0 = rx + t0 * sw;
+                        int srcBase = b * O * plane + iy * wd + ix0;
+                        for (int lane = 0; lane < width; )
+                        {
+                            int nv = Math.Min(nvMax, (width - lane) / L);
+                            ConvTiles.RowTile<TVec, V>(dilated, srcBase, sw, tapOffsets, n, wx.AsSpan(cls * taps * width + lane * n),
+                                n * L, ReadOnlySpan<float>.Empty, nv, tile);
+                            for (int k = 0, c = lane; k < nv * L && c < C; k++, c++)
+                            {
+                                int at = ((b * C + c) * s.H + iy) * s.W + ix0;
+                                if (sw == 1) StoreRow(tile, k, DX, at, valid, accumulate: true);
+                                else for (int t = 0; t < valid; t++) DX[at + t * sw] += tile[k * Tile + t];
+                            }
+                            lane += nv * L;
+                        }
+                    }
+                }
+            }
+        });
+        ArrayPool<int>.Shared.Return(offsets);
+        _pool.Return(wx);
+        _pool.Return(dilated);
+    }
+
+    private void BackwardWeight<TVec, V>(float[] DY, float[] X, ConvShape s, int O, float[]? DW, float[]? DB)
+        where TVec : struct where V : ILanes<TVec>
+    {
+        int L = V.Count, width = RoundUp(O, L), taps = s.ColRows, ho = s.OutH, wo = s.OutW, pixels = ho * wo;
+        int hp = s.H + 2 * s.PadH, wp = s.W + 2 * s.PadW, plane = hp * wp, C = s.Channels, blocks = width / L;
+        int imageGroups = (s.Batch + ImagesPerGroup - 1) / ImagesPerGroup;
+        int groups = (taps + ConvTiles.Taps - 1) / ConvTiles.Taps, slots = groups * ConvTiles.Taps;
+        int partialSize = slots * width + width; // [taps padded, O padded] then the bias row
+        var partial = _pool.Rent(imageGroups * partialSize, zeroed: true);
+        if (DB is not null)
+        {
+            // The bias rows: Σ over each group's images and pixels of dy.
+            Parallelism.For(imageGroups, (long)ImagesPerGroup * O * pixels, (g0, g1) =>
+            {
+                for (int ig = g0; ig < g1; ig++)
+                    for (int b = ig * ImagesPerGroup; b < Math.Min(s.Batch, (ig + 1) * ImagesPerGroup); b++)
+                        for (int o = 0; o < O; o++)
+                            partial[ig * partialSize + slots * width + o] += System.Numerics.Tensors.TensorPrimitives.Sum(DY.AsSpan((b * O + o) * pixels, pixels));
+            });
+        }
+        if (DW is not null)
+        {
+            // dy pixel-major in blocks of L channels, [B, O/L, Ho·Wo, L]: a pass over one block reads whole lines.
+            var dyT = _pool.Rent(s.Batch * pixels * width, zeroed: width != O);
+            Parallelism.For(s.Batch, (long)pixels * O, (b0, b1) =>
+            {
+                for (int b = b0; b < b1; b++)
+                    for (int o = 0; o < O; o++)
+                    {
+                        int src = (b * O + o) * pixels, dst = (b * blocks + o / L) * pixels * L + o % L;
+                        for (int p = 0; p < pixels; p++) dyT[dst + p * L] = DY[src + p];
+                    }
+            });
+            var xpad = Bordered(X, s, slack: 0);
+            var offsets = ArrayPool<int>.Shared.Rent(slots);
+            for (int c = 0, r = 0; c < C; c++)
+                for (int ki = 0; ki < s.KernelH; ki++)
+                    for (int kj = 0; kj < s.KernelW; kj++) offsets[r++] = c * plane + ki * wp + kj;
+            for (int r = taps; r < slots; r++) offsets[r] = offsets[taps - 1]; // the last group's spare lanes, discarded
+            int nvMax = NvMax(L);
+            Parallelism.For(imageGroups * groups, (long)ImagesPerGroup * pixels * ConvTiles.Taps * width, (i0, i1) =>
+            {
+                Span<float> acc = stackalloc float[2 * ConvTiles.Taps * L];
+                for (int item = i0; item < i1; item++)
+                {
+                    int ig = item % imageGroups, g = item / imageGroups;
+                    int bEnd = Math.Min(s.Batch, (ig + 1) * ImagesPerGroup);
+                    var sum = partial.AsSpan(ig * partialSize, partialSize);
+                    var tapOffsets = offsets.AsSpan(g * ConvTiles.Taps, ConvTiles.Taps);
+                    for (int lane = 0; lane < width; )
+                    {
+                        int nv = Math.Min(nvMax, (width - lane) / L);
+                        acc.Clear();
+                        for (int b = ig * ImagesPerGroup; b < bEnd; b++)
+                            ConvTiles.TapTile<TVec, V>(dyT.AsSpan((b * blocks + lane / L) * pixels * L), pixels * L, xpad,
+                                b * C * plane, tapOffsets, ho, wo, s.StrideH * wp, s.StrideW, nv, acc);
+                        for (int v = 0; v < nv; v++)
+                            for (int k = 0; k < ConvTiles.Taps; k++)
+                                acc.Slice((v * ConvTiles.Taps + k) * L, L).CopyTo(sum[((g * ConvTiles.Taps + k) * width + lane + v * L)..]);
+                        lane += nv * L;
+                    }
+                }
+            });
+            ArrayPool<int>.Shared.Return(offsets);
+            _pool.Return(xpad);
+            _pool.Return(dyT);
+        }
+        // Groups added in order, then into the gradients: dw [O, C·kh·kw] from the [taps, O] rows.
+        for (int ig = 1; ig < imageGroups; ig++)
+        {
+            var into = partial.AsSpan(0, partialSize);
+            System.Numerics.Tensors.TensorPrimitives.Add(into, partial.AsSpan(ig * partialSize, partialSize), into);
+        }
+        if (DW is not null)
+            for (int o = 0; o < O; o++)
+                for (int r = 0; r < taps; r++) DW[o * taps + r] += partial[r * width + o];
+        if (DB is not null)
+            for (int o = 0; o < O; o++) DB[o] += partial[slots * width + o];
+        _pool.Return(partial);
+    }
+
+    /// <summary>Row k of a channel-major tile, 8 pixels, into (or added to) dst[at …]; one vector when whole.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(Span<float> tile, int k, float[] dst, int at, int valid, bool accumulate)
+    {
+        ref float from = ref tile[k * Tile];
+        if (valid == Tile && at + Tile <= dst.Length)
+        {
+            ref float to = ref dst[at];
+            var v = Vector256.LoadUnsafe(ref from);
+            if (accumulate) v += Vector256.LoadUnsafe(ref to);
+            v.StoreUnsafe(ref to);
+            return;
+        }
+        for (int t = 0; t < valid; t++)
+        {
+            if (accumulate) dst[at + t] += Unsafe.Add(ref from, t);
+            else dst[at + t] = Unsafe.Add(ref from, t);
+        }
+    }
+
+    /// <summary>Vectors per tile: 16 accumulators fit AVX-512's 32 registers, 8 fit AVX2's 16.</summary>
+    private static int NvMax(int lanes) => lanes == 16 ? 2 : 1;
+
+    /// <summary>x copied into zero-bordered planes [B·C, H + 2ph, W + 2pw], with slack zeros after the last.</summary>
+    private float[] Bordered(float[] X, in ConvShape s, int slack)
+    {
+        int hp = s.H + 2 * s.PadH, wp = s.W + 2 * s.PadW, plane = hp * wp, h = s.H, w = s.W, ph = s.PadH, pw = s.PadW;
+        int planes = s.Batch * s.Channels;
+        bool bordered = ph > 0 || pw > 0;
+        var xpad = _pool.Rent(planes * plane + slack, zeroed: bordered);
+        if (!bordered) Array.Clear(xpad, planes * plane, slack);
+        Parallelism.For(planes, plane, (p0, p1) =>
+        {
+            for (int p = p0; p < p1; p++)
+                for (int y = 0; y < h; y++)
+                    Array.Copy(X, (p * h + y) * w, xpad, p * plane + (y + ph) * wp + pw, w);
+        });
+        return xpad;
+    }
+
+    private static int RoundUp(int n, int multiple) => (n + multiple - 1) / multiple * multiple;
+
+    private static int Mod(int a, int m) => ((a % m) + m) % m;
+}

@@ -1,0 +1,27 @@
+namespace StructureReps.Core.Backends;
+
+/// <summary>
+/// Optional direct convolution kernels (<see cref="Ops.Conv2d"/>), for backends that implement them; others, and
+/// shapes a backend declines, get im2col + GEMM. With x [B, C, H, W], w [O, C, kh, kw], bias [O] and
+/// y [B, O, Ho, Wo] (batch-major, the layout the op returns: no permute pass):
+/// <code>
+///   y[b, o, i, j] = bias[o] + Σ_{c, ki, kj} w[o, c, ki, kj] · x[b, c, i·sh − ph + ki, j·sw − pw + kj]   (0 outside x)
+/// </code>
+/// </summary>
+public interface IDirectConv2d
+{
+    /// <summary>Whether the backend runs this shape directly (it may prefer im2col + GEMM for large ones).</summary>
+    bool SupportsDirectConv2d(in ConvShape s, int outChannels);
+
+    /// <summary>y = conv(x, w) + bias (bias may be null), overwriting y.</summary>
+    void Conv2dForward(DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, in ConvShape s, int outChannels, DeviceBuffer y);
+
+    /// <summary>dx += the input gradient of <see cref="Conv2dForward"/> from dy [B, O, Ho, Wo].</summary>
+    void Conv2dBackwardInput(DeviceBuffer dy, DeviceBuffer w, in ConvShape s, int outChannels, DeviceBuffer dx);
+
+    /// <summary>
+    /// dw += Σ_b, pixels dy ⊗ window of x, and dbias += Σ dy (either may be null). Sums are taken over fixed
+    /// groups of images and added in group order: the same bits for any thread count.
+    /// </summary>
+    void Conv2dBackwardWeight(DeviceBuffer dy, DeviceBuffer x, in ConvShape s, int outChannels, DeviceBuffer? dw, DeviceBuffer? dbias);
+}
