@@ -22,8 +22,9 @@ public static class PeerTimings
             Report($"gemm{n}", repeats, () => w.Gemm(n, bufs));
         }
         var conv = w.ConvInputs();
-        Report("conv2d_fwd", repeats, () => Workloads.ConvForward(conv));
-        Report("conv2d_fwd_bwd", repeats, () => Workloads.ConvForwardBackward(conv));
+        // 40 warm-up runs: past tiered compilation's first tiers, as in any training run after its first batches.
+        Report("conv2d_fwd", repeats, () => Workloads.ConvForward(conv), warmup: 40);
+        Report("conv2d_fwd_bwd", repeats, () => Workloads.ConvForwardBackward(conv), warmup: 40);
         var g = w.MakeGraph();
         var edgeOut = w.GraphOutput(true);
         var nodeOut = w.GraphOutput(false);

@@ -38,9 +38,13 @@ public sealed class Workloads
         return (x, w, b, seed);
     }
 
-    /// <summary>Conv2d 3×3, padding 1, forward and backward (x, w and bias gradients).</summary>
+    /// <summary>
+    /// Conv2d 3×3, padding 1, forward and backward (x, w and bias gradients), in a buffer scope as a training step
+    /// runs it: the output and interior buffers come back to the pool (PyTorch's allocator reuses its blocks too).
+    /// </summary>
     public static void ConvForwardBackward((Tensor X, Tensor W, Tensor Bias, Tensor Seed) t)
     {
+        using var scope = Core.Memory.BufferScope.Begin();
         var y = Ops.Conv2d(t.X, t.W, t.Bias, 1, 1);
         y.Backward(t.Seed);
         t.X.ZeroGrad();
@@ -48,10 +52,11 @@ public sealed class Workloads
         t.Bias.ZeroGrad();
     }
 
-    public static Tensor ConvForward((Tensor X, Tensor W, Tensor Bias, Tensor Seed) t)
+    public static void ConvForward((Tensor X, Tensor W, Tensor Bias, Tensor Seed) t)
     {
+        using var scope = Core.Memory.BufferScope.Begin();
         using var _ = Core.Autodiff.Tape.NoGrad();
-        return Ops.Conv2d(t.X, t.W, t.Bias, 1, 1);
+        Ops.Conv2d(t.X, t.W, t.Bias, 1, 1);
     }
 
     /// <summary>A random graph of 1M edges over 100k nodes, node features [N, 16] and edge values [E, 16].</summary>

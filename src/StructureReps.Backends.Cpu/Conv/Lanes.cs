@@ -42,8 +42,8 @@ internal readonly struct Lanes512 : ILanes<Vector512<float>>
     public static void StoreTransposed(ref float dst, Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3,
         Vector512<float> a4, Vector512<float> a5, Vector512<float> a6, Vector512<float> a7)
     {
-        Lanes256.StoreTransposed(ref dst, a0.GetLower(), a1.GetLower(), a2.GetLower(), a3.GetLower(), a4.GetLower(), a5.GetLower(), a6.GetLower(), a7.GetLower());
-        Lanes256.StoreTransposed(ref Unsafe.Add(ref dst, 64), a0.GetUpper(), a1.GetUpper(), a2.GetUpper(), a3.GetUpper(), a4.GetUpper(), a5.GetUpper(), a6.GetUpper(), a7.GetUpper());
+        Lanes256.StoreTransposed(ref dst, 8, a0.GetLower(), a1.GetLower(), a2.GetLower(), a3.GetLower(), a4.GetLower(), a5.GetLower(), a6.GetLower(), a7.GetLower());
+        Lanes256.StoreTransposed(ref Unsafe.Add(ref dst, 64), 8, a0.GetUpper(), a1.GetUpper(), a2.GetUpper(), a3.GetUpper(), a4.GetUpper(), a5.GetUpper(), a6.GetUpper(), a7.GetUpper());
     }
 }
 
@@ -60,16 +60,24 @@ internal readonly struct Lanes256 : ILanes<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
 
-    /// <summary>The 8×8 transpose in registers (unpack, shuffle, 128-bit permute) where AVX is, else through memory.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreTransposed(ref float dst, Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3,
+        Vector256<float> a4, Vector256<float> a5, Vector256<float> a6, Vector256<float> a7) =>
+        StoreTransposed(ref dst, 8, a0, a1, a2, a3, a4, a5, a6, a7);
+
+    /// <summary>
+    /// dst[l·stride + t] = a_t[l]: the 8×8 transpose in registers (unpack, shuffle, 128-bit permute) where AVX is,
+    /// else through memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreTransposed(ref float dst, nint stride, Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3,
         Vector256<float> a4, Vector256<float> a5, Vector256<float> a6, Vector256<float> a7)
     {
         if (!Avx.IsSupported)
         {
             ReadOnlySpan<Vector256<float>> rows = [a0, a1, a2, a3, a4, a5, a6, a7];
             for (int t = 0; t < 8; t++)
-                for (int l = 0; l < 8; l++) Unsafe.Add(ref dst, l * 8 + t) = rows[t][l];
+                for (int l = 0; l < 8; l++) Unsafe.Add(ref dst, l * stride + t) = rows[t][l];
             return;
         }
         var t0 = Avx.UnpackLow(a0, a1); var t1 = Avx.UnpackHigh(a0, a1);
@@ -81,12 +89,12 @@ internal readonly struct Lanes256 : ILanes<Vector256<float>>
         var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
         var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
         Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref dst);
-        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 8));
-        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 16));
-        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 24));
-        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 32));
-        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 40));
-        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 48));
-        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 56));
+        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 1 * stride));
+        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 2 * stride));
+        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 3 * stride));
+        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 4 * stride));
+        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 5 * stride));
+        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 6 * stride));
+        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 7 * stride));
     }
 }

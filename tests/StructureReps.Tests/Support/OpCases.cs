@@ -15,6 +15,8 @@ public static class OpCases
 
     public static IEnumerable<object[]> AllNames => All.Keys.Select(n => new object[] { n });
 
+    public static IEnumerable<object[]> ConvNames => All.Keys.Where(n => n.StartsWith("Conv2d", StringComparison.Ordinal)).Select(n => new object[] { n });
+
     private static InputSpec In(int[] shape, Sampler kind = Sampler.Uniform, bool diff = true) => new(shape, kind, diff);
 
     private static IEnumerable<OpCase> Build()
@@ -135,6 +137,19 @@ public static class OpCases
         yield return new("Conv2d[3,5,9,20;5x5,p1,O6]", [In([3, 5, 9, 20]), In([6, 5, 5, 5]), In([6])], t => Ops.Conv2d(t[0], t[1], t[2], 1, 1), GradCheck: false);
         yield return new("Conv2d[2,3,6,9;3x3,p0,O2]", [In([2, 3, 6, 9]), In([2, 3, 3, 3])], t => Ops.Conv2d(t[0], t[1], null, 1, 0));
         yield return new("Conv2d[4,16,32,32;3x3,p1]", [In([4, 16, 32, 32]), In([16, 16, 3, 3]), In([16])], t => Ops.Conv2d(t[0], t[1], t[2], 1, 1), GradCheck: false);
+        // The zoos' layers (batch 2) and the direct kernels' edges: O = 8 and 24 (part of a lane block), C = 64
+        // (several input-channel blocks in the input gradient), 5×5 stride 2, stride 3 with a 2×2 kernel (residue
+        // classes of the input gradient with no taps at all), one input channel with stride 2 and no padding.
+        yield return new("Conv2d[2,3,32,32;3x3,p1,O16] cifar-1", [In([2, 3, 32, 32]), In([16, 3, 3, 3]), In([16])], t => Ops.Conv2d(t[0], t[1], t[2], 1, 1), GradCheck: false);
+        yield return new("Conv2d[2,16,16,16;3x3,p1,O32] cifar-2", [In([2, 16, 16, 16]), In([32, 16, 3, 3]), In([32])], t => Ops.Conv2d(t[0], t[1], t[2], 1, 1), GradCheck: false);
+        yield return new("Conv2d[2,32,8,8;3x3,p1,O32] cifar-3", [In([2, 32, 8, 8]), In([32, 32, 3, 3]), In([32])], t => Ops.Conv2d(t[0], t[1], t[2], 1, 1), GradCheck: false);
+        yield return new("Conv2d[2,1,28,28;3x3,s2,O16] fashion-1", [In([2, 1, 28, 28]), In([16, 1, 3, 3]), In([16])], t => Ops.Conv2d(t[0], t[1], t[2], 2, 0), GradCheck: false);
+        yield return new("Conv2d[2,16,13,13;3x3,s2,O16] fashion-2", [In([2, 16, 13, 13]), In([16, 16, 3, 3]), In([16])], t => Ops.Conv2d(t[0], t[1], t[2], 2, 0), GradCheck: false);
+        yield return new("Conv2d[1,16,6,6;3x3,s2,O16] fashion-3", [In([1, 16, 6, 6]), In([16, 16, 3, 3]), In([16])], t => Ops.Conv2d(t[0], t[1], t[2], 2, 0));
+        yield return new("Conv2d[1,64,5,5;3x3,p1,O8]", [In([1, 64, 5, 5]), In([8, 64, 3, 3]), In([8])], t => Ops.Conv2d(t[0], t[1], t[2], 1, 1), GradCheck: false);
+        yield return new("Conv2d[2,5,11,9;5x5,s2,p2,O24]", [In([2, 5, 11, 9]), In([24, 5, 5, 5]), In([24])], t => Ops.Conv2d(t[0], t[1], t[2], 2, 2), GradCheck: false);
+        yield return new("Conv2d[1,2,9,10;2x2,s3,p1,O3]", [In([1, 2, 9, 10]), In([3, 2, 2, 2]), In([3])], t => Ops.Conv2d(t[0], t[1], t[2], 3, 1));
+        yield return new("Conv2d[1,1,7,9;3x3,s2,O1]", [In([1, 1, 7, 9]), In([1, 1, 3, 3])], t => Ops.Conv2d(t[0], t[1], null, 2, 0));
         yield return new("MaxPool2d[2,3,6,6;k2]", [In([2, 3, 6, 6])], t => Ops.MaxPool2d(t[0], 2));
         yield return new("MaxPool2d[1,2,7,7;k3,s2,p1]", [In([1, 2, 7, 7])], t => Ops.MaxPool2d(t[0], 3, 2, 1));
         yield return new("MaxPool2d[1,2,7,5;k2]", [In([1, 2, 7, 5])], t => Ops.MaxPool2d(t[0], 2)); // odd sides: the 2×2 fast path drops the last row/column
