@@ -30,6 +30,14 @@ public sealed partial class CpuBackend : IDirectConv2d
     private static bool VectorsAccelerated => Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated;
 
     /// <summary>
+    /// Tests only: 512 runs the Vector512 kernels (software-emulated where AVX-512 is missing) so that their 16-lane,
+    /// two-vector tiles are checked on any machine; 0 picks by hardware.
+    /// </summary>
+    internal int ForcedLaneBits { get; init; }
+
+    private bool Wide => ForcedLaneBits == 512 || (ForcedLaneBits == 0 && Vector512.IsHardwareAccelerated);
+
+    /// <summary>
     /// Direct for the small channel counts of the zoos and most small CNNs; im2col + native GEMM once both the
     /// reduction (C·kh·kw ≥ 576) and the output channels (≥ 64) are wide enough for the BLAS kernel to run near its
     /// rate (measured: 64→64 3×3 on 32×32, forward + backward, GEMM ahead by ~20 %). Padding beyond k − 1 is im2col's.
@@ -40,13 +48,13 @@ public sealed partial class CpuBackend : IDirectConv2d
 
     public void Conv2dForward(DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, in ConvShape s, int outChannels, DeviceBuffer y)
     {
-        if (Vector512.IsHardwareAccelerated) Forward<Vector512<float>, Lanes512>(F(x), F(w), bias is null ? null : F(bias), s, outChannels, F(y));
+        if (Wide) Forward<Vector512<float>, Lanes512>(F(x), F(w), bias is null ? null : F(bias), s, outChannels, F(y));
         else Forward<Vector256<float>, Lanes256>(F(x), F(w), bias is null ? null : F(bias), s, outChannels, F(y));
     }
 
     public void Conv2dBackwardInput(DeviceBuffer dy, DeviceBuffer w, in ConvShape s, int outChannels, DeviceBuffer dx)
     {
-        if (Vector512.IsHardwareAccelerated) BackwardInput<Vector512<float>, Lanes512>(F(dy), F(w), s, outChannels, F(dx));
+        if (Wide) BackwardInput<Vector512<float>, Lanes512>(F(dy), F(w), s, outChannels, F(dx));
         else BackwardInput<Vector256<float>, Lanes256>(F(dy), F(w), s, outChannels, F(dx));
     }
 
@@ -54,7 +62,7 @@ public sealed partial class CpuBackend : IDirectConv2d
     {
         if (dw is null && dbias is null) return;
         float[]? DW = dw is null ? null : F(dw), DB = dbias is null ? null : F(dbias);
-        if (Vector512.IsHardwareAccelerated) BackwardWeight<Vector512<float>, Lanes512>(F(dy), F(x), s, outChannels, DW, DB);
+        if (Wide) BackwardWeight<Vector512<float>, Lanes512>(F(dy), F(x), s, outChannels, DW, DB);
         else BackwardWeight<Vector256<float>, Lanes256>(F(dy), F(x), s, outChannels, DW, DB);
     }
 

@@ -25,6 +25,16 @@ public sealed class DirectConvTests
         ConformanceTests.MatchesReference(Im2colManaged, op);
     }
 
+    [Theory]
+    [MemberData(nameof(OpCases.ConvNames), MemberType = typeof(OpCases))]
+    public void Vector512_kernels_match_reference_on_any_machine(string op)
+    {
+        ConformanceTests.MatchesReference(Wide, op);
+        ConformanceTests.IsRepeatable(Wide, op);
+    }
+
+    private static readonly CpuBackend Wide = new() { ForcedLaneBits = 512 };
+
     [Fact]
     public void Zoo_layers_take_the_direct_kernels_and_wide_layers_the_native_gemm()
     {
