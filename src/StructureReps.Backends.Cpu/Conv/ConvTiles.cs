@@ -156,6 +156,85 @@ internal static class ConvTiles
         Store<TVec, V>(acc[(Taps * L)..], L, b0, b1, b2, b3, b4, b5, b6, b7);
     }
 
+    /// <summary>
+    /// The AVX2 shape of <see cref="TapTile{TVec, V}"/>: 6 taps × NV vectors (12 accumulators at nv = 2, with 2 gradient
+    /// loads and 6 broadcasts per 12 FMAs, inside AVX2's 16 registers). acc is [NV][6][L].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void TapTile6<TVec, V>(ReadOnlySpan<float> grad, int vecStride, float[] src, int srcBase,
+        ReadOnlySpan<int> taps, int rows, int cols, int rowStep, int colStep, int nv, Span<float> acc)
+        where TVec : struct where V : ILanes<TVec>
+    {
+        int L = V.Count;
+        nint t0 = taps[0], t1 = taps[1], t2 = taps[2], t3 = taps[3], t4 = taps[4], t5 = taps[5];
+        ref float g0 = ref MemoryMarshal.GetReference(grad);
+        ref float sBase = ref src[srcBase];
+        ref float c0 = ref acc[0];
+        TVec a0 = V.Load(in c0), a1 = V.Load(in Unsafe.Add(ref c0, L)), a2 = V.Load(in Unsafe.Add(ref c0, 2 * L)),
+            a3 = V.Load(in Unsafe.Add(ref c0, 3 * L)), a4 = V.Load(in Unsafe.Add(ref c0, 4 * L)), a5 = V.Load(in Unsafe.Add(ref c0, 5 * L));
+        if (nv == 1)
+        {
+            for (int i = 0; i < rows; i++)
+            {
+                ref float gRow = ref Unsafe.Add(ref g0, (nint)i * cols * L);
+                ref float sRow = ref Unsafe.Add(ref sBase, (nint)i * rowStep);
+                for (int j = 0; j < cols; j++)
+                {
+                    TVec d = V.Load(in Unsafe.Add(ref gRow, (nint)j * L));
+                    ref float p = ref Unsafe.Add(ref sRow, (nint)j * colStep);
+                    a0 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, t0)), a0);
+                    a1 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, t1)), a1);
+                    a2 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, t2)), a2);
+                    a3 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, t3)), a3);
+                    a4 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, t4)), a4);
+                    a5 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, t5)), a5);
+                }
+            }
+            Store6<TVec, V>(ref c0, L, a0, a1, a2, a3, a4, a5);
+            return;
+        }
+        ref float c1 = ref Unsafe.Add(ref c0, 6 * L);
+        TVec b0 = V.Load(in c1), b1 = V.Load(in Unsafe.Add(ref c1, L)), b2 = V.Load(in Unsafe.Add(ref c1, 2 * L)),
+            b3 = V.Load(in Unsafe.Add(ref c1, 3 * L)), b4 = V.Load(in Unsafe.Add(ref c1, 4 * L)), b5 = V.Load(in Unsafe.Add(ref c1, 5 * L));
+        for (int i = 0; i < rows; i++)
+        {
+            ref float gRow = ref Unsafe.Add(ref g0, (nint)i * cols * L);
+            ref float sRow = ref Unsafe.Add(ref sBase, (nint)i * rowStep);
+            for (int j = 0; j < cols; j++)
+            {
+                ref float gp = ref Unsafe.Add(ref gRow, (nint)j * L);
+                TVec d = V.Load(in gp), e = V.Load(in Unsafe.Add(ref gp, vecStride));
+                ref float p = ref Unsafe.Add(ref sRow, (nint)j * colStep);
+                TVec x = V.Broadcast(Unsafe.Add(ref p, t0));
+                a0 = V.Fma(d, x, a0); b0 = V.Fma(e, x, b0);
+                x = V.Broadcast(Unsafe.Add(ref p, t1));
+                a1 = V.Fma(d, x, a1); b1 = V.Fma(e, x, b1);
+                x = V.Broadcast(Unsafe.Add(ref p, t2));
+                a2 = V.Fma(d, x, a2); b2 = V.Fma(e, x, b2);
+                x = V.Broadcast(Unsafe.Add(ref p, t3));
+                a3 = V.Fma(d, x, a3); b3 = V.Fma(e, x, b3);
+                x = V.Broadcast(Unsafe.Add(ref p, t4));
+                a4 = V.Fma(d, x, a4); b4 = V.Fma(e, x, b4);
+                x = V.Broadcast(Unsafe.Add(ref p, t5));
+                a5 = V.Fma(d, x, a5); b5 = V.Fma(e, x, b5);
+            }
+        }
+        Store6<TVec, V>(ref c0, L, a0, a1, a2, a3, a4, a5);
+        Store6<TVec, V>(ref c1, L, b0, b1, b2, b3, b4, b5);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store6<TVec, V>(ref float d, int L, TVec a0, TVec a1, TVec a2, TVec a3, TVec a4, TVec a5)
+        where TVec : struct where V : ILanes<TVec>
+    {
+        V.Store(a0, ref d);
+        V.Store(a1, ref Unsafe.Add(ref d, L));
+        V.Store(a2, ref Unsafe.Add(ref d, 2 * L));
+        V.Store(a3, ref Unsafe.Add(ref d, 3 * L));
+        V.Store(a4, ref Unsafe.Add(ref d, 4 * L));
+        V.Store(a5, ref Unsafe.Add(ref d, 5 * L));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store<TVec, V>(Span<float> to, int L, TVec a0, TVec a1, TVec a2, TVec a3, TVec a4, TVec a5, TVec a6, TVec a7)
         where TVec : struct where V : ILanes<TVec>

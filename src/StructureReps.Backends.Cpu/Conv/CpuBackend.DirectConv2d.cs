@@ -16,7 +16,8 @@ namespace StructureReps.Backends.Cpu;
 /// <item>input gradient: the same tile over the stride-dilated, (k−1−p)-bordered dy and the flipped weight, lanes over
 /// input channels; pixels of a tile share their position modulo the stride, so taps that only meet the dilation's
 /// zeros are skipped (a quarter of the work for stride 2);</item>
-/// <item>weight gradient: lanes over output channels, 8 taps (c, ki, kj) per tile, summed over every pixel of a
+/// <item>weight gradient: lanes over output channels (two vectors), 8 taps (c, ki, kj) per tile on AVX-512 and 6 on
+/// AVX2 (12 accumulators in its 16 registers: twice the speed of 8 taps × one vector), summed over every pixel of a
 /// group of <see cref="ImagesPerGroup"/> images; the groups are added in order (bits independent of threads).</item>
 /// </list>
 /// Threads take output rows (forward, input gradient) or (image group, tap group) pairs, each writing its own
@@ -199,7 +200,9 @@ public sealed partial class CpuBackend : IDirectConv2d
         int L = V.Count, width = RoundUp(O, L), taps = s.ColRows, ho = s.OutH, wo = s.OutW, pixels = ho * wo;
         int hp = s.H + 2 * s.PadH, wp = s.W + 2 * s.PadW, plane = hp * wp, C = s.Channels, blocks = width / L;
         int imageGroups = (s.Batch + ImagesPerGroup - 1) / ImagesPerGroup;
-        int groups = (taps + ConvTiles.Taps - 1) / ConvTiles.Taps, slots = groups * ConvTiles.Taps;
+        // Taps per tile: 8 × 2 vectors fill AVX-512's 32 registers; AVX2's 16 take 6 × 2.
+        int T = L == 16 ? ConvTiles.Taps : 6;
+        int groups = (taps + T - 1) / T, slots = groups * T;
         int partialSize = slots * width + width; // [taps padded, O padded] then the bias row
         var partial = _pool.Rent(imageGroups * partialSize, zeroed: true);
         if (DB is not null)
@@ -227,8 +230,8 @@ public sealed partial class CpuBackend : IDirectConv2d
                 for (int ki = 0; ki < s.KernelH; ki++)
                     for (int kj = 0; kj < s.KernelW; kj++) offsets[r++] = c * plane + ki * wp + kj;
             for (int r = taps; r < slots; r++) offsets[r] = offsets[taps - 1]; // the last group's spare lanes, discarded
-            int nvMax = NvMax(L);
-            Parallelism.For(imageGroups * groups, (long)ImagesPerGroup * pixels * ConvTiles.Taps * width, (i0, i1) =>
+            const int nvMax = 2; // 8 × 2 or 6 × 2 accumulators
+            Parallelism.For(imageGroups * groups, (long)ImagesPerGroup * pixels * T * width, (i0, i1) =>
             {
                 Span<float> acc = stackalloc float[2 * ConvTiles.Taps * L];
                 for (int item = i0; item < i1; item++)
@@ -236,17 +239,22 @@ public sealed partial class CpuBackend : IDirectConv2d
                     int ig = item % imageGroups, g = item / imageGroups;
                     int bEnd = Math.Min(s.Batch, (ig + 1) * ImagesPerGroup);
                     var sum = partial.AsSpan(ig * partialSize, partialSize);
-                    var tapOffsets = offsets.AsSpan(g * ConvTiles.Taps, ConvTiles.Taps);
+                    var tapOffsets = offsets.AsSpan(g * T, T);
                     for (int lane = 0; lane < width; )
                     {
                         int nv = Math.Min(nvMax, (width - lane) / L);
                         acc.Clear();
                         for (int b = ig * ImagesPerGroup; b < bEnd; b++)
-                            ConvTiles.TapTile<TVec, V>(dyT.AsSpan((b * blocks + lane / L) * pixels * L), pixels * L, xpad,
-                                b * C * plane, tapOffsets, ho, wo, s.StrideH * wp, s.StrideW, nv, acc);
+                        {
+                            var grad = dyT.AsSpan((b * blocks + lane / L) * pixels * L);
+                            if (T == 6)
+                                ConvTiles.TapTile6<TVec, V>(grad, pixels * L, xpad, b * C * plane, tapOffsets, ho, wo, s.StrideH * wp, s.StrideW, nv, acc);
+                            else
+                                ConvTiles.TapTile<TVec, V>(grad, pixels * L, xpad, b * C * plane, tapOffsets, ho, wo, s.StrideH * wp, s.StrideW, nv, acc);
+                        }
                         for (int v = 0; v < nv; v++)
-                            for (int k = 0; k < ConvTiles.Taps; k++)
-                                acc.Slice((v * ConvTiles.Taps + k) * L, L).CopyTo(sum[((g * ConvTiles.Taps + k) * width + lane + v * L)..]);
+                            for (int k = 0; k < T; k++)
+                                acc.Slice((v * T + k) * L, L).CopyTo(sum[((g * T + k) * width + lane + v * L)..]);
                         lane += nv * L;
                     }
                 }
