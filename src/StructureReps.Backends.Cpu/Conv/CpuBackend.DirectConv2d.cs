@@ -117,16 +117,18 @@ public sealed partial class CpuBackend : IDirectConv2d
         int width = RoundUp(C, L), ho = s.OutH, wo = s.OutW, taps = O * kh * kw;
         int hd = s.H + kh - 1, wd = s.W + kw - 1, plane = hd * wd;
         // dy dilated by the stride and bordered by k − 1 − p: dx is then a stride-1 correlation with the flipped weight.
-        var dilated = _pool.Rent(s.Batch * O * plane + Tile * sw + 16, zeroed: true);
         int qh = kh - 1 - s.PadH, qw = kw - 1 - s.PadW;
+        var dilated = sh == 1 && sw == 1
+            ? Bordered(DY, s.Batch * O, ho, wo, qh, qw, hd, wd, Tile * sw + 16) // stride 1: only a border to add
+            : _pool.Rent(s.Batch * O * plane + Tile * sw + 16, zeroed: true);
+        if (sh > 1 || sw > 1)
         Parallelism.For(s.Batch * O, ho * wo, (p0, p1) =>
         {
             for (int p = p0; p < p1; p++)
                 for (int oy = 0; oy < ho; oy++)
                 {
                     int dst = p * plane + (oy * sh + qh) * wd + qw, src = (p * ho + oy) * wo;
-                    if (sw == 1) Array.Copy(DY, src, dilated, dst, wo);
-                    else for (int ox = 0; ox < wo; ox++) dilated[dst + ox * sw] = DY[src + ox];
+                    for (int ox = 0; ox < wo; ox++) dilated[dst + ox * sw] = DY[src + ox];
                 }
         });
         // One tap list per (row, column) position modulo the stride: only taps that land on dy's own pixels. Its
@@ -328,20 +330,36 @@ public sealed partial class CpuBackend : IDirectConv2d
     private static int NvMax(int lanes) => lanes == 16 ? 2 : 1;
 
     /// <summary>x copied into zero-bordered planes [B·C, H + 2ph, W + 2pw], with slack zeros after the last.</summary>
-    private float[] Bordered(float[] X, in ConvShape s, int slack)
+    private float[] Bordered(float[] X, in ConvShape s, int slack) =>
+        Bordered(X, s.Batch * s.Channels, s.H, s.W, s.PadH, s.PadW, s.H + 2 * s.PadH, s.W + 2 * s.PadW, slack);
+
+    /// <summary>
+    /// planes × [h, w] of src copied to [hp, wp] planes at row top and column left, everything else zero (only the
+    /// border is written twice: no clearing pass over the whole buffer), then slack zeros.
+    /// </summary>
+    private float[] Bordered(float[] src, int planes, int h, int w, int top, int left, int hp, int wp, int slack)
     {
-        int hp = s.H + 2 * s.PadH, wp = s.W + 2 * s.PadW, plane = hp * wp, h = s.H, w = s.W, ph = s.PadH, pw = s.PadW;
-        int planes = s.Batch * s.Channels;
-        bool bordered = ph > 0 || pw > 0;
-        var xpad = _pool.Rent(planes * plane + slack, zeroed: bordered);
-        if (!bordered) Array.Clear(xpad, planes * plane, slack);
+        int plane = hp * wp, right = wp - left - w;
+        var dst = _pool.Rent(planes * plane + slack, zeroed: false);
+        dst.AsSpan(planes * plane, slack).Clear();
         Parallelism.For(planes, plane, (p0, p1) =>
         {
             for (int p = p0; p < p1; p++)
+            {
+                int at = p * plane;
+                dst.AsSpan(at, top * wp + left).Clear(); // rows above, and the first row's left border
                 for (int y = 0; y < h; y++)
-                    Array.Copy(X, (p * h + y) * w, xpad, p * plane + (y + ph) * wp + pw, w);
+                {
+                    int row = at + (y + top) * wp + left;
+                    Array.Copy(src, (p * h + y) * w, dst, row, w);
+                    // this row's right border and the next row's left one (or the rows below, after the last)
+                    int gap = y + 1 < h ? right + left : right + (hp - top - h) * wp;
+                    dst.AsSpan(row + w, gap).Clear();
+                }
+                if (h == 0) dst.AsSpan(at, plane).Clear();
+            }
         });
-        return xpad;
+        return dst;
     }
 
     private static int RoundUp(int n, int multiple) => (n + multiple - 1) / multiple * multiple;
