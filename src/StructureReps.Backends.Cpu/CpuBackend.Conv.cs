@@ -1,4 +1,7 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using StructureReps.Core.Backends;
 
 namespace StructureReps.Backends.Cpu;
@@ -175,7 +178,9 @@ public sealed partial class CpuBackend
 
     /// <summary>
     /// The zoo CNNs' pooling (2×2, stride 2, no padding) without the general loop's bounds checks and branches:
-    /// each output compares its four pixels in the general loop's order (row-major, first maximum wins).
+    /// each output compares its four pixels in the general loop's order (row-major, first maximum wins; a NaN in
+    /// the first position stays, as there). With AVX2, 8 outputs at a time: each row's 16 inputs split into even and
+    /// odd columns in registers, the arg-max chosen by the same comparisons as masks.
     /// </summary>
     private static void MaxPool2x2(float[] X, ConvShape s, float[] Y, int[]? arg)
     {
@@ -185,10 +190,11 @@ public sealed partial class CpuBackend
             for (int p = p0; p < p1; p++)
                 for (int oy = 0; oy < ho; oy++)
                 {
-                    int top = (p * h + 2 * oy) * w, bottom = top + w, o = (p * ho + oy) * wo;
-                    for (int ox = 0; ox < wo; ox++, o++)
+                    int top = (p * h + 2 * oy) * w, o = (p * ho + oy) * wo;
+                    int ox = Avx2.IsSupported ? MaxPoolRowAvx2(X, top, w, wo, Y, o, arg) : 0;
+                    for (o += ox; ox < wo; ox++, o++)
                     {
-                        int i = top + 2 * ox, j = bottom + 2 * ox;
+                        int i = top + 2 * ox, j = i + w;
                         float best = X[i];
                         int at = i;
                         if (X[i + 1] > best) { best = X[i + 1]; at = i + 1; }
@@ -199,5 +205,46 @@ public sealed partial class CpuBackend
                     }
                 }
         });
+    }
+
+    /// <summary>Outputs 0 … 8·⌊wo/8⌋ − 1 of one pooled row; returns how many it wrote.</summary>
+    private static int MaxPoolRowAvx2(float[] X, int top, int w, int wo, float[] Y, int o, int[]? arg)
+    {
+        int whole = wo & ~7;
+        if (whole == 0) return 0;
+        ref float x = ref X[top];
+        var step = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+        Vector256<int> right = Vector256.Create(1), below = Vector256.Create(w), belowRight = Vector256.Create(w + 1);
+        for (int ox = 0; ox < whole; ox += 8)
+        {
+            ref float t = ref Unsafe.Add(ref x, 2 * ox);
+            ref float b = ref Unsafe.Add(ref t, w);
+            var (tl, tr) = EvenOdd(Vector256.LoadUnsafe(ref t), Vector256.LoadUnsafe(ref Unsafe.Add(ref t, 8)));
+            var (bl, br) = EvenOdd(Vector256.LoadUnsafe(ref b), Vector256.LoadUnsafe(ref Unsafe.Add(ref b, 8)));
+            var best = tl;
+            var at = Vector256<int>.Zero;
+            var m = Vector256.GreaterThan(tr, best);
+            best = Vector256.ConditionalSelect(m, tr, best);
+            at = Vector256.ConditionalSelect(m.AsInt32(), right, at);
+            m = Vector256.GreaterThan(bl, best);
+            best = Vector256.ConditionalSelect(m, bl, best);
+            at = Vector256.ConditionalSelect(m.AsInt32(), below, at);
+            m = Vector256.GreaterThan(br, best);
+            best = Vector256.ConditionalSelect(m, br, best);
+            at = Vector256.ConditionalSelect(m.AsInt32(), belowRight, at);
+            best.StoreUnsafe(ref Y[o + ox]);
+            if (arg is not null) (at + step + Vector256.Create(top + 2 * ox)).StoreUnsafe(ref arg[o + ox]);
+        }
+        return whole;
+    }
+
+    /// <summary>16 consecutive floats (a, b) split into their even and odd positions, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float> Even, Vector256<float> Odd) EvenOdd(Vector256<float> a, Vector256<float> b)
+    {
+        // Within 128-bit lanes: [a0 a2 b0 b2 | a4 a6 b4 b6]; the 64-bit permute 0xD8 restores [a0 a2 a4 a6 b0 b2 b4 b6].
+        var even = Avx.Shuffle(a, b, 0x88).AsDouble();
+        var odd = Avx.Shuffle(a, b, 0xDD).AsDouble();
+        return (Avx2.Permute4x64(even, 0xD8).AsSingle(), Avx2.Permute4x64(odd, 0xD8).AsSingle());
     }
 }

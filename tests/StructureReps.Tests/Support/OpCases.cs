@@ -157,6 +157,8 @@ public static class OpCases
         yield return new("AvgPool2d[1,2,7,7;k3,s2,p1]", [In([1, 2, 7, 7])], t => Ops.AvgPool2d(t[0], 3, 2, 1));
         yield return new("GlobalAvgPool2d[2,3,4,5]", [In([2, 3, 4, 5])], t => Ops.GlobalAvgPool2d(t[0]));
         yield return new("MaxPool2d[8,16,32,32;k2]", [In([8, 16, 32, 32])], t => Ops.MaxPool2d(t[0], 2), GradCheck: false);
+        // 13 outputs per row: one vector of 8 and a scalar tail of 5; odd input width (27) drops the last column.
+        yield return new("MaxPool2d[2,3,26,27;k2]", [In([2, 3, 26, 27])], t => Ops.MaxPool2d(t[0], 2), GradCheck: false);
 
         // ---- sparse graph ops: 6 nodes, 10 edges with a multi-edge (2→1 twice), node 5 with no in-edges,
         // node 0 with many; node 4 never a source.
