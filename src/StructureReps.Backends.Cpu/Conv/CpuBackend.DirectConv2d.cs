@@ -83,6 +83,32 @@ public sealed partial class CpuBackend : IDirectConv2d
             for (int ki = 0; ki < s.KernelH; ki++)
                 for (int kj = 0; kj < s.KernelW; kj++) offsets[r++] = c * plane + ki * wp + kj;
         int nvMax = NvMax(L), tilesPerRow = (wo + Tile - 1) / Tile;
+        if (L == 8 && width >= 16 && SixPixelTiles)
+        {
+            // AVX2 with 16 or more output channels: 6 pixels × 2 vectors per tile, running on across rows (see
+            // PixelTile6); 12–17 % faster than 8 pixels × 1 vector on the zoo layers, measured interleaved.
+            int pixels = ho * wo, tiles = (pixels + 5) / 6;
+            Parallelism.For(s.Batch * tiles, (long)taps * width * 6, (i0, i1) =>
+            {
+                Span<int> at = stackalloc int[6];
+                Span<float> tile = stackalloc float[2 * Tile * L];
+                for (int item = i0; item < i1; item++)
+                {
+                    int b = item / tiles, p0 = item % tiles * 6, n = Math.Min(6, pixels - p0);
+                    SixPixels(at, p0, n, wo, s.StrideH * wp, s.StrideW);
+                    for (int lane = 0; lane < width; )
+                    {
+                        int nv = Math.Min(2, (width - lane) / L);
+                        ConvTiles.PixelTile6<TVec, V>(xpad, b * C * plane, at, offsets.AsSpan(0, taps), taps,
+                            wt.AsSpan(lane * taps), taps * L, init.AsSpan(lane, nv * L), nv, tile);
+                        for (int k = 0, o = lane; k < nv * L && o < O; k++, o++)
+                            StoreSix(tile, k, Y, (b * O + o) * pixels + p0, n);
+                        lane += nv * L;
+                    }
+                }
+            });
+        }
+        else
         Parallelism.For(s.Batch * ho, (long)tilesPerRow * taps * width * Tile, (r0, r1) =>
         {
             Span<float> tile = stackalloc float[2 * Tile * L];
@@ -158,6 +184,34 @@ public sealed partial class CpuBackend : IDirectConv2d
                         }
             }
         int nvMax = NvMax(L);
+        if (L == 8 && width >= 16 && classes == 1 && SixPixelTiles)
+        {
+            // AVX2, stride 1: 6 input pixels × 2 vectors of input channels per tile, running on across rows.
+            int pixels = s.H * s.W, tiles = (pixels + 5) / 6;
+            Parallelism.For(s.Batch * tiles, (long)taps * width * 6, (i0, i1) =>
+            {
+                Span<int> at = stackalloc int[6];
+                Span<float> tile = stackalloc float[2 * Tile * L];
+                for (int item = i0; item < i1; item++)
+                {
+                    int b = item / tiles, p0 = item % tiles * 6, n = Math.Min(6, pixels - p0);
+                    SixPixels(at, p0, n, s.W, wd, 1);
+                    for (int lane = 0; lane < width; )
+                    {
+                        int nv = Math.Min(2, (width - lane) / L);
+                        ConvTiles.PixelTile6<TVec, V>(dilated, b * O * plane, at, offsets.AsSpan(0, taps), taps,
+                            wx.AsSpan(lane * taps), taps * L, ReadOnlySpan<float>.Empty, nv, tile);
+                        for (int k = 0, c = lane; k < nv * L && c < C; k++, c++)
+                        {
+                            var into = DX.AsSpan((b * C + c) * pixels + p0, n);
+                            System.Numerics.Tensors.TensorPrimitives.Add(into, tile.Slice(k * Tile, n), into);
+                        }
+                        lane += nv * L;
+                    }
+                }
+            });
+        }
+        else
         Parallelism.For(s.Batch * s.H, (long)(s.W + Tile) * taps * width / classes, (r0, r1) =>
         {
             Span<float> tile = stackalloc float[2 * Tile * L];
@@ -325,6 +379,39 @@ public sealed partial class CpuBackend : IDirectConv2d
             for (int p = from; p < pixels; p++) dst[d + p * L] = src[at + o * pixels + p];
         }
     }
+
+    /// <summary>
+    /// The source offsets of pixels p0 … p0 + 5 of a [·, cols] output (rowStep, colStep apart in the source), a short
+    /// tile repeating its last pixel; one division per tile.
+    /// </summary>
+    private static void SixPixels(Span<int> at, int p0, int n, int cols, int rowStep, int colStep)
+    {
+        int row = p0 / cols, col = p0 - row * cols;
+        for (int t = 0; t < 6; t++)
+        {
+            at[t] = row * rowStep + col * colStep;
+            if (t + 1 < n && ++col == cols) { col = 0; row++; }
+        }
+    }
+
+    /// <summary>Row k of a six-pixel tile (n ≤ 6 valid) into dst[at …]: a 4-wide and a 2-wide store when whole.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreSix(Span<float> tile, int k, float[] dst, int at, int n)
+    {
+        ref float from = ref tile[k * Tile];
+        if (n == 6 && at + 6 <= dst.Length)
+        {
+            ref float to = ref dst[at];
+            Vector128.LoadUnsafe(ref from).StoreUnsafe(ref to);
+            Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref to, 4)),
+                Unsafe.ReadUnaligned<long>(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref from, 4))));
+            return;
+        }
+        for (int t = 0; t < n; t++) dst[at + t] = Unsafe.Add(ref from, t);
+    }
+
+    /// <summary>Tests and A/B timing: false sends AVX2 back to the 8-pixel row tiles everywhere.</summary>
+    internal static bool SixPixelTiles = true;
 
     /// <summary>Vectors per tile: 16 accumulators fit AVX-512's 32 registers, 8 fit AVX2's 16.</summary>
     private static int NvMax(int lanes) => lanes == 16 ? 2 : 1;
