@@ -128,6 +128,23 @@ internal sealed class KernelSet(Accelerator acc)
         _adam ??= acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, OptimizerArgs>(OptimizerKernels.Adam);
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, OptimizerArgs>? _adam;
 
+    // ---- direct convolution
+    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int, int> ConvForward =>
+        _convForward ??= acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(DirectConvKernels.Forward);
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>? _convForward;
+
+    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int> ConvBackwardInput =>
+        _convBackwardInput ??= acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int>(DirectConvKernels.BackwardInput);
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int>? _convBackwardInput;
+
+    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int> ConvBackwardWeight =>
+        _convBackwardWeight ??= acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int>(DirectConvKernels.BackwardWeight);
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int>? _convBackwardWeight;
+
+    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ConvArgs, int> ConvBackwardBias =>
+        _convBackwardBias ??= acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ConvArgs, int>(DirectConvKernels.BackwardBias);
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ConvArgs, int>? _convBackwardBias;
+
     // ---- convolution and pooling
     public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ConvArgs> Im2Col =>
         _im2col ??= acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ConvArgs>(ConvKernels.Im2Col);

@@ -52,6 +52,15 @@ public sealed class DirectConvTests
     }
 
     [Fact]
+    public void Ilgpu_takes_direct_kernels_for_large_convolutions_and_im2col_for_small_ones()
+    {
+        // Both paths run in the ILGPU conformance suite: its Conv2d cases fall on either side of the threshold.
+        var ilgpu = StructureReps.Backends.Ilgpu.IlgpuDevices.Get(StructureReps.Backends.Ilgpu.IlgpuDeviceKind.Cpu);
+        Assert.True(ilgpu.SupportsDirectConv2d(new ConvShape(2, 16, 16, 16, 3, 3, 1, 1, 1, 1), 32)); // cifar-2 case: 144 × 512
+        Assert.False(ilgpu.SupportsDirectConv2d(new ConvShape(2, 3, 5, 5, 3, 3, 1, 1, 1, 1), 4));   // 27 × 50
+    }
+
+    [Fact]
     public void Direct_gradients_have_the_same_bits_on_one_thread_and_on_all()
     {
         var c = OpCases.All["Conv2d[2,16,16,16;3x3,p1,O32] cifar-2"];

@@ -153,7 +153,7 @@ public sealed class IlgpuKernelTests
     {
         var unary = typeof(IUnaryOperator).Assembly.GetTypes().Where(t => t.IsValueType && typeof(IUnaryOperator).IsAssignableFrom(t));
         var binary = typeof(IBinaryOperator).Assembly.GetTypes().Where(t => t.IsValueType && typeof(IBinaryOperator).IsAssignableFrom(t));
-        Type[] kernelClasses = [typeof(ElementwiseKernels), typeof(GemmKernels), typeof(ReductionKernels), typeof(ConvKernels),
+        Type[] kernelClasses = [typeof(ElementwiseKernels), typeof(GemmKernels), typeof(ReductionKernels), typeof(ConvKernels), typeof(DirectConvKernels),
             typeof(SparseKernels), typeof(OptimizerKernels)];
         foreach (var type in kernelClasses)
             foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Static).Where(m => m.ReturnType == typeof(void)))
