@@ -13,18 +13,25 @@ namespace StructureReps.Kernels;
 /// <item><c>BackwardWeight</c>: dw[o, c, ki, kj] += Σ_{b, i, j} dy[b, o, i, j] · x[b, c, …], one thread per weight.</item>
 /// <item><c>BackwardBias</c>: dbias[o] += Σ_{b, i, j} dy[b, o, i, j].</item>
 /// </list>
+/// With the fused ReLU the forward stores max(y, 0) and the backward kernels read dy only where that y &gt; 0.
 /// </summary>
 public static class DirectConvKernels
 {
+    /// <summary>Forward flags: add the bias; apply max(·, 0) (the fused ReLU; NaN stays NaN, as on the CPU).</summary>
+    public const int HasBias = 1, Relu = 2;
+
+    /// <summary>The gradient the backward kernels take: dy, or with the fused ReLU dy where y &gt; 0, else 0.</summary>
+    private static float Gradient(ArrayView<float> dy, ArrayView<float> y, int relu, int i) => relu == 0 || y[i] > 0 ? dy[i] : 0;
+
     public static void Forward(ArrayView<float> x, ArrayView<float> w, ArrayView<float> bias, ArrayView<float> y,
-        ConvArgs s, int outChannels, int hasBias)
+        ConvArgs s, int outChannels, int flags)
     {
         int total = s.Batch * outChannels * s.OutH * s.OutW;
         for (int i = GridStride.Start, step = GridStride.Step; i < total; i += step)
         {
             int ox = i % s.OutW, oy = i / s.OutW % s.OutH, o = i / (s.OutW * s.OutH) % outChannels;
             int b = i / (s.OutW * s.OutH * outChannels);
-            float acc = hasBias != 0 ? bias[o] : 0;
+            float acc = (flags & HasBias) != 0 ? bias[o] : 0;
             for (int c = 0; c < s.Channels; c++)
                 for (int ki = 0; ki < s.KernelH; ki++)
                 {
@@ -38,11 +45,12 @@ public static class DirectConvKernels
                             * x[((b * s.Channels + c) * s.H + iy) * s.W + ix];
                     }
                 }
-            y[i] = acc;
+            y[i] = (flags & Relu) != 0 && acc < 0 ? 0 : acc;
         }
     }
 
-    public static void BackwardInput(ArrayView<float> dy, ArrayView<float> w, ArrayView<float> dx, ConvArgs s, int outChannels)
+    public static void BackwardInput(ArrayView<float> dy, ArrayView<float> y, ArrayView<float> w, ArrayView<float> dx, ConvArgs s,
+        int outChannels, int relu)
     {
         int total = s.Batch * s.Channels * s.H * s.W;
         for (int i = GridStride.Start, step = GridStride.Step; i < total; i += step)
@@ -59,14 +67,15 @@ public static class DirectConvKernels
                         int tx = ix + s.PadW - kj;
                         if (tx < 0 || tx % s.StrideW != 0 || tx / s.StrideW >= s.OutW) continue;
                         acc += w[((o * s.Channels + c) * s.KernelH + ki) * s.KernelW + kj]
-                            * dy[((b * outChannels + o) * s.OutH + ty / s.StrideH) * s.OutW + tx / s.StrideW];
+                            * Gradient(dy, y, relu, ((b * outChannels + o) * s.OutH + ty / s.StrideH) * s.OutW + tx / s.StrideW);
                     }
                 }
             dx[i] += acc;
         }
     }
 
-    public static void BackwardWeight(ArrayView<float> dy, ArrayView<float> x, ArrayView<float> dw, ConvArgs s, int outChannels)
+    public static void BackwardWeight(ArrayView<float> dy, ArrayView<float> y, ArrayView<float> x, ArrayView<float> dw, ConvArgs s,
+        int outChannels, int relu)
     {
         int total = outChannels * s.Channels * s.KernelH * s.KernelW;
         for (int i = GridStride.Start, step = GridStride.Step; i < total; i += step)
@@ -83,21 +92,21 @@ public static class DirectConvKernels
                     {
                         int ix = ox * s.StrideW - s.PadW + kj;
                         if (ix < 0 || ix >= s.W) continue;
-                        acc += dy[((b * outChannels + o) * s.OutH + oy) * s.OutW + ox] * x[((b * s.Channels + c) * s.H + iy) * s.W + ix];
+                        acc += Gradient(dy, y, relu, ((b * outChannels + o) * s.OutH + oy) * s.OutW + ox) * x[((b * s.Channels + c) * s.H + iy) * s.W + ix];
                     }
                 }
             dw[i] += acc;
         }
     }
 
-    public static void BackwardBias(ArrayView<float> dy, ArrayView<float> dbias, ConvArgs s, int outChannels)
+    public static void BackwardBias(ArrayView<float> dy, ArrayView<float> y, ArrayView<float> dbias, ConvArgs s, int outChannels, int relu)
     {
         int pixels = s.OutH * s.OutW;
         for (int o = GridStride.Start, step = GridStride.Step; o < outChannels; o += step)
         {
             float acc = 0;
             for (int b = 0; b < s.Batch; b++)
-                for (int p = 0; p < pixels; p++) acc += dy[(b * outChannels + o) * pixels + p];
+                for (int p = 0; p < pixels; p++) acc += Gradient(dy, y, relu, (b * outChannels + o) * pixels + p);
             dbias[o] += acc;
         }
     }

@@ -16,26 +16,32 @@ public sealed partial class IlgpuBackend : IDirectConv2d
 
     public bool SupportsDirectConv2d(in ConvShape s, int outChannels) => (long)s.ColRows * s.ColCols >= DirectFromColumnEntries;
 
-    public void Conv2dForward(DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, in ConvShape s, int outChannels, DeviceBuffer y)
+    public void Conv2dForward(DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, in ConvShape s, int outChannels, DeviceBuffer y, bool relu)
     {
         var args = Args(s);
         var b = bias is null ? V(y) : V(bias); // not read without a bias
+        int flags = (bias is null ? 0 : DirectConvKernels.HasBias) | (relu ? DirectConvKernels.Relu : 0);
         Launch((long)s.Batch * outChannels * s.OutH * s.OutW,
-            config => _kernels.ConvForward(config, V(x), V(w), b, V(y), args, outChannels, bias is null ? 0 : 1));
+            config => _kernels.ConvForward(config, V(x), V(w), b, V(y), args, outChannels, flags));
     }
 
-    public void Conv2dBackwardInput(DeviceBuffer dy, DeviceBuffer w, in ConvShape s, int outChannels, DeviceBuffer dx)
+    public void Conv2dBackwardInput(DeviceBuffer dy, DeviceBuffer w, in ConvShape s, int outChannels, DeviceBuffer dx, DeviceBuffer? reluOutput)
     {
         var args = Args(s);
-        Launch(InputPixels(s), config => _kernels.ConvBackwardInput(config, V(dy), V(w), V(dx), args, outChannels));
+        var mask = reluOutput is null ? V(dy) : V(reluOutput); // not read without a ReLU
+        int relu = reluOutput is null ? 0 : 1;
+        Launch(InputPixels(s), config => _kernels.ConvBackwardInput(config, V(dy), mask, V(w), V(dx), args, outChannels, relu));
     }
 
-    public void Conv2dBackwardWeight(DeviceBuffer dy, DeviceBuffer x, in ConvShape s, int outChannels, DeviceBuffer? dw, DeviceBuffer? dbias)
+    public void Conv2dBackwardWeight(DeviceBuffer dy, DeviceBuffer x, in ConvShape s, int outChannels, DeviceBuffer? dw, DeviceBuffer? dbias,
+        DeviceBuffer? reluOutput)
     {
         var args = Args(s);
+        var mask = reluOutput is null ? V(dy) : V(reluOutput);
+        int relu = reluOutput is null ? 0 : 1;
         if (dw is not null)
-            Launch((long)outChannels * s.ColRows, config => _kernels.ConvBackwardWeight(config, V(dy), V(x), V(dw), args, outChannels));
+            Launch((long)outChannels * s.ColRows, config => _kernels.ConvBackwardWeight(config, V(dy), mask, V(x), V(dw), args, outChannels, relu));
         if (dbias is not null)
-            Launch(outChannels, config => _kernels.ConvBackwardBias(config, V(dy), V(dbias), args, outChannels));
+            Launch(outChannels, config => _kernels.ConvBackwardBias(config, V(dy), mask, V(dbias), args, outChannels, relu));
     }
 }

@@ -133,17 +133,17 @@ internal sealed class KernelSet(Accelerator acc)
         _convForward ??= acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(DirectConvKernels.Forward);
     private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>? _convForward;
 
-    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int> ConvBackwardInput =>
-        _convBackwardInput ??= acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int>(DirectConvKernels.BackwardInput);
-    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int>? _convBackwardInput;
+    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int, int> ConvBackwardInput =>
+        _convBackwardInput ??= acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(DirectConvKernels.BackwardInput);
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>? _convBackwardInput;
 
-    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int> ConvBackwardWeight =>
-        _convBackwardWeight ??= acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int>(DirectConvKernels.BackwardWeight);
-    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int>? _convBackwardWeight;
+    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int, int> ConvBackwardWeight =>
+        _convBackwardWeight ??= acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(DirectConvKernels.BackwardWeight);
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>? _convBackwardWeight;
 
-    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ConvArgs, int> ConvBackwardBias =>
-        _convBackwardBias ??= acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ConvArgs, int>(DirectConvKernels.BackwardBias);
-    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ConvArgs, int>? _convBackwardBias;
+    public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int, int> ConvBackwardBias =>
+        _convBackwardBias ??= acc.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(DirectConvKernels.BackwardBias);
+    private Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>? _convBackwardBias;
 
     // ---- convolution and pooling
     public Action<KernelConfig, ArrayView<float>, ArrayView<float>, ConvArgs> Im2Col =>

@@ -47,27 +47,29 @@ public sealed partial class CpuBackend : IDirectConv2d
         UsesDirectConvolution && VectorsAccelerated && s.PadH < s.KernelH && s.PadW < s.KernelW
         && !(UsesNativeBlas && s.ColRows >= 576 && outChannels >= 64);
 
-    public void Conv2dForward(DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, in ConvShape s, int outChannels, DeviceBuffer y)
+    public void Conv2dForward(DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, in ConvShape s, int outChannels, DeviceBuffer y, bool relu)
     {
-        if (Wide) Forward<Vector512<float>, Lanes512>(F(x), F(w), bias is null ? null : F(bias), s, outChannels, F(y));
-        else Forward<Vector256<float>, Lanes256>(F(x), F(w), bias is null ? null : F(bias), s, outChannels, F(y));
+        if (Wide) Forward<Vector512<float>, Lanes512>(F(x), F(w), bias is null ? null : F(bias), s, outChannels, F(y), relu);
+        else Forward<Vector256<float>, Lanes256>(F(x), F(w), bias is null ? null : F(bias), s, outChannels, F(y), relu);
     }
 
-    public void Conv2dBackwardInput(DeviceBuffer dy, DeviceBuffer w, in ConvShape s, int outChannels, DeviceBuffer dx)
+    public void Conv2dBackwardInput(DeviceBuffer dy, DeviceBuffer w, in ConvShape s, int outChannels, DeviceBuffer dx, DeviceBuffer? reluOutput)
     {
-        if (Wide) BackwardInput<Vector512<float>, Lanes512>(F(dy), F(w), s, outChannels, F(dx));
-        else BackwardInput<Vector256<float>, Lanes256>(F(dy), F(w), s, outChannels, F(dx));
+        float[]? mask = reluOutput is null ? null : F(reluOutput);
+        if (Wide) BackwardInput<Vector512<float>, Lanes512>(F(dy), mask, F(w), s, outChannels, F(dx));
+        else BackwardInput<Vector256<float>, Lanes256>(F(dy), mask, F(w), s, outChannels, F(dx));
     }
 
-    public void Conv2dBackwardWeight(DeviceBuffer dy, DeviceBuffer x, in ConvShape s, int outChannels, DeviceBuffer? dw, DeviceBuffer? dbias)
+    public void Conv2dBackwardWeight(DeviceBuffer dy, DeviceBuffer x, in ConvShape s, int outChannels, DeviceBuffer? dw, DeviceBuffer? dbias,
+        DeviceBuffer? reluOutput)
     {
         if (dw is null && dbias is null) return;
-        float[]? DW = dw is null ? null : F(dw), DB = dbias is null ? null : F(dbias);
-        if (Wide) BackwardWeight<Vector512<float>, Lanes512>(F(dy), F(x), s, outChannels, DW, DB);
-        else BackwardWeight<Vector256<float>, Lanes256>(F(dy), F(x), s, outChannels, DW, DB);
+        float[]? DW = dw is null ? null : F(dw), DB = dbias is null ? null : F(dbias), mask = reluOutput is null ? null : F(reluOutput);
+        if (Wide) BackwardWeight<Vector512<float>, Lanes512>(F(dy), mask, F(x), s, outChannels, DW, DB);
+        else BackwardWeight<Vector256<float>, Lanes256>(F(dy), mask, F(x), s, outChannels, DW, DB);
     }
 
-    private void Forward<TVec, V>(float[] X, float[] W, float[]? bias, ConvShape s, int O, float[] Y)
+    private void Forward<TVec, V>(float[] X, float[] W, float[]? bias, ConvShape s, int O, float[] Y, bool relu)
         where TVec : struct where V : ILanes<TVec>
     {
         int L = V.Count, width = RoundUp(O, L), taps = s.ColRows, ho = s.OutH, wo = s.OutW;
@@ -101,6 +103,7 @@ public sealed partial class CpuBackend : IDirectConv2d
                         int nv = Math.Min(2, (width - lane) / L);
                         ConvTiles.PixelTile6<TVec, V>(xpad, b * C * plane, at, offsets.AsSpan(0, taps), taps,
                             wt.AsSpan(lane * taps), taps * L, init.AsSpan(lane, nv * L), nv, tile);
+                        if (relu) Relu(tile[..(nv * L * Tile)]);
                         for (int k = 0, o = lane; k < nv * L && o < O; k++, o++)
                             StoreSix(tile, k, Y, (b * O + o) * pixels + p0, n);
                         lane += nv * L;
@@ -123,6 +126,7 @@ public sealed partial class CpuBackend : IDirectConv2d
                         int nv = Math.Min(nvMax, (width - lane) / L);
                         ConvTiles.RowTile<TVec, V>(xpad, srcBase, s.StrideW, offsets, taps, wt.AsSpan(lane * taps),
                             taps * L, init.AsSpan(lane, nv * L), nv, tile);
+                        if (relu) Relu(tile[..(nv * L * Tile)]);
                         for (int k = 0, o = lane; k < nv * L && o < O; k++, o++)
                             StoreRow(tile, k, Y, ((b * O + o) * ho + oy) * wo + ox0, valid, accumulate: false);
                         lane += nv * L;
@@ -136,7 +140,7 @@ public sealed partial class CpuBackend : IDirectConv2d
         _pool.Return(wt);
     }
 
-    private void BackwardInput<TVec, V>(float[] DY, float[] W, ConvShape s, int O, float[] DX)
+    private void BackwardInput<TVec, V>(float[] DY, float[]? mask, float[] W, ConvShape s, int O, float[] DX)
         where TVec : struct where V : ILanes<TVec>
     {
         int L = V.Count, C = s.Channels, kh = s.KernelH, kw = s.KernelW, sh = s.StrideH, sw = s.StrideW;
@@ -145,7 +149,7 @@ public sealed partial class CpuBackend : IDirectConv2d
         // dy dilated by the stride and bordered by k − 1 − p: dx is then a stride-1 correlation with the flipped weight.
         int qh = kh - 1 - s.PadH, qw = kw - 1 - s.PadW;
         var dilated = sh == 1 && sw == 1
-            ? Bordered(DY, s.Batch * O, ho, wo, qh, qw, hd, wd, Tile * sw + 16) // stride 1: only a border to add
+            ? Bordered(DY, mask, s.Batch * O, ho, wo, qh, qw, hd, wd, Tile * sw + 16) // stride 1: only a border to add
             : _pool.Rent(s.Batch * O * plane + Tile * sw + 16, zeroed: true);
         if (sh > 1 || sw > 1)
         Parallelism.For(s.Batch * O, ho * wo, (p0, p1) =>
@@ -154,7 +158,7 @@ public sealed partial class CpuBackend : IDirectConv2d
                 for (int oy = 0; oy < ho; oy++)
                 {
                     int dst = p * plane + (oy * sh + qh) * wd + qw, src = (p * ho + oy) * wo;
-                    for (int ox = 0; ox < wo; ox++) dilated[dst + ox * sw] = DY[src + ox];
+                    for (int ox = 0; ox < wo; ox++) dilated[dst + ox * sw] = mask is null || mask[src + ox] > 0 ? DY[src + ox] : 0;
                 }
         });
         // One tap list per (row, column) position modulo the stride: only taps that land on dy's own pixels. Its
@@ -250,7 +254,7 @@ public sealed partial class CpuBackend : IDirectConv2d
         _pool.Return(dilated);
     }
 
-    private void BackwardWeight<TVec, V>(float[] DY, float[] X, ConvShape s, int O, float[]? DW, float[]? DB)
+    private void BackwardWeight<TVec, V>(float[] DY, float[]? mask, float[] X, ConvShape s, int O, float[]? DW, float[]? DB)
         where TVec : struct where V : ILanes<TVec>
     {
         int L = V.Count, width = RoundUp(O, L), taps = s.ColRows, ho = s.OutH, wo = s.OutW, pixels = ho * wo;
@@ -269,7 +273,9 @@ public sealed partial class CpuBackend : IDirectConv2d
                 for (int ig = g0; ig < g1; ig++)
                     for (int b = ig * ImagesPerGroup; b < Math.Min(s.Batch, (ig + 1) * ImagesPerGroup); b++)
                         for (int o = 0; o < O; o++)
-                            partial[ig * partialSize + slots * width + o] += System.Numerics.Tensors.TensorPrimitives.Sum(DY.AsSpan((b * O + o) * pixels, pixels));
+                            partial[ig * partialSize + slots * width + o] += mask is null
+                                ? System.Numerics.Tensors.TensorPrimitives.Sum(DY.AsSpan((b * O + o) * pixels, pixels))
+                                : MaskedSum(DY.AsSpan((b * O + o) * pixels, pixels), mask.AsSpan((b * O + o) * pixels, pixels));
             });
         }
         if (DW is not null)
@@ -278,7 +284,7 @@ public sealed partial class CpuBackend : IDirectConv2d
             var dyT = _pool.Rent(s.Batch * pixels * width, zeroed: width != O);
             Parallelism.For(s.Batch, (long)pixels * O, (b0, b1) =>
             {
-                for (int b = b0; b < b1; b++) PixelMajor(DY, b * O * pixels, O, pixels, L, dyT, b * blocks * pixels * L);
+                for (int b = b0; b < b1; b++) PixelMajor(DY, mask, b * O * pixels, O, pixels, L, dyT, b * blocks * pixels * L);
             });
             var xpad = Bordered(X, s, slack: 0);
             var offsets = ArrayPool<int>.Shared.Rent(slots);
@@ -357,7 +363,7 @@ public sealed partial class CpuBackend : IDirectConv2d
     /// One image's dy [O, pixels] to blocks of L channels, pixel-major: dst[((o / L)·pixels + p)·L + o % L]. Whole 8×8
     /// squares go through the register transpose, the edges one element at a time.
     /// </summary>
-    private static void PixelMajor(float[] src, int at, int O, int pixels, int L, float[] dst, int to)
+    private static void PixelMajor(float[] src, float[]? mask, int at, int O, int pixels, int L, float[] dst, int to)
     {
         int o8 = O & ~7, p8 = pixels & ~7;
         for (int o = 0; o < o8; o += 8)
@@ -365,20 +371,60 @@ public sealed partial class CpuBackend : IDirectConv2d
             ref float block = ref dst[to + (o / L) * pixels * L + o % L];
             for (int p = 0; p < p8; p += 8)
             {
-                ref float row = ref src[at + o * pixels + p];
+                int row = at + o * pixels + p;
                 Lanes256.StoreTransposed(ref Unsafe.Add(ref block, p * L), L,
-                    Vector256.LoadUnsafe(ref row), Vector256.LoadUnsafe(ref Unsafe.Add(ref row, pixels)),
-                    Vector256.LoadUnsafe(ref Unsafe.Add(ref row, 2 * pixels)), Vector256.LoadUnsafe(ref Unsafe.Add(ref row, 3 * pixels)),
-                    Vector256.LoadUnsafe(ref Unsafe.Add(ref row, 4 * pixels)), Vector256.LoadUnsafe(ref Unsafe.Add(ref row, 5 * pixels)),
-                    Vector256.LoadUnsafe(ref Unsafe.Add(ref row, 6 * pixels)), Vector256.LoadUnsafe(ref Unsafe.Add(ref row, 7 * pixels)));
+                    Row(src, mask, row), Row(src, mask, row + pixels), Row(src, mask, row + 2 * pixels), Row(src, mask, row + 3 * pixels),
+                    Row(src, mask, row + 4 * pixels), Row(src, mask, row + 5 * pixels), Row(src, mask, row + 6 * pixels), Row(src, mask, row + 7 * pixels));
             }
         }
         for (int o = 0; o < O; o++)
         {
             int from = o < o8 ? p8 : 0, d = to + (o / L) * pixels * L + o % L;
-            for (int p = from; p < pixels; p++) dst[d + p * L] = src[at + o * pixels + p];
+            for (int p = from; p < pixels; p++)
+            {
+                int i = at + o * pixels + p;
+                dst[d + p * L] = mask is null || mask[i] > 0 ? src[i] : 0;
+            }
         }
     }
+
+    /// <summary>8 values of src from i, each where mask &gt; 0 (all without a mask).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Row(float[] src, float[]? mask, int i)
+    {
+        var v = Vector256.LoadUnsafe(ref src[i]);
+        return mask is null ? v : Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256.LoadUnsafe(ref mask[i]), Vector256<float>.Zero), v, Vector256<float>.Zero);
+    }
+
+    /// <summary>dst = src where mask &gt; 0, else 0: the ReLU's backward (select, as PyTorch's threshold_backward).</summary>
+    private static void MaskedCopy(ReadOnlySpan<float> src, ReadOnlySpan<float> mask, Span<float> dst)
+    {
+        int i = 0;
+        for (; i + 8 <= src.Length; i += 8)
+        {
+            var v = Vector256.Create(src.Slice(i, 8));
+            var m = Vector256.GreaterThan(Vector256.Create(mask.Slice(i, 8)), Vector256<float>.Zero);
+            Vector256.ConditionalSelect(m, v, Vector256<float>.Zero).CopyTo(dst.Slice(i, 8));
+        }
+        for (; i < src.Length; i++) dst[i] = mask[i] > 0 ? src[i] : 0;
+    }
+
+    /// <summary>Σ src where mask &gt; 0: 8 running lanes, then the lanes and the tail in order.</summary>
+    private static float MaskedSum(ReadOnlySpan<float> src, ReadOnlySpan<float> mask)
+    {
+        var acc = Vector256<float>.Zero;
+        int i = 0;
+        for (; i + 8 <= src.Length; i += 8)
+        {
+            var m = Vector256.GreaterThan(Vector256.Create(mask.Slice(i, 8)), Vector256<float>.Zero);
+            acc += Vector256.ConditionalSelect(m, Vector256.Create(src.Slice(i, 8)), Vector256<float>.Zero);
+        }
+        float sum = Vector256.Sum(acc);
+        for (; i < src.Length; i++) if (mask[i] > 0) sum += src[i];
+        return sum;
+    }
+
+    private static void Relu(Span<float> values) => System.Numerics.Tensors.TensorPrimitives.Max(values, 0f, values);
 
     /// <summary>
     /// The source offsets of pixels p0 … p0 + 5 of a [·, cols] output (rowStep, colStep apart in the source), a short
@@ -418,13 +464,14 @@ public sealed partial class CpuBackend : IDirectConv2d
 
     /// <summary>x copied into zero-bordered planes [B·C, H + 2ph, W + 2pw], with slack zeros after the last.</summary>
     private float[] Bordered(float[] X, in ConvShape s, int slack) =>
-        Bordered(X, s.Batch * s.Channels, s.H, s.W, s.PadH, s.PadW, s.H + 2 * s.PadH, s.W + 2 * s.PadW, slack);
+        Bordered(X, null, s.Batch * s.Channels, s.H, s.W, s.PadH, s.PadW, s.H + 2 * s.PadH, s.W + 2 * s.PadW, slack);
 
     /// <summary>
     /// planes × [h, w] of src copied to [hp, wp] planes at row top and column left, everything else zero (only the
-    /// border is written twice: no clearing pass over the whole buffer), then slack zeros.
+    /// border is written twice: no clearing pass over the whole buffer), then slack zeros. With a mask, src where
+    /// mask &gt; 0, else 0.
     /// </summary>
-    private float[] Bordered(float[] src, int planes, int h, int w, int top, int left, int hp, int wp, int slack)
+    private float[] Bordered(float[] src, float[]? mask, int planes, int h, int w, int top, int left, int hp, int wp, int slack)
     {
         int plane = hp * wp, right = wp - left - w;
         var dst = _pool.Rent(planes * plane + slack, zeroed: false);
@@ -438,7 +485,8 @@ public sealed partial class CpuBackend : IDirectConv2d
                 for (int y = 0; y < h; y++)
                 {
                     int row = at + (y + top) * wp + left;
-                    Array.Copy(src, (p * h + y) * w, dst, row, w);
+                    if (mask is null) Array.Copy(src, (p * h + y) * w, dst, row, w);
+                    else MaskedCopy(src.AsSpan((p * h + y) * w, w), mask.AsSpan((p * h + y) * w, w), dst.AsSpan(row, w));
                     // this row's right border and the next row's left one (or the rows below, after the last)
                     int gap = y + 1 < h ? right + left : right + (hp - top - h) * wp;
                     dst.AsSpan(row + w, gap).Clear();

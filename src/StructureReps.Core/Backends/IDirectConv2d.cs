@@ -13,15 +13,19 @@ public interface IDirectConv2d
     /// <summary>Whether the backend runs this shape directly (it may prefer im2col + GEMM for large ones).</summary>
     bool SupportsDirectConv2d(in ConvShape s, int outChannels);
 
-    /// <summary>y = conv(x, w) + bias (bias may be null), overwriting y.</summary>
-    void Conv2dForward(DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, in ConvShape s, int outChannels, DeviceBuffer y);
-
-    /// <summary>dx += the input gradient of <see cref="Conv2dForward"/> from dy [B, O, Ho, Wo].</summary>
-    void Conv2dBackwardInput(DeviceBuffer dy, DeviceBuffer w, in ConvShape s, int outChannels, DeviceBuffer dx);
+    /// <summary>y = conv(x, w) + bias (bias may be null), then max(y, 0) when <paramref name="relu"/>, overwriting y.</summary>
+    void Conv2dForward(DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, in ConvShape s, int outChannels, DeviceBuffer y, bool relu);
 
     /// <summary>
-    /// dw += Σ_b, pixels dy ⊗ window of x, and dbias += Σ dy (either may be null). Sums are taken over fixed
-    /// groups of images and added in group order: the same bits for any thread count.
+    /// dx += the input gradient of <see cref="Conv2dForward"/> from dy [B, O, Ho, Wo]. With <paramref name="reluOutput"/>
+    /// (the fused forward's y) the gradient taken is dy where y &gt; 0, else 0: the ReLU's backward, fused.
     /// </summary>
-    void Conv2dBackwardWeight(DeviceBuffer dy, DeviceBuffer x, in ConvShape s, int outChannels, DeviceBuffer? dw, DeviceBuffer? dbias);
+    void Conv2dBackwardInput(DeviceBuffer dy, DeviceBuffer w, in ConvShape s, int outChannels, DeviceBuffer dx, DeviceBuffer? reluOutput);
+
+    /// <summary>
+    /// dw += Σ_b, pixels dy ⊗ window of x, and dbias += Σ dy (either may be null), dy masked by reluOutput &gt; 0 when
+    /// given. Sums are taken over fixed groups of images and added in group order: the same bits for any thread count.
+    /// </summary>
+    void Conv2dBackwardWeight(DeviceBuffer dy, DeviceBuffer x, in ConvShape s, int outChannels, DeviceBuffer? dw, DeviceBuffer? dbias,
+        DeviceBuffer? reluOutput);
 }

@@ -31,6 +31,9 @@ public sealed class Conv2d : Module
 
     public Tensor Forward(Tensor x) => Ops.Conv2d(x, Weight, Bias, Stride, Padding);
 
+    /// <summary>max(Forward(x), 0), as one fused op where the backend allows (<see cref="Ops.Conv2dRelu"/>).</summary>
+    public Tensor ForwardRelu(Tensor x) => Ops.Conv2dRelu(x, Weight, Bias, Stride, Padding);
+
     public override string ToString() =>
         $"Conv2d({InChannels}, {OutChannels}, kernel_size={Kernel}, stride={Stride}, padding={Padding})";
 }

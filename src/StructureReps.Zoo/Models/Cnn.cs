@@ -36,7 +36,7 @@ public sealed class Cnn : Module, INetwork
     {
         for (int i = 0; i < _convs.Length; i++)
         {
-            x = Ops.Relu(_convs[i].Forward(x));
+            x = _convs[i].ForwardRelu(x);
             int pool = Architecture.Convs![i].Pool;
             if (pool > 1) x = Ops.MaxPool2d(x, pool);
         }

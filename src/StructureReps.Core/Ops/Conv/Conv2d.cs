@@ -15,21 +15,10 @@ public static partial class Ops
     /// </summary>
     public static Tensor Conv2d(Tensor x, Tensor w, Tensor? bias = null, int stride = 1, int padding = 0)
     {
-        Shapes.SameBackend("Conv2d", x, w);
-        Shapes.Rank("Conv2d", "x", x, 4);
-        Shapes.Rank("Conv2d", "weight", w, 4);
-        if (w.Shape[1] != x.Shape[1])
-            throw new ShapeMismatchException(
-                $"Conv2d: weight {Shapes.Format(w.Shape)} expects {w.Shape[1]} input channels, x {Shapes.Format(x.Shape)} has {x.Shape[1]}");
-        if (stride < 1 || padding < 0) throw new ArgumentOutOfRangeException(nameof(stride), "Conv2d: stride must be ≥ 1 and padding ≥ 0");
-        var s = new ConvShape(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], w.Shape[2], w.Shape[3], stride, stride, padding, padding);
-        if (s.OutH < 1 || s.OutW < 1)
-            throw new ShapeMismatchException($"Conv2d: a {s.KernelH}×{s.KernelW} kernel does not fit x {Shapes.Format(x.Shape)} with padding {padding}");
+        var s = ConvShapeOf("Conv2d", x, w, bias, stride, padding);
         int outCh = w.Shape[0], rows = s.ColRows, cols = s.ColCols;
-        if (bias is not null && (bias.Rank != 1 || bias.Length != outCh))
-            throw new ShapeMismatchException($"Conv2d: bias must be [{outCh}] (one per output channel), got {Shapes.Format(bias.Shape)}");
         if (x.Backend is IDirectConv2d direct && direct.SupportsDirectConv2d(s, outCh))
-            return DirectConv2d(direct, x, w, bias, s, outCh);
+            return DirectConv2d(direct, x, w, bias, s, outCh, relu: false);
         int[] channelMajor = [outCh, s.Batch, s.Pixels], batchMajor = [s.Batch, outCh, s.Pixels];
         var be = x.Backend;
         // The unfolded input is saved for the weight gradient; the scope reclaims it if backward never runs.
@@ -60,17 +49,48 @@ public static partial class Ops
         return bias is null ? conv : BiasAdd(conv, bias, 1);
     }
 
-    private static Tensor DirectConv2d(IDirectConv2d direct, Tensor x, Tensor w, Tensor? bias, ConvShape s, int outCh)
+    /// <summary>
+    /// y = max(Conv2d(x, w, bias), 0), fused where the backend runs the convolution directly: the ReLU is applied as
+    /// the output is stored, and its backward (dy where y &gt; 0) is folded into the copies the convolution's backward
+    /// makes of dy anyway, so neither pass nor the pre-activation gradient exists. Otherwise Relu(Conv2d(…)).
+    /// </summary>
+    public static Tensor Conv2dRelu(Tensor x, Tensor w, Tensor? bias = null, int stride = 1, int padding = 0)
+    {
+        var s = ConvShapeOf("Conv2dRelu", x, w, bias, stride, padding);
+        if (x.Backend is IDirectConv2d direct && direct.SupportsDirectConv2d(s, w.Shape[0]))
+            return DirectConv2d(direct, x, w, bias, s, w.Shape[0], relu: true);
+        return Relu(Conv2d(x, w, bias, stride, padding));
+    }
+
+    private static Tensor DirectConv2d(IDirectConv2d direct, Tensor x, Tensor w, Tensor? bias, ConvShape s, int outCh, bool relu)
     {
         if (bias is not null) Shapes.SameBackend("Conv2d", x, bias);
         var y = OpSupport.Output(x.Backend, [s.Batch, outCh, s.OutH, s.OutW]);
-        direct.Conv2dForward(x.Data, w.Data, bias?.Data, s, outCh, y.Data);
+        direct.Conv2dForward(x.Data, w.Data, bias?.Data, s, outCh, y.Data, relu);
         Tensor[] parents = bias is null ? [x, w] : [x, w, bias];
+        var mask = relu ? y.Data : null;
         return Tape.Record(y, parents, dy =>
         {
-            if (x.RequiresGrad) direct.Conv2dBackwardInput(dy.Data, w.Data, s, outCh, x.GradBuffer());
+            if (x.RequiresGrad) direct.Conv2dBackwardInput(dy.Data, w.Data, s, outCh, x.GradBuffer(), mask);
             bool dw = w.RequiresGrad, db = bias is not null && bias.RequiresGrad;
-            if (dw || db) direct.Conv2dBackwardWeight(dy.Data, x.Data, s, outCh, dw ? w.GradBuffer() : null, db ? bias!.GradBuffer() : null);
+            if (dw || db) direct.Conv2dBackwardWeight(dy.Data, x.Data, s, outCh, dw ? w.GradBuffer() : null, db ? bias!.GradBuffer() : null, mask);
         });
+    }
+
+    private static ConvShape ConvShapeOf(string op, Tensor x, Tensor w, Tensor? bias, int stride, int padding)
+    {
+        Shapes.SameBackend(op, x, w);
+        Shapes.Rank(op, "x", x, 4);
+        Shapes.Rank(op, "weight", w, 4);
+        if (w.Shape[1] != x.Shape[1])
+            throw new ShapeMismatchException(
+                $"{op}: weight {Shapes.Format(w.Shape)} expects {w.Shape[1]} input channels, x {Shapes.Format(x.Shape)} has {x.Shape[1]}");
+        if (stride < 1 || padding < 0) throw new ArgumentOutOfRangeException(nameof(stride), $"{op}: stride must be ≥ 1 and padding ≥ 0");
+        var s = new ConvShape(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], w.Shape[2], w.Shape[3], stride, stride, padding, padding);
+        if (s.OutH < 1 || s.OutW < 1)
+            throw new ShapeMismatchException($"{op}: a {s.KernelH}×{s.KernelW} kernel does not fit x {Shapes.Format(x.Shape)} with padding {padding}");
+        if (bias is not null && (bias.Rank != 1 || bias.Length != w.Shape[0]))
+            throw new ShapeMismatchException($"{op}: bias must be [{w.Shape[0]}] (one per output channel), got {Shapes.Format(bias.Shape)}");
+        return s;
     }
 }
