@@ -25,20 +25,44 @@ public sealed class Args
 
     public string Required(string name) => String(name) ?? throw new UsageException($"{name} is required");
 
+    /// <summary>A folder or file option: null when absent, an error when given empty or blank.</summary>
+    public string? PathOption(string name)
+    {
+        var s = String(name);
+        return s is null || !string.IsNullOrWhiteSpace(s) ? s : throw new UsageException($"{name}: expected a path, got an empty string");
+    }
+
+    public string RequiredPath(string name) => PathOption(name) ?? throw new UsageException($"{name} is required");
+
     public bool Flag(string name) { _used.Add(name); return _values.ContainsKey(name); }
 
-    public int? Int(string name)
+    /// <summary>An integer option in [min, max] (the error says which range), or null when absent.</summary>
+    public int? Int(string name, int min = 0, int max = int.MaxValue)
     {
         var s = String(name);
         if (s is null) return null;
-        return int.TryParse(s, CultureInfo.InvariantCulture, out int v) && v >= 0 ? v : throw new UsageException($"{name}: '{s}' is not a non-negative integer");
+        if (int.TryParse(s, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max) return v;
+        string range = max == int.MaxValue
+            ? min switch { 0 => "a non-negative integer", 1 => "a positive integer", _ => $"an integer ≥ {min}" }
+            : $"an integer from {min} to {max}";
+        throw new UsageException($"{name}: '{s}' is not {range}");
     }
+
+    /// <summary>A count option: an integer ≥ 1 (zero runs, epochs or seeds would do nothing and say nothing).</summary>
+    public int? Count(string name, int max = int.MaxValue) => Int(name, 1, max);
 
     public double? Double(string name)
     {
         var s = String(name);
         if (s is null) return null;
-        return double.TryParse(s, CultureInfo.InvariantCulture, out double v) ? v : throw new UsageException($"{name}: '{s}' is not a number");
+        return double.TryParse(s, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) ? v : throw new UsageException($"{name}: '{s}' is not a finite number");
+    }
+
+    /// <summary>A rate or scale that must be a finite number &gt; 0 (a learning rate of 0 or −1 trains nothing or diverges).</summary>
+    public double? Positive(string name)
+    {
+        var v = Double(name);
+        return v is null || v > 0 ? v : throw new UsageException($"{name}: '{String(name)}' is not a number > 0");
     }
 
     /// <summary>Fails on options the command did not read (typos must not be ignored silently).</summary>

@@ -32,10 +32,10 @@ public static class EncodeCommand
         if (pooling is not ("mean" or "mean-max")) throw new UsageException($"--pooling: '{pooling}' is not mean or mean-max");
         return config with
         {
-            Epochs = opts.Int("--epochs") ?? config.Epochs,
-            BatchGraphs = Math.Max(1, opts.Int("--batch") ?? config.BatchGraphs),
-            LearningRate = (float)(opts.Double("--lr") ?? config.LearningRate),
-            Heads = Math.Max(1, opts.Int("--heads") ?? config.Heads),
+            Epochs = opts.Count("--epochs") ?? config.Epochs,
+            BatchGraphs = opts.Count("--batch") ?? config.BatchGraphs,
+            LearningRate = (float)(opts.Positive("--lr") ?? config.LearningRate),
+            Heads = opts.Count("--heads", max: 64) ?? config.Heads,
             Seed = (ulong)(opts.Int("--seed") ?? 0),
             Decoder = decoder,
             StandardizeEdges = !opts.Flag("--no-standardize"),
@@ -46,7 +46,7 @@ public static class EncodeCommand
 
     private static int Train(Args opts)
     {
-        string graphs = opts.Required("--graphs"), output = opts.Required("--out");
+        string graphs = opts.RequiredPath("--graphs"), output = opts.RequiredPath("--out");
         var config = Config(opts, opts.String("--encoder") ?? "ea-tc-lf");
         var backend = Backends.Select(opts);
         opts.EnsureAllUsed();
@@ -79,8 +79,8 @@ public static class EncodeCommand
 
     private static int Embed(Args opts)
     {
-        string encoderPath = opts.Required("--encoder"), graphs = opts.Required("--graphs");
-        string output = opts.String("--out") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(encoderPath))!, "embeddings.csv");
+        string encoderPath = opts.RequiredPath("--encoder"), graphs = opts.RequiredPath("--graphs");
+        string output = opts.PathOption("--out") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(encoderPath))!, "embeddings.csv");
         var backend = Backends.Select(opts);
         opts.EnsureAllUsed();
         var encoder = EncoderFile.Read(encoderPath, backend);

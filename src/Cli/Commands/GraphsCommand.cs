@@ -23,7 +23,7 @@ public static class GraphsCommand
     {
         var pe = new PeOptions
         {
-            K = opts.Int("--k") ?? 8,
+            K = opts.Count("--k") ?? 8,
             Weighted = !opts.Flag("--binary"),
             DenseThreshold = opts.Int("--dense-threshold") ?? 2000,
         };
@@ -38,7 +38,7 @@ public static class GraphsCommand
 
     private static int Build(Args opts)
     {
-        string zoo = opts.Required("--zoo"), output = opts.Required("--out");
+        string zoo = opts.RequiredPath("--zoo"), output = opts.RequiredPath("--out");
         var pe = PeOptions(opts);
         opts.EnsureAllUsed();
         Console.WriteLine($"graphs: {zoo} → {output}; LF k = {pe.K} ({(pe.Weighted ? "weighted" : "binary")}), dense eigen solver: {Lapack.Provider}, iterative from {pe.DenseThreshold} nodes");

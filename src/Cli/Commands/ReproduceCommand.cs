@@ -28,12 +28,12 @@ public static class ReproduceCommand
         foreach (var e in inductive) if (!EncoderConfig.Names.Contains(e)) throw new UsageException($"--inductive-encoders: '{e}' is not one of {string.Join(", ", EncoderConfig.Names)}");
         var options = new ReproduceOptions
         {
-            Output = opts.String("--out") ?? (quick ? "runs/reproduce-quick" : "runs/reproduce"),
-            Tasks = ReproduceOptions.Plan(tasks, quick).Select(p => p with { Runs = opts.Int("--runs") ?? p.Runs, Epochs = opts.Int("--epochs") ?? p.Epochs }).ToList(),
+            Output = opts.PathOption("--out") ?? (quick ? "runs/reproduce-quick" : "runs/reproduce"),
+            Tasks = ReproduceOptions.Plan(tasks, quick).Select(p => p with { Runs = opts.Count("--runs") ?? p.Runs, Epochs = opts.Count("--epochs") ?? p.Epochs }).ToList(),
             Encoders = encoders,
-            EncoderEpochs = opts.Int("--encoder-epochs") ?? (quick ? 20 : 200),
-            Seeds = Math.Max(2, opts.Int("--seeds") ?? 5),
-            DataRoot = opts.String("--data") ?? Zoo.Data.DataFiles.DefaultRoot(),
+            EncoderEpochs = opts.Count("--encoder-epochs") ?? (quick ? 20 : 200),
+            Seeds = opts.Int("--seeds", min: 2) ?? 5,
+            DataRoot = opts.PathOption("--data") ?? Zoo.Data.DataFiles.DefaultRoot(),
             Pe = GraphsCommand.PeOptions(opts),
             Quick = quick,
             Figure2 = !opts.Flag("--no-figure2"),
@@ -58,10 +58,10 @@ public static class ReproduceCommand
         var opts = new Args(args);
         var options = new ReproduceOptions
         {
-            Output = opts.String("--out") ?? Path.Combine("runs", "demo"),
-            Tasks = [new TaskPlan("two-moons", opts.Int("--runs") ?? 10, opts.Int("--epochs") ?? 25)],
+            Output = opts.PathOption("--out") ?? Path.Combine("runs", "demo"),
+            Tasks = [new TaskPlan("two-moons", opts.Count("--runs") ?? 10, opts.Count("--epochs") ?? 25)],
             Encoders = ["ea-tc-lf", "ea-tc-lf:distance"], // the paper's model, and the decoder that learns on layered graphs
-            EncoderEpochs = opts.Int("--encoder-epochs") ?? 40,
+            EncoderEpochs = opts.Count("--encoder-epochs") ?? 40,
             Seeds = 5,
             Quick = true,
             InductiveSeeds = 0, // the demo stays under a minute; `reproduce` runs the inductive mode
@@ -130,7 +130,7 @@ public static class ReproduceCommand
     public static int Plot(string[] args)
     {
         var opts = new Args(args);
-        string path = opts.Required("--embeddings"), output = opts.Required("--out");
+        string path = opts.RequiredPath("--embeddings"), output = opts.RequiredPath("--out");
         string color = opts.String("--color") ?? "test";
         opts.EnsureAllUsed();
         var rows = Embedder.ReadCsv(path);
@@ -152,8 +152,8 @@ public static class ReproduceCommand
     public static int Decode(string[] args)
     {
         var opts = new Args(args);
-        string path = opts.Required("--embeddings");
-        int seeds = Math.Max(2, opts.Int("--seeds") ?? 5);
+        string path = opts.RequiredPath("--embeddings");
+        int seeds = opts.Int("--seeds", min: 2) ?? 5;
         opts.EnsureAllUsed();
         var rows = Embedder.ReadCsv(path);
         var x = rows.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList();

@@ -26,16 +26,16 @@ public static class ZooCommand
         var spec = new ZooSpec
         {
             Task = opts.Required("--task"),
-            Runs = opts.Int("--runs") ?? 10,
-            Epochs = opts.Int("--epochs"),
-            Output = opts.Required("--out"),
+            Runs = opts.Count("--runs") ?? 10,
+            Epochs = opts.Count("--epochs"),
+            Output = opts.RequiredPath("--out"),
             ShardIndex = shardIndex,
             ShardCount = shardCount,
             Variant = opts.String("--arch") ?? "regular",
             Seed = (ulong)(opts.Int("--seed") ?? 0),
-            DataRoot = opts.String("--data") ?? Zoo.Data.DataFiles.DefaultRoot(),
-            MaxTrain = opts.Int("--max-train"),
-            MaxTest = opts.Int("--max-test"),
+            DataRoot = opts.PathOption("--data") ?? Zoo.Data.DataFiles.DefaultRoot(),
+            MaxTrain = opts.Count("--max-train"),
+            MaxTest = opts.Count("--max-test"),
         };
         IBackend backend = Backends.Select(opts);
         opts.EnsureAllUsed();
@@ -75,7 +75,7 @@ public static class ZooCommand
 
     private static int Show(Args opts)
     {
-        string dir = opts.Required("--zoo");
+        string dir = opts.RequiredPath("--zoo");
         opts.EnsureAllUsed();
         var runs = Directory.GetDirectories(dir, "run-*").Order().Select(d => new RunFiles(d)).ToList();
         if (runs.Count == 0) throw new UsageException($"{dir}: no run-* folders (not a zoo?)");
