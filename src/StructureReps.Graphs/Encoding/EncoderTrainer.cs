@@ -133,6 +133,9 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
         if (System.Text.Json.JsonSerializer.Serialize(saved.Config with { Epochs = 0 }) != System.Text.Json.JsonSerializer.Serialize(config with { Epochs = 0 }) || saved.Task != task)
             throw new InvalidOperationException($"{encoderPath}: was trained with another configuration or task; use another --out");
         if (saved.Epoch != stateEpoch) return 0; // a crash between the two writes: start again rather than mix epochs
+        if (stateEpoch > config.Epochs)
+            throw new InvalidOperationException(
+                $"{encoderPath}: holds an encoder trained for {stateEpoch} epochs, {config.Epochs} asked; use another --out, or --epochs ≥ {stateEpoch} to continue it");
         var rows = File.ReadAllLines(logPath).Skip(1).Where(l => l.Length > 0).Take(stateEpoch).ToList();
         if (rows.Count != stateEpoch) return 0;
         foreach (var line in rows)

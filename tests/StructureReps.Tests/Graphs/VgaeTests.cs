@@ -223,6 +223,20 @@ public class VgaeTests
     }
 
     [Fact]
+    public void A_folder_holding_a_longer_trained_encoder_is_refused_not_returned_as_the_shorter_one()
+    {
+        var be = CpuBackend.Default;
+        var graphs = TinyZoo(4);
+        var config = EncoderConfig.Named("ea-tc-lf") with { Epochs = 3, BatchGraphs = 4, Seed = 9 };
+        using var dir = new TempDir();
+        new EncoderTrainer(config, be).Train(graphs, "t", dir.Path);
+        var e = Assert.Throws<InvalidOperationException>(() => new EncoderTrainer(config with { Epochs = 2 }, be).Train(graphs, "t", dir.Path));
+        Assert.Contains("trained for 3 epochs, 2 asked", e.Message);
+        Assert.Contains(EncoderTrainer.EncoderFileName, e.Message);
+        Assert.Equal(3, new EncoderTrainer(config, be).Train(graphs, "t", dir.Path).Epoch); // the same length: reused
+    }
+
+    [Fact]
     public void Auc_counts_ties_as_half()
     {
         Assert.Equal(1.0, Metrics.Auc([3, 4], [1, 2]));
