@@ -148,6 +148,8 @@ public static class ReproduceCommand
         return 0;
     }
 
+    private const int MinimumCheckpoints = 10;
+
     /// <summary>`decode --embeddings CSV`: the probe on one embeddings file, both splits and targets.</summary>
     public static int Decode(string[] args)
     {
@@ -158,6 +160,10 @@ public static class ReproduceCommand
         var rows = Embedder.ReadCsv(path);
         var x = rows.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList();
         var runOf = rows.Select(r => r.Targets.Run).ToList();
+        // The 80/20 split needs two test checkpoints for a correlation; the by-run split needs two runs.
+        if (rows.Count < MinimumCheckpoints || runOf.Distinct().Count() < 2)
+            throw new StructureReps.Core.DataFormatException(path, "rows",
+                $"{rows.Count} checkpoints of {runOf.Distinct().Count()} runs; the probe needs at least {MinimumCheckpoints} checkpoints of 2 runs");
         var table = new List<IReadOnlyList<string>>();
         foreach (var split in Splits.Modes)
             foreach (var (target, y) in new[] { ("train", rows.Select(r => r.Targets.TrainPerformance).ToList()), ("test", rows.Select(r => r.Targets.TestPerformance).ToList()) })

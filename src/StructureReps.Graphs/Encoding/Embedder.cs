@@ -76,9 +76,16 @@ public static class Embedder
             try
             {
                 var targets = new CheckpointTargets(int.Parse(c[1], inv), int.Parse(c[2], inv), double.Parse(c[3], inv), double.Parse(c[4], inv), double.Parse(c[5], inv), double.Parse(c[6], inv));
-                rows.Add(new EmbeddingRow(c[0], targets, c.Skip(7).Select(x => float.Parse(x, inv)).ToArray()));
+                if (!double.IsFinite(targets.TrainPerformance) || !double.IsFinite(targets.TestPerformance))
+                    throw new DataFormatException(path, $"line {i + 1}", "train_perf and test_perf must be finite numbers (the probe's targets)");
+                var vector = c.Skip(7).Select(x => float.Parse(x, inv)).ToArray();
+                int bad = Array.FindIndex(vector, v => !float.IsFinite(v));
+                if (bad >= 0)
+                    throw new DataFormatException(path, $"line {i + 1}, z{bad}", $"'{c[7 + bad]}': embeddings must be finite (a diverged encoder writes NaN; retrain it)");
+                rows.Add(new EmbeddingRow(c[0], targets, vector));
             }
             catch (FormatException) { throw new DataFormatException(path, $"line {i + 1}", "a number column does not parse"); }
+            catch (OverflowException) { throw new DataFormatException(path, $"line {i + 1}", "run or epoch is out of the integer range"); }
         }
         return rows;
     }
