@@ -75,7 +75,7 @@ public static class GraphFile
         try { arch = JsonSerializer.Deserialize<Architecture>(Meta("architecture"), RunFiles.Json)!; }
         catch (JsonException ex) { throw new DataFormatException(path, "__metadata__.architecture", $"not an architecture ({ex.Message})"); }
         var topology = GraphBuilder.Topology(arch);
-        int k = int.Parse(Meta("k"), CultureInfo.InvariantCulture);
+        int k = DataFormatException.ParseInt(path, "__metadata__.k", Meta("k"), min: 0);
         var byName = tensors.ToDictionary(x => x.Name);
         NamedArray Get(string name, int rank)
         {
@@ -108,7 +108,7 @@ public static class GraphFile
             };
             graphs.Add(g);
         }
-        return new RunGraphs(Meta("task"), int.Parse(Meta("run"), CultureInfo.InvariantCulture), arch, Meta("performance"), k, Meta("pe_method"), graphs, rf.Data);
+        return new RunGraphs(Meta("task"), DataFormatException.ParseInt(path, "__metadata__.run", Meta("run"), min: 0), arch, Meta("performance"), k, Meta("pe_method"), graphs, rf.Data);
     }
 
     /// <summary>The number of checkpoints a graphs file holds, from its header alone (to skip complete runs).</summary>

@@ -47,6 +47,6 @@ public static class EncoderFile
             throw new DataFormatException(path, "__metadata__.edge_dim", "expected a positive integer");
         var model = new Vgae(config, edgeDim, new Rng(config.Seed), backend);
         model.LoadStateDict(tensors, path);
-        return new TrainedEncoder(model, config, standardizer, edgeDim, Meta("task"), int.Parse(Meta("epoch"), CultureInfo.InvariantCulture));
+        return new TrainedEncoder(model, config, standardizer, edgeDim, Meta("task"), DataFormatException.ParseInt(path, "__metadata__.epoch", Meta("epoch"), min: 0));
     }
 }

@@ -138,9 +138,11 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
                 $"{encoderPath}: holds an encoder trained for {stateEpoch} epochs, {config.Epochs} asked; use another --out, or --epochs ≥ {stateEpoch} to continue it");
         var rows = File.ReadAllLines(logPath).Skip(1).Where(l => l.Length > 0).Take(stateEpoch).ToList();
         if (rows.Count != stateEpoch) return 0;
-        foreach (var line in rows)
+        for (int i = 0; i < rows.Count; i++)
         {
-            var c = line.Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+            var c = rows[i].Split(',').Select(x => double.TryParse(x, CultureInfo.InvariantCulture, out double v) ? v : double.NaN).ToArray();
+            if (c.Length < 6 || !double.IsFinite(c[0]) || c[0] != i + 1)
+                throw new DataFormatException(logPath, $"line {i + 2}", $"expected epoch {i + 1} and at least 6 numeric columns");
             log.Add(new EncoderEpoch((int)c[0], c[1], c[2], c[3], c[4], c[5], c.Length > 6 ? c[6] : double.NaN)); // auc_mu: logs from before it have 6 columns
         }
         foreach (var (name, p) in model.NamedParameters())

@@ -115,6 +115,6 @@ public sealed class RunFiles(string directory)
             byName.TryGetValue("exp_avg_sq." + name, out var second);
             optimizer.SetState(p, first.Data, second?.Data);
         }
-        optimizer.StepCount = int.Parse(meta["step"], CultureInfo.InvariantCulture);
+        optimizer.StepCount = DataFormatException.ParseInt(StatePath, "__metadata__.step", meta.GetValueOrDefault("step"), min: 0);
     }
 }

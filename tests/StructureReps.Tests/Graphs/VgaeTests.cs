@@ -236,6 +236,48 @@ public class VgaeTests
         Assert.Equal(3, new EncoderTrainer(config, be).Train(graphs, "t", dir.Path).Epoch); // the same length: reused
     }
 
+    [Theory]
+    [InlineData("epoch", "-1", "encoder.safetensors: __metadata__.epoch: '-1', expected an integer ≥ 0")]
+    [InlineData("epoch", "12x", "encoder.safetensors: __metadata__.epoch: '12x'")]
+    public void Bad_integer_metadata_in_an_encoder_file_names_the_field(string key, string value, string expected)
+    {
+        var be = CpuBackend.Default;
+        var graphs = TinyZoo(4);
+        using var dir = new TempDir();
+        new EncoderTrainer(EncoderConfig.Named("ea-tc-lf") with { Epochs = 1, BatchGraphs = 4 }, be).Train(graphs, "t", dir.Path);
+        string path = Path.Combine(dir.Path, EncoderTrainer.EncoderFileName);
+        var (tensors, meta) = StructureReps.Nn.Serialization.SafeTensors.Read(path);
+        meta[key] = value;
+        StructureReps.Nn.Serialization.SafeTensors.Write(path, tensors, meta);
+        var e = Assert.Throws<StructureReps.Core.DataFormatException>(() => EncoderFile.Read(path, be));
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void A_garbled_train_log_or_optimizer_state_stops_the_resume_naming_the_file()
+    {
+        var be = CpuBackend.Default;
+        var graphs = TinyZoo(4);
+        var config = EncoderConfig.Named("ea-tc-lf") with { Epochs = 2, BatchGraphs = 4 };
+        using var dir = new TempDir();
+        new EncoderTrainer(config, be).Train(graphs, "t", dir.Path);
+        string log = Path.Combine(dir.Path, EncoderTrainer.LogFileName);
+        var lines = File.ReadAllLines(log);
+        File.WriteAllLines(log, [lines[0], "one,two", .. lines[2..]]);
+        var e = Assert.Throws<StructureReps.Core.DataFormatException>(() => new EncoderTrainer(config with { Epochs = 3 }, be).Train(graphs, "t", dir.Path));
+        Assert.Equal(log, e.File);
+        Assert.Equal("line 2", e.Field);
+
+        File.WriteAllLines(log, lines);
+        string state = Directory.GetFiles(dir.Path, "state.safetensors").Single();
+        var (tensors, meta) = StructureReps.Nn.Serialization.SafeTensors.Read(state);
+        meta.Remove("step");
+        StructureReps.Nn.Serialization.SafeTensors.Write(state, tensors, meta);
+        e = Assert.Throws<StructureReps.Core.DataFormatException>(() => new EncoderTrainer(config with { Epochs = 3 }, be).Train(graphs, "t", dir.Path));
+        Assert.Equal(state, e.File);
+        Assert.Equal("__metadata__.step", e.Field);
+    }
+
     [Fact]
     public void Auc_counts_ties_as_half()
     {
