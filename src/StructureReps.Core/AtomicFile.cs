@@ -27,6 +27,46 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Deletes the temporary files (NAME.tmp-PID-GUID) that a killed process left in <paramref name="directory"/>
+    /// (and below it): those whose process is no longer running. A live process's files, this one's included, stay,
+    /// so a concurrent writer's rename is never broken. Returns how many were removed.
+    /// </summary>
+    public static int RemoveOrphans(string directory)
+    {
+        if (!Directory.Exists(directory)) return 0;
+        int removed = 0;
+        foreach (var file in Directory.EnumerateFiles(directory, "*.tmp-*", SearchOption.AllDirectories))
+        {
+            if (OwnerProcess(file) is not int pid || pid == Environment.ProcessId || IsRunning(pid)) continue;
+            try { File.Delete(file); removed++; }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return removed;
+    }
+
+    /// <summary>The PID in a temporary file's name, or null for a file that is not one of ours.</summary>
+    private static int? OwnerProcess(string file)
+    {
+        string name = Path.GetFileName(file);
+        int at = name.LastIndexOf(".tmp-", StringComparison.Ordinal);
+        if (at < 0) return null;
+        var parts = name[(at + 5)..].Split('-');
+        return parts.Length == 2 && parts[1].Length == 32 && int.TryParse(parts[0], out int pid) ? pid : null;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
+    }
+
     public static void WriteAllText(string path, string text) =>
         Write(path, s => { using var w = new StreamWriter(s, leaveOpen: true); w.Write(text); });
 }

@@ -62,6 +62,7 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
         if (outDir is not null)
         {
             Directory.CreateDirectory(outDir);
+            AtomicFile.RemoveOrphans(outDir); // temporary files of a killed earlier training
             start = Resume(outDir, files!, model, optimizer, log, task) + 1;
         }
         var edgeCache = new Dictionary<NetworkGraph, float[]>(ReferenceEqualityComparer.Instance);

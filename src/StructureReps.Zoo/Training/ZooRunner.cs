@@ -54,6 +54,7 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
         var data = task.Load(spec.DataRoot, spec.Seed);
         if (spec.MaxTrain is { } mt) data = data with { Train = data.Train.Take(mt) };
         if (spec.MaxTest is { } ms) data = data with { Test = data.Test.Take(ms) };
+        AtomicFile.RemoveOrphans(spec.Output); // temporary files of a killed earlier run
         WriteZooJson(task);
 
         var mine = Enumerable.Range(0, spec.Runs).Where(r => r % spec.ShardCount == spec.ShardIndex).ToList();
