@@ -10,6 +10,7 @@ using StructureReps.Nn.Optim;
 
 // The StructureReps command line. The pipeline stages (zoo, graphs, encode, decode, reproduce) are added by
 // their own modules; this entry point already carries the engine's own commands.
+StructureReps.Cli.Interrupt.Install();
 try
 {
     return args.FirstOrDefault() switch
@@ -32,6 +33,16 @@ try
 catch (StructureReps.Cli.UsageException e)
 {
     return Help(2, e.Message);
+}
+catch (OperationCanceledException) when (StructureReps.Cli.Interrupt.Requested)
+{
+    Console.Error.WriteLine("stopped: every finished step is saved; run the same command again to resume");
+    return StructureReps.Cli.Interrupt.ExitCode;
+}
+catch (AggregateException e) when (StructureReps.Cli.Interrupt.Requested && e.Flatten().InnerExceptions.All(x => x is OperationCanceledException))
+{
+    Console.Error.WriteLine("stopped: every finished step is saved; run the same command again to resume");
+    return StructureReps.Cli.Interrupt.ExitCode;
 }
 catch (AggregateException e) when (e.Flatten().InnerExceptions.All(x => x is IOException or ArgumentException or InvalidOperationException))
 {

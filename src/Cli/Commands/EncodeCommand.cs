@@ -57,7 +57,7 @@ public static class EncodeCommand
         Console.WriteLine($"encode: {config.Label} on {all.Count} graphs of {runs.Count} runs ({runs[0].Task}), {config.Epochs} epochs, batches of {config.BatchGraphs}, backend {backend.Name} → {output}");
         Console.WriteLine($"        {model} ({model.ParameterCount} parameters)");
         var bar = new Bar();
-        var trained = new EncoderTrainer(config, backend).Train(all, runs[0].Task, output, bar);
+        var trained = new EncoderTrainer(config, backend).Train(all, runs[0].Task, output, bar, Interrupt.Token);
         bar.Done();
         var rows = Embedder.Embed(trained, all, runs[0].Task);
         string csv = Path.Combine(output, "embeddings.csv");

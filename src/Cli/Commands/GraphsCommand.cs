@@ -44,7 +44,7 @@ public static class GraphsCommand
         Console.WriteLine($"graphs: {zoo} → {output}; LF k = {pe.K} ({(pe.Weighted ? "weighted" : "binary")}), dense eigen solver: {Lapack.Provider}, iterative from {pe.DenseThreshold} nodes");
         var bar = new ProgressBar();
         var rows = new List<IReadOnlyList<string>>();
-        var info = GraphZooBuilder.Build(zoo, output, pe, new Progress(bar, rows));
+        var info = GraphZooBuilder.Build(zoo, output, pe, new Progress(bar, rows), Interrupt.Token);
         bar.Done();
         TextTable.Print(["run", "checkpoints", "seconds", "PE solver"], rows);
         Console.WriteLine($"\n{info.Task}: {info.Runs.Length} runs, edge width {info.EdgeDim} → {output}");

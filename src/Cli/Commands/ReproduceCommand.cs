@@ -43,7 +43,7 @@ public static class ReproduceCommand
         var backend = Backends.Select(opts);
         opts.EnsureAllUsed();
         Console.WriteLine($"reproduce ({(quick ? "quick" : "full")}): tasks {string.Join(", ", tasks)}; encoders {string.Join(", ", encoders)}; {options.EncoderEpochs} encoder epochs → {options.Output}");
-        var outcome = new Reproduction(options, backend, new StageProgress()).Run();
+        var outcome = new Reproduction(options, backend, new StageProgress()).Run(Interrupt.Token);
         string report = Path.Combine(options.Output, "report.md");
         Directory.CreateDirectory(options.Output);
         ReportWriter.Write(report, ReportWriter.Render(outcome, options, "structurereps reproduce " + string.Join(' ', args)));
@@ -76,7 +76,7 @@ public static class ReproduceCommand
             linear probe that predicts each checkpoint's accuracy. `--help` lists every command.
             """);
         Console.WriteLine($"work folder {Path.GetFullPath(options.Output)} (reused on a rerun)\n");
-        var outcome = new Reproduction(options, backend, new StageProgress()).Run();
+        var outcome = new Reproduction(options, backend, new StageProgress()).Run(Interrupt.Token);
         PrintTable(outcome, options);
         Console.WriteLine($"\ndone in {outcome.Elapsed.TotalSeconds:F0} s. The paper trains 200 epochs on larger zoos; `reproduce --quick` runs every task and encoder.");
         return 0;

@@ -42,7 +42,7 @@ public static class ZooCommand
         var task = Tasks.Get(spec.Task);
         Console.WriteLine($"zoo: {task.Name}, {task.Network} ({spec.Variant}), {spec.Runs} runs × {spec.Epochs ?? task.Defaults.Epochs} epochs, shard {shardIndex}/{shardCount}, backend {backend.Name} → {spec.Output}");
         var bar = new ZooProgressBar();
-        var results = new ZooRunner(spec, backend, bar).Run();
+        var results = new ZooRunner(spec, backend, bar).Run(Interrupt.Token);
         bar.Finish();
         PrintSummary(results);
         return 0;
