@@ -30,6 +30,7 @@ public static class GraphZooBuilder
     public static GraphZooInfo Build(string zooDir, string outDir, PeOptions pe, IGraphProgress? progress = null, CancellationToken cancel = default)
     {
         if (!Directory.Exists(zooDir)) throw new DirectoryNotFoundException($"{zooDir}: no such zoo folder (train one with `zoo train`)");
+        using var exclusive = OutputLock.Acquire(outDir); // a second build into this folder is refused
         AtomicFile.RemoveOrphans(outDir); // temporary files of a killed earlier build
         var runDirs = Directory.GetDirectories(zooDir, "run-*").Order(StringComparer.Ordinal).ToList();
         var runs = runDirs.Select(d => (Dir: d, Files: new RunFiles(d))).Select(r => (r.Dir, r.Files, Info: r.Files.ReadInfo())).Where(r => r.Info is not null).ToList();

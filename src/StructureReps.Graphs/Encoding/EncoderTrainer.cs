@@ -59,9 +59,9 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
         var log = new List<EncoderEpoch>();
         int start = 1;
         RunFiles? files = outDir is null ? null : new RunFiles(outDir);
+        using var exclusive = outDir is null ? null : OutputLock.Acquire(outDir); // a second training in this folder is refused
         if (outDir is not null)
         {
-            Directory.CreateDirectory(outDir);
             AtomicFile.RemoveOrphans(outDir); // temporary files of a killed earlier training
             start = Resume(outDir, files!, model, optimizer, log, task) + 1;
         }

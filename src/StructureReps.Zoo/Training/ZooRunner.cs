@@ -54,7 +54,7 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
         var data = task.Load(spec.DataRoot, spec.Seed);
         if (spec.MaxTrain is { } mt) data = data with { Train = data.Train.Take(mt) };
         if (spec.MaxTest is { } ms) data = data with { Test = data.Test.Take(ms) };
-        AtomicFile.RemoveOrphans(spec.Output); // temporary files of a killed earlier run
+        AtomicFile.RemoveOrphans(spec.Output); // temporary files of a killed earlier run (a live shard's stay)
         WriteZooJson(task);
 
         var mine = Enumerable.Range(0, spec.Runs).Where(r => r % spec.ShardCount == spec.ShardIndex).ToList();
@@ -106,7 +106,10 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
     private RunSummary TrainRun(TaskInfo task, TaskData data, int run, int total, int position, CancellationToken cancel)
     {
         var clock = Stopwatch.StartNew();
-        var files = new RunFiles(Path.Combine(spec.Output, $"run-{run:D4}"));
+        string runDir = Path.Combine(spec.Output, $"run-{run:D4}");
+        // One process per run folder: shards share the zoo folder, but a run trained twice at once is refused.
+        using var exclusive = OutputLock.Acquire(runDir);
+        var files = new RunFiles(runDir);
         var info = Describe(task, data, run);
         var existing = files.ReadInfo();
         if (existing is not null && System.Text.Json.JsonSerializer.Serialize(existing, RunFiles.Json) != System.Text.Json.JsonSerializer.Serialize(info, RunFiles.Json))
