@@ -112,28 +112,30 @@ public sealed partial class CpuBackend : IDirectConv2d
             });
         }
         else
-        Parallelism.For(s.Batch * ho, (long)tilesPerRow * taps * width * Tile, (r0, r1) =>
         {
-            Span<float> tile = stackalloc float[2 * Tile * L];
-            for (int row = r0; row < r1; row++)
+            Parallelism.For(s.Batch * ho, (long)tilesPerRow * taps * width * Tile, (r0, r1) =>
             {
-                int b = row / ho, oy = row % ho;
-                for (int ox0 = 0; ox0 < wo; ox0 += Tile)
+                Span<float> tile = stackalloc float[2 * Tile * L];
+                for (int row = r0; row < r1; row++)
                 {
-                    int valid = Math.Min(Tile, wo - ox0), srcBase = b * C * plane + oy * s.StrideH * wp + ox0 * s.StrideW;
-                    for (int lane = 0; lane < width; )
+                    int b = row / ho, oy = row % ho;
+                    for (int ox0 = 0; ox0 < wo; ox0 += Tile)
                     {
-                        int nv = Math.Min(nvMax, (width - lane) / L);
-                        ConvTiles.RowTile<TVec, V>(xpad, srcBase, s.StrideW, offsets, taps, wt.AsSpan(lane * taps),
-                            taps * L, init.AsSpan(lane, nv * L), nv, tile);
-                        if (relu) Relu(tile[..(nv * L * Tile)]);
-                        for (int k = 0, o = lane; k < nv * L && o < O; k++, o++)
-                            StoreRow(tile, k, Y, ((b * O + o) * ho + oy) * wo + ox0, valid, accumulate: false);
-                        lane += nv * L;
+                        int valid = Math.Min(Tile, wo - ox0), srcBase = b * C * plane + oy * s.StrideH * wp + ox0 * s.StrideW;
+                        for (int lane = 0; lane < width; )
+                        {
+                            int nv = Math.Min(nvMax, (width - lane) / L);
+                            ConvTiles.RowTile<TVec, V>(xpad, srcBase, s.StrideW, offsets, taps, wt.AsSpan(lane * taps),
+                                taps * L, init.AsSpan(lane, nv * L), nv, tile);
+                            if (relu) Relu(tile[..(nv * L * Tile)]);
+                            for (int k = 0, o = lane; k < nv * L && o < O; k++, o++)
+                                StoreRow(tile, k, Y, ((b * O + o) * ho + oy) * wo + ox0, valid, accumulate: false);
+                            lane += nv * L;
+                        }
                     }
                 }
-            }
-        });
+            });
+        }
         ArrayPool<int>.Shared.Return(offsets);
         _pool.Return(xpad);
         _pool.Return(init);
@@ -152,15 +154,17 @@ public sealed partial class CpuBackend : IDirectConv2d
             ? Bordered(DY, mask, s.Batch * O, ho, wo, qh, qw, hd, wd, Tile * sw + 16) // stride 1: only a border to add
             : _pool.Rent(s.Batch * O * plane + Tile * sw + 16, zeroed: true);
         if (sh > 1 || sw > 1)
-        Parallelism.For(s.Batch * O, ho * wo, (p0, p1) =>
         {
-            for (int p = p0; p < p1; p++)
-                for (int oy = 0; oy < ho; oy++)
-                {
-                    int dst = p * plane + (oy * sh + qh) * wd + qw, src = (p * ho + oy) * wo;
-                    for (int ox = 0; ox < wo; ox++) dilated[dst + ox * sw] = mask is null || mask[src + ox] > 0 ? DY[src + ox] : 0;
-                }
-        });
+            Parallelism.For(s.Batch * O, ho * wo, (p0, p1) =>
+            {
+                for (int p = p0; p < p1; p++)
+                    for (int oy = 0; oy < ho; oy++)
+                    {
+                        int dst = p * plane + (oy * sh + qh) * wd + qw, src = (p * ho + oy) * wo;
+                        for (int ox = 0; ox < wo; ox++) dilated[dst + ox * sw] = mask is null || mask[src + ox] > 0 ? DY[src + ox] : 0;
+                    }
+            });
+        }
         // One tap list per (row, column) position modulo the stride: only taps that land on dy's own pixels. Its
         // weights are [C/L blocks, taps of the class, L].
         int classes = sh * sw;
@@ -216,39 +220,41 @@ public sealed partial class CpuBackend : IDirectConv2d
             });
         }
         else
-        Parallelism.For(s.Batch * s.H, (long)(s.W + Tile) * taps * width / classes, (r0, r1) =>
         {
-            Span<float> tile = stackalloc float[2 * Tile * L];
-            for (int row = r0; row < r1; row++)
+            Parallelism.For(s.Batch * s.H, (long)(s.W + Tile) * taps * width / classes, (r0, r1) =>
             {
-                int b = row / s.H, iy = row % s.H;
-                for (int rx = 0; rx < sw && rx < s.W; rx++)
+                Span<float> tile = stackalloc float[2 * Tile * L];
+                for (int row = r0; row < r1; row++)
                 {
-                    int cls = (iy % sh) * sw + rx, n = counts[cls];
-                    if (n == 0) continue;
-                    var tapOffsets = offsets.AsSpan(cls * taps, n);
-                    int columns = (s.W - rx + sw - 1) / sw; // pixels rx, rx + sw, … of this row
-                    for (int t0 = 0; t0 < columns; t0 += Tile)
+                    int b = row / s.H, iy = row % s.H;
+                    for (int rx = 0; rx < sw && rx < s.W; rx++)
                     {
-                        int valid = Math.Min(Tile, columns - t0), ix0 = rx + t0 * sw;
-                        int srcBase = b * O * plane + iy * wd + ix0;
-                        for (int lane = 0; lane < width; )
+                        int cls = (iy % sh) * sw + rx, n = counts[cls];
+                        if (n == 0) continue;
+                        var tapOffsets = offsets.AsSpan(cls * taps, n);
+                        int columns = (s.W - rx + sw - 1) / sw; // pixels rx, rx + sw, … of this row
+                        for (int t0 = 0; t0 < columns; t0 += Tile)
                         {
-                            int nv = Math.Min(nvMax, (width - lane) / L);
-                            ConvTiles.RowTile<TVec, V>(dilated, srcBase, sw, tapOffsets, n, wx.AsSpan(cls * taps * width + lane * n),
-                                n * L, ReadOnlySpan<float>.Empty, nv, tile);
-                            for (int k = 0, c = lane; k < nv * L && c < C; k++, c++)
+                            int valid = Math.Min(Tile, columns - t0), ix0 = rx + t0 * sw;
+                            int srcBase = b * O * plane + iy * wd + ix0;
+                            for (int lane = 0; lane < width; )
                             {
-                                int at = ((b * C + c) * s.H + iy) * s.W + ix0;
-                                if (sw == 1) StoreRow(tile, k, DX, at, valid, accumulate: true);
-                                else for (int t = 0; t < valid; t++) DX[at + t * sw] += tile[k * Tile + t];
+                                int nv = Math.Min(nvMax, (width - lane) / L);
+                                ConvTiles.RowTile<TVec, V>(dilated, srcBase, sw, tapOffsets, n, wx.AsSpan(cls * taps * width + lane * n),
+                                    n * L, ReadOnlySpan<float>.Empty, nv, tile);
+                                for (int k = 0, c = lane; k < nv * L && c < C; k++, c++)
+                                {
+                                    int at = ((b * C + c) * s.H + iy) * s.W + ix0;
+                                    if (sw == 1) StoreRow(tile, k, DX, at, valid, accumulate: true);
+                                    else for (int t = 0; t < valid; t++) DX[at + t * sw] += tile[k * Tile + t];
+                                }
+                                lane += nv * L;
                             }
-                            lane += nv * L;
                         }
                     }
                 }
-            }
-        });
+            });
+        }
         ArrayPool<int>.Shared.Return(offsets);
         _pool.Return(wx);
         _pool.Return(dilated);
