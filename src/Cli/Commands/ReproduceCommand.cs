@@ -132,8 +132,10 @@ public static class ReproduceCommand
         var opts = new Args(args);
         string path = opts.RequiredPath("--embeddings"), output = opts.RequiredPath("--out");
         string color = opts.String("--color") ?? "test";
+        if (color is not ("test" or "train" or "epoch" or "run")) throw new UsageException($"--color: '{color}' is not test, train, epoch or run");
         opts.EnsureAllUsed();
         var rows = Embedder.ReadCsv(path);
+        if (rows.Count < 2) throw new StructureReps.Core.DataFormatException(path, "rows", $"{rows.Count} embeddings; a PCA plot needs at least 2");
         var (x, y) = Plots.Pca2(rows.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList());
         Func<EmbeddingRow, double> value = color switch
         {

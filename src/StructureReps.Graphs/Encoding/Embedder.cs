@@ -66,6 +66,7 @@ public static class Embedder
         if (lines.Length == 0 || !lines[0].StartsWith(Header, StringComparison.Ordinal))
             throw new DataFormatException(path, "header", $"expected '{Header},z0,…'");
         int d = lines[0].Split(',').Length - 7;
+        if (d < 1) throw new DataFormatException(path, "header", $"no embedding columns: expected '{Header},z0,…'");
         var rows = new List<EmbeddingRow>();
         var inv = CultureInfo.InvariantCulture;
         for (int i = 1; i < lines.Length; i++)

@@ -59,6 +59,20 @@ public sealed class DecodeInputTests
     }
 
     [Fact]
+    public void A_file_without_embedding_columns_and_a_one_row_plot_are_refused_naming_the_file()
+    {
+        using var dir = new TempDir();
+        string none = Path.Combine(dir.Path, "none.csv");
+        File.WriteAllLines(none, [Embedder.Header, "t,0,0,0.5,0.5,1,1"]);
+        var e = Assert.Throws<DataFormatException>(() => Embedder.ReadCsv(none));
+        Assert.Equal("header", e.Field);
+        string one = Csv(dir, 1, 1);
+        e = Assert.Throws<DataFormatException>(() => ReproduceCommand.Plot(["--embeddings", one, "--out", Path.Combine(dir.Path, "p.png")]));
+        Assert.Equal(one, e.File);
+        Assert.False(File.Exists(Path.Combine(dir.Path, "p.png")));
+    }
+
+    [Fact]
     public void Decode_runs_on_enough_checkpoints()
     {
         using var dir = new TempDir();
