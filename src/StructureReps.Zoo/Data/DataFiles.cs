@@ -46,11 +46,39 @@ public static class DataFiles
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    /// <summary>Opens a file, transparently gunzipping a .gz.</summary>
+    /// <summary>Opens a file, transparently gunzipping a .gz (a damaged one fails naming the file).</summary>
     public static Stream Open(string path)
     {
         Stream s = File.OpenRead(path);
-        return path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(s, CompressionMode.Decompress) : s;
+        return path.EndsWith(".gz", StringComparison.Ordinal) ? new NamedGzip(path, new GZipStream(s, CompressionMode.Decompress)) : s;
+    }
+
+    /// <summary>A gzip stream whose corrupt-data errors (InvalidDataException, no file name) become DataFormatException.</summary>
+    private sealed class NamedGzip(string path, GZipStream inner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            try { return inner.Read(buffer); }
+            catch (InvalidDataException e) { throw new DataFormatException(path, "gzip", $"damaged or not gzip data ({e.Message})"); }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
     }
 
     /// <summary>
@@ -68,6 +96,8 @@ public static class DataFiles
                 throw new DataFormatException(file, $"line {lineNumber}", $"more than the expected {values.Length} columns");
             if (!float.TryParse(cell, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out values[k]))
                 throw new DataFormatException(file, $"line {lineNumber}, column {k + 1}", $"'{cell.ToString()}' is not a number");
+            if (!float.IsFinite(values[k])) // a NaN cell would make the whole run's loss and R² NaN
+                throw new DataFormatException(file, $"line {lineNumber}, column {k + 1}", $"'{cell.ToString()}': expected a finite number");
             k++;
             if (comma < 0) break;
             rest = rest[(comma + 1)..];
