@@ -94,7 +94,7 @@ public static class ConvKernels
     }
 
     /// <summary>The plane of input pixel <paramref name="i"/> and the output windows [y0, y1) × [x0, x1) that contain it.</summary>
-    private static int WindowsOfPixel(int i, ConvArgs s, out int y0, out int y1, out int x0, out int x1)
+    internal static int WindowsOfPixel(int i, ConvArgs s, out int y0, out int y1, out int x0, out int x1)
     {
         int ix = i % s.W, iy = i / s.W % s.H;
         Windows(iy, s.PadH, s.KernelH, s.StrideH, s.OutH, out y0, out y1);

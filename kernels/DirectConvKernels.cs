@@ -9,7 +9,7 @@ namespace StructureReps.Kernels;
 /// <list type="bullet">
 /// <item><c>Forward</c>: y[b, o, i, j] = bias[o] + Σ_{c, ki, kj} w[o, c, ki, kj] · x[b, c, i·sh − ph + ki, j·sw − pw + kj].</item>
 /// <item><c>BackwardInput</c>: dx[b, c, iy, ix] += Σ over the windows that read the pixel of w · dy (the window
-/// range per axis from <c>ConvKernels</c>' pooling gather).</item>
+/// range per axis from <c>ConvKernels.WindowsOfPixel</c>, pooling's gather).</item>
 /// <item><c>BackwardWeight</c>: dw[o, c, ki, kj] += Σ_{b, i, j} dy[b, o, i, j] · x[b, c, …], one thread per weight.</item>
 /// <item><c>BackwardBias</c>: dbias[o] += Σ_{b, i, j} dy[b, o, i, j].</item>
 /// </list>
@@ -55,19 +55,19 @@ public static class DirectConvKernels
         int total = s.Batch * s.Channels * s.H * s.W;
         for (int i = GridStride.Start, step = GridStride.Step; i < total; i += step)
         {
-            int ix = i % s.W, iy = i / s.W % s.H, c = i / (s.W * s.H) % s.Channels, b = i / (s.W * s.H * s.Channels);
+            // The windows that read this pixel (pooling's gather), each at tap (ki, kj) = pixel − window origin.
+            int plane = ConvKernels.WindowsOfPixel(i, s, out int y0, out int y1, out int x0, out int x1);
+            int ix = i % s.W, iy = i / s.W % s.H, c = plane % s.Channels, b = plane / s.Channels;
             float acc = 0;
             for (int o = 0; o < outChannels; o++)
-                for (int ki = 0; ki < s.KernelH; ki++)
+                for (int oy = y0; oy < y1; oy++)
                 {
-                    int ty = iy + s.PadH - ki;
-                    if (ty < 0 || ty % s.StrideH != 0 || ty / s.StrideH >= s.OutH) continue;
-                    for (int kj = 0; kj < s.KernelW; kj++)
+                    int ki = iy + s.PadH - oy * s.StrideH;
+                    for (int ox = x0; ox < x1; ox++)
                     {
-                        int tx = ix + s.PadW - kj;
-                        if (tx < 0 || tx % s.StrideW != 0 || tx / s.StrideW >= s.OutW) continue;
+                        int kj = ix + s.PadW - ox * s.StrideW;
                         acc += w[((o * s.Channels + c) * s.KernelH + ki) * s.KernelW + kj]
-                            * Gradient(dy, y, relu, ((b * outChannels + o) * s.OutH + ty / s.StrideH) * s.OutW + tx / s.StrideW);
+                            * Gradient(dy, y, relu, ((b * outChannels + o) * s.OutH + oy) * s.OutW + ox);
                     }
                 }
             dx[i] += acc;
