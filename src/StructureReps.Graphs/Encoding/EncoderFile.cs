@@ -43,8 +43,7 @@ public static class EncoderFile
             standardizer = JsonSerializer.Deserialize<EdgeStandardizer>(Meta("edge_standardizer"), RunFiles.Json)!;
         }
         catch (JsonException ex) { throw new DataFormatException(path, "__metadata__", $"config or edge_standardizer is not valid ({ex.Message})"); }
-        if (!int.TryParse(Meta("edge_dim"), CultureInfo.InvariantCulture, out int edgeDim) || edgeDim < 1)
-            throw new DataFormatException(path, "__metadata__.edge_dim", "expected a positive integer");
+        int edgeDim = DataFormatException.ParseInt(path, "__metadata__.edge_dim", Meta("edge_dim"), min: 1);
         var model = new Vgae(config, edgeDim, new Rng(config.Seed), backend);
         model.LoadStateDict(tensors, path);
         return new TrainedEncoder(model, config, standardizer, edgeDim, Meta("task"), DataFormatException.ParseInt(path, "__metadata__.epoch", Meta("epoch"), min: 0));

@@ -101,8 +101,7 @@ public sealed class RunFiles(string directory)
     {
         if (!File.Exists(StatePath)) return -1;
         var (_, meta) = SafeTensors.ReadInfo(StatePath);
-        return meta.TryGetValue("epoch", out var e) && int.TryParse(e, CultureInfo.InvariantCulture, out int epoch) ? epoch
-            : throw new DataFormatException(StatePath, "__metadata__.epoch", "missing or not an integer");
+        return DataFormatException.ParseInt(StatePath, "__metadata__.epoch", meta.GetValueOrDefault("epoch"));
     }
 
     public void LoadState(Nn.Modules.Module module, Nn.Optim.Optimizer optimizer)
