@@ -18,14 +18,10 @@ public static class ReproduceCommand
         var tasks = (opts.String("--tasks") ?? "two-moons,california-housing,covertype,cifar10,imagenet-subset,fashion-mnist").Split(',', StringSplitOptions.RemoveEmptyEntries);
         // The paper's four, then EA+TC+LF with the decoder that can reconstruct layered graphs (see PairDecoders.cs).
         var encoders = (opts.String("--encoders") ?? string.Join(",", [.. EncoderConfig.Names, "ea-tc-lf:distance"])).Split(',', StringSplitOptions.RemoveEmptyEntries);
-        foreach (var e in encoders)
-        {
-            try { _ = EncoderConfig.Named(e); }
-            catch (ArgumentException) { throw new UsageException($"--encoders: '{e}' is not one of {string.Join(", ", EncoderConfig.Names)}, optionally with :DECODER (inner, bilinear, distance)"); }
-        }
+        CheckEncoders("--encoders", encoders);
         foreach (var t in tasks) _ = Zoo.Tasks.Get(t);
         var inductive = (opts.String("--inductive-encoders") ?? "ea-tc-lf").Split(',', StringSplitOptions.RemoveEmptyEntries);
-        foreach (var e in inductive) if (!EncoderConfig.Names.Contains(e)) throw new UsageException($"--inductive-encoders: '{e}' is not one of {string.Join(", ", EncoderConfig.Names)}");
+        CheckEncoders("--inductive-encoders", inductive);
         var options = new ReproduceOptions
         {
             Output = opts.PathOption("--out") ?? (quick ? "runs/reproduce-quick" : "runs/reproduce"),
@@ -33,6 +29,7 @@ public static class ReproduceCommand
             Encoders = encoders,
             EncoderEpochs = opts.Count("--encoder-epochs") ?? (quick ? 20 : 200),
             Seeds = opts.Int("--seeds", min: 2) ?? 5,
+            EncoderSeeds = opts.Int("--encoder-seeds", min: 1, max: 100) ?? 1,
             DataRoot = opts.PathOption("--data") ?? Zoo.Data.DataFiles.DefaultRoot(),
             Pe = GraphsCommand.PeOptions(opts),
             Quick = quick,
@@ -50,6 +47,15 @@ public static class ReproduceCommand
         PrintTable(outcome, options);
         Console.WriteLine($"\nreport → {report}  ({outcome.Elapsed.TotalMinutes:F1} min)");
         return 0;
+    }
+
+    private static void CheckEncoders(string option, IEnumerable<string> names)
+    {
+        foreach (var e in names)
+        {
+            try { _ = EncoderConfig.Named(e); }
+            catch (ArgumentException) { throw new UsageException($"{option}: '{e}' is not one of {string.Join(", ", EncoderConfig.Names)}, optionally with :DECODER (inner, bilinear, distance)"); }
+        }
     }
 
     /// <summary>The default run: a quick two-moons zoo, its graphs, EA+TC+LF, the probe; the table beside the paper's number.</summary>
@@ -107,7 +113,9 @@ public static class ReproduceCommand
                     ? string.Create(CultureInfo.InvariantCulture, $"{p1.Mean:F2} / {p2.Mean:F2}") : "");
                 rows.Add(cells);
             }
-        Console.WriteLine("Pearson r of the probe on held-out checkpoints, mean (variance) over 5 seeds:");
+        Console.WriteLine(options.EncoderSeeds > 1
+            ? $"Pearson r of the probe on held-out checkpoints, mean (variance) over {options.EncoderSeeds} encoder seeds × {options.Seeds} probe seeds:"
+            : $"Pearson r of the probe on held-out checkpoints, mean (variance) over {options.Seeds} seeds:");
         TextTable.Print(["task", "encoder", .. splits.SelectMany(sp => new[] { $"{sp}: train", $"{sp}: test" }), "paper train / test"], rows);
     }
 

@@ -27,7 +27,7 @@ public static class ReportWriter
         var tasks = options.Tasks.Select(t => t.Task).Where(t => !outcome.Missing.ContainsKey(t)).ToList();
         sb.AppendLine("# StructureReps reproduction report\n");
         sb.AppendLine($"- command: `{command}`");
-        sb.AppendLine($"- mode: {(options.Quick ? "quick (small zoos, few epochs — a smoke test of the pipeline, not the paper's scale)" : "full")}; encoder epochs {options.EncoderEpochs}; probe seeds {options.Seeds}");
+        sb.AppendLine($"- mode: {(options.Quick ? "quick (small zoos, few epochs — a smoke test of the pipeline, not the paper's scale)" : "full")}; encoder epochs {options.EncoderEpochs}; probe seeds {options.Seeds}{(options.EncoderSeeds > 1 ? $"; encoder seeds {options.EncoderSeeds} (each row pools {options.EncoderSeeds} × {options.Seeds} probes)" : "")}");
         sb.AppendLine($"- machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
         sb.AppendLine($"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; wall time {outcome.Elapsed.TotalMinutes:F1} min");
         sb.AppendLine();
@@ -59,6 +59,18 @@ public static class ReportWriter
                 }
                 sb.AppendLine();
             }
+        }
+        if (outcome.Reconstruction is { Count: > 0 } reconstruction)
+        {
+            sb.AppendLine("## Reconstruction\n");
+            sb.AppendLine("AUC of the decoder on μ (no noise: what the embeddings are made of), last encoder epoch: mean, and the range over the encoder seeds.\n");
+            sb.AppendLine("| encoder | " + string.Join(" | ", tasks) + " |");
+            sb.AppendLine("|---|" + string.Concat(tasks.Select(_ => "---|")));
+            foreach (var (key, label) in methods.Where(m => options.Encoders.Contains(m.Key)))
+                sb.AppendLine($"| {label} | " + string.Join(" | ", tasks.Select(t => reconstruction.TryGetValue((t, key), out var aucs) && aucs.Count > 0
+                    ? aucs.Count == 1 ? $"{aucs[0]:F2}" : $"{aucs.Average():F2} ({aucs.Min():F2}–{aucs.Max():F2})"
+                    : "—")) + " |");
+            sb.AppendLine();
         }
         sb.AppendLine("## Other metrics (split `random`, test performance)\n");
         sb.AppendLine("| task | encoder | Pearson r | Spearman ρ | Kendall τ | R² |");

@@ -19,6 +19,11 @@ public sealed record ReproduceOptions
     public IReadOnlyList<string> Encoders { get; init; } = EncoderConfig.Names;
     public int EncoderEpochs { get; init; } = 200;
     public int Seeds { get; init; } = 5;
+    /// <summary>
+    /// Encoder initializations per encoder (seed 0 in encoders/TASK/NAME, seed s in NAME-seedS); each probe row
+    /// pools the probe seeds of every one, so its variance includes the encoder's initialization.
+    /// </summary>
+    public int EncoderSeeds { get; init; } = 1;
     public string DataRoot { get; init; } = Zoo.Data.DataFiles.DefaultRoot();
     public PeOptions Pe { get; init; } = new();
     public bool Quick { get; init; }
@@ -60,8 +65,12 @@ public interface IReproduceProgress
 /// </summary>
 public sealed class Reproduction(ReproduceOptions options, IBackend backend, IReproduceProgress? progress = null)
 {
+    /// <summary>
+    /// What the run found. <paramref name="Reconstruction"/>: per (task, encoder) the reconstruction AUC on μ of
+    /// the last epoch, one per encoder seed.
+    /// </summary>
     public sealed record Outcome(List<ProbeResult> Results, Dictionary<string, string> Missing, Dictionary<string, string> ZooSummary, TimeSpan Elapsed,
-        string? Figure2 = null);
+        string? Figure2 = null, Dictionary<(string Task, string Encoder), List<double>>? Reconstruction = null);
 
     public Outcome Run(CancellationToken cancel = default)
     {
@@ -69,6 +78,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
         var results = new List<ProbeResult>();
         var missing = new Dictionary<string, string>();
         var zooSummary = new Dictionary<string, string>();
+        var reconstruction = new Dictionary<(string, string), List<double>>();
         foreach (var plan in options.Tasks)
         {
             var task = Tasks.Get(plan.Task);
@@ -95,39 +105,53 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                 ["train"] = graphs.Select(g => g.Targets.TrainPerformance).ToList(),
                 ["test"] = graphs.Select(g => g.Targets.TestPerformance).ToList(),
             };
-            var features = new Dictionary<string, List<double[]>>();
+            // One feature set per encoder seed for the encoders; the baselines have one.
+            var features = new Dictionary<string, List<List<double[]>>>();
             foreach (var name in options.Encoders)
             {
-                var config = EncoderConfig.Named(name) with { Epochs = options.EncoderEpochs };
-                string dir = Path.Combine(options.Output, "encoders", plan.Task, name.Replace(':', '-'));
-                progress?.Stage(plan.Task, config.Label, $"{config.Epochs} epochs on {graphs.Count} graphs");
-                var trained = new EncoderTrainer(config, backend).Train(graphs, plan.Task, dir, new EpochRelay(progress, plan.Task, name), cancel);
-                var rows = Embedder.Embed(trained, graphs, plan.Task);
-                Embedder.WriteCsv(Path.Combine(dir, "embeddings.csv"), rows);
-                features[name] = Features(rows);
+                features[name] = [];
+                reconstruction[(plan.Task, name)] = [];
+                for (int seed = 0; seed < options.EncoderSeeds; seed++)
+                {
+                    var config = EncoderConfig.Named(name) with { Epochs = options.EncoderEpochs, Seed = (ulong)seed };
+                    string dir = EncoderDir(plan.Task, name, seed);
+                    progress?.Stage(plan.Task, config.Label, $"{config.Epochs} epochs on {graphs.Count} graphs{(options.EncoderSeeds > 1 ? $", encoder seed {seed}" : "")}");
+                    var trainer = new EncoderTrainer(config, backend);
+                    var trained = trainer.Train(graphs, plan.Task, dir, new EpochRelay(progress, plan.Task, name), cancel);
+                    var rows = Embedder.Embed(trained, graphs, plan.Task);
+                    Embedder.WriteCsv(Path.Combine(dir, "embeddings.csv"), rows);
+                    features[name].Add(Features(rows));
+                    if (trainer.Log.Count > 0) reconstruction[(plan.Task, name)].Add(trainer.Log[^1].AucMu);
+                }
             }
             if (options.UntrainedBaseline && options.Encoders.Count > 0)
             {
-                // The first encoder as it starts training: same architecture, same initial weights, same
-                // embedding and probe — what the self-supervised training adds is the gap to its row.
-                var untrained = new EncoderTrainer(EncoderConfig.Named(options.Encoders[0]), backend).Initial(graphs, plan.Task);
-                features["untrained"] = Features(Embedder.Embed(untrained, graphs, plan.Task));
+                // The first encoder as it starts training: same architecture, same initial weights (per encoder
+                // seed), same embedding and probe — what the self-supervised training adds is the gap to its row.
+                features["untrained"] = [.. Enumerable.Range(0, options.EncoderSeeds).Select(seed =>
+                    Features(Embedder.Embed(new EncoderTrainer(EncoderConfig.Named(options.Encoders[0]) with { Seed = (ulong)seed }, backend)
+                        .Initial(graphs, plan.Task), graphs, plan.Task)))];
             }
-            features["epoch"] = graphs.Select(Baselines.Epoch).ToList();
-            features["statnn"] = graphs.Select(Baselines.StatNn).ToList();
-            progress?.Stage(plan.Task, "probe", $"{options.Seeds} seeds × {Splits.Modes.Length} splits × 2 targets");
-            foreach (var (method, x) in features)
+            features["epoch"] = [graphs.Select(Baselines.Epoch).ToList()];
+            features["statnn"] = [graphs.Select(Baselines.StatNn).ToList()];
+            progress?.Stage(plan.Task, "probe", $"{options.Seeds} seeds × {Splits.Modes.Length} splits × 2 targets{(options.EncoderSeeds > 1 ? $", × {options.EncoderSeeds} encoder seeds" : "")}");
+            foreach (var (method, perSeed) in features)
                 foreach (var split in Splits.Modes)
                     foreach (var (target, y) in targets)
-                        results.Add(new ProbeResult(plan.Task, method, split, target, ProbeRunner.Evaluate(x, y, runOf, split, options.Seeds)));
+                        results.Add(new ProbeResult(plan.Task, method, split, target,
+                            ProbeSummary.Of([.. perSeed.SelectMany(x => ProbeRunner.Scores(x, y, runOf, split, options.Seeds))])));
             if (options.InductiveSeeds > 0 && runOf.Distinct().Count() >= 2)
                 results.AddRange(Inductive(plan.Task, graphs, runOf, targets, features, cancel));
         }
         string? figure2 = null;
         if (options.Figure2 && options.Tasks.FirstOrDefault(t => t.Task == "covertype") is { } cov && !missing.ContainsKey("covertype"))
             figure2 = StructuralVariants.Run(options.Output, cov, options.EncoderEpochs, options.DataRoot, options.Pe, backend, progress, cancel);
-        return new Outcome(results, missing, zooSummary, clock.Elapsed, figure2);
+        return new Outcome(results, missing, zooSummary, clock.Elapsed, figure2, reconstruction);
     }
+
+    /// <summary>Where an encoder is trained: seed 0 in encoders/TASK/NAME (as before encoder seeds existed), seed s in NAME-seedS.</summary>
+    private string EncoderDir(string task, string name, int seed) =>
+        Path.Combine(options.Output, "encoders", task, name.Replace(':', '-') + (seed == 0 ? "" : $"-seed{seed}"));
 
     /// <summary>
     /// The inductive mode: per seed, each inductive encoder is trained on that seed's by-run training runs only
@@ -135,7 +159,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
     /// baselines need no encoder, so their inductive rows are their by-run scores on the same splits.
     /// </summary>
     private IEnumerable<ProbeResult> Inductive(string task, List<NetworkGraph> graphs, List<int> runOf,
-        Dictionary<string, List<double>> targets, Dictionary<string, List<double[]>> features, CancellationToken cancel)
+        Dictionary<string, List<double>> targets, Dictionary<string, List<List<double[]>>> features, CancellationToken cancel)
     {
         int seeds = options.InductiveSeeds;
         foreach (var name in options.InductiveEncoders)
@@ -143,7 +167,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
             var config = EncoderConfig.Named(name) with { Epochs = options.EncoderEpochs };
             var perSeed = new Dictionary<int, IReadOnlyList<double[]>>();
             var byTrainingRuns = new Dictionary<string, (int Seed, IReadOnlyList<double[]> Features)>();
-            string SeedDir(int seed) => Path.Combine(options.Output, "encoders", task, name, $"inductive-seed{seed}");
+            string SeedDir(int seed) => Path.Combine(EncoderDir(task, name, 0), $"inductive-seed{seed}");
             IReadOnlyList<double[]> FeaturesFor(int seed, int[] train)
             {
                 if (perSeed.TryGetValue(seed, out var cached)) return cached;
@@ -174,7 +198,8 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
         }
         foreach (var baseline in new[] { "untrained", "epoch", "statnn" }.Where(features.ContainsKey))
             foreach (var (target, y) in targets)
-                yield return new ProbeResult(task, baseline, Splits.Inductive, target, ProbeRunner.Evaluate(features[baseline], y, runOf, "by-run", seeds));
+                yield return new ProbeResult(task, baseline, Splits.Inductive, target,
+                    ProbeSummary.Of([.. features[baseline].SelectMany(x => ProbeRunner.Scores(x, y, runOf, "by-run", seeds))]));
     }
 
     /// <summary>Embedding rows as the probe's feature vectors.</summary>

@@ -38,6 +38,9 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
     public const string EncoderFileName = "encoder.safetensors";
     public const string LogFileName = "train-log.csv";
 
+    /// <summary>The epochs of the last <see cref="Train"/>, resumed ones included (empty before it).</summary>
+    public IReadOnlyList<EncoderEpoch> Log { get; private set; } = [];
+
     /// <summary>
     /// The encoder as training starts on <paramref name="training"/> (epoch 0): the seeded initial weights and the
     /// edge standardization fitted to those graphs. <see cref="Train"/> starts from it; embedding it untrained is
@@ -57,6 +60,7 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
         var (model, _, standardizer, edgeDim, _, _) = Initial(training, task);
         var optimizer = new Adam(model.Parameters().ToList(), lr: config.LearningRate);
         var log = new List<EncoderEpoch>();
+        Log = log;
         int start = 1;
         RunFiles? files = outDir is null ? null : new RunFiles(outDir);
         using var exclusive = outDir is null ? null : OutputLock.Acquire(outDir); // a second training in this folder is refused

@@ -17,8 +17,10 @@ public class EndToEndTests
             Assert.Contains($"## Table 1 — train performance, split `{split}`", report);
             Assert.Contains($"## Table 2 — test performance, split `{split}`", report);
         }
-        foreach (var row in new[] { "| EA+TC+LF (StructureReps) |", "| EA+GC+LF |", "| GC+LF |", "| GC+RF |", "| baseline: epoch number |", "| baseline: StatNN weight statistics |" })
-            Assert.Equal(7, CountOf(report, row)); // 3 splits × 2 tables, and the other-metrics table
+        foreach (var row in new[] { "| EA+TC+LF (StructureReps) |", "| EA+GC+LF |", "| GC+LF |", "| GC+RF |" })
+            Assert.Equal(8, CountOf(report, row)); // 3 splits × 2 tables, the reconstruction and the other-metrics table
+        foreach (var row in new[] { "| baseline: epoch number |", "| baseline: StatNN weight statistics |" })
+            Assert.Equal(7, CountOf(report, row)); // no reconstruction: no decoder
         // Inductive: EA+TC+LF has numbers (one encoder per seed, trained on that seed's training runs), GC+RF none.
         string inductive = report[report.IndexOf("split `inductive`", StringComparison.Ordinal)..];
         string tcRow = inductive[inductive.IndexOf("| EA+TC+LF (StructureReps) |", StringComparison.Ordinal)..].Split('\n')[0];
@@ -49,6 +51,28 @@ public class EndToEndTests
         var before = File.GetLastWriteTimeUtc(Path.Combine(dir.Path, "zoos", "two-moons", "run-0000", "epoch-0003.safetensors"));
         Assert.Equal(0, ReproduceCommand.Reproduce(args)); // a rerun reuses the zoo, graphs and encoders
         Assert.Equal(before, File.GetLastWriteTimeUtc(Path.Combine(dir.Path, "zoos", "two-moons", "run-0000", "epoch-0003.safetensors")));
+    }
+
+    [Fact]
+    public void Reproduce_with_encoder_seeds_trains_each_encoder_per_seed_and_pools_their_probes()
+    {
+        using var dir = new TempDir();
+        string[] args = ["--tasks", "two-moons", "--runs", "3", "--epochs", "3", "--encoders", "ea-tc-lf,ea-tc-lf:distance", "--encoder-epochs", "2",
+            "--seeds", "2", "--encoder-seeds", "2", "--inductive-seeds", "2", "--inductive-encoders", "ea-tc-lf:distance", "--no-figure2", "--out", dir.Path];
+        Assert.Equal(0, ReproduceCommand.Reproduce(args));
+        string encoders = Path.Combine(dir.Path, "encoders", "two-moons");
+        foreach (var name in new[] { "ea-tc-lf", "ea-tc-lf-seed1", "ea-tc-lf-distance", "ea-tc-lf-distance-seed1" })
+            Assert.True(File.Exists(Path.Combine(encoders, name, "embeddings.csv")), name);
+        // Two initializations: different weights, so different embeddings.
+        Assert.NotEqual(File.ReadAllText(Path.Combine(encoders, "ea-tc-lf", "embeddings.csv")), File.ReadAllText(Path.Combine(encoders, "ea-tc-lf-seed1", "embeddings.csv")));
+        Assert.True(File.Exists(Path.Combine(encoders, "ea-tc-lf-distance", "inductive-seed0", "embeddings.csv"))); // a decoder name in the inductive mode
+        var report = File.ReadAllText(dir.File("report.md"));
+        Assert.Contains("encoder seeds 2 (each row pools 2 × 2 probes)", report);
+        Assert.Contains("## Reconstruction", report);
+        // The AUC cell of each encoder: the mean and the range over the two seeds.
+        Assert.Matches(@"\| EA\+TC\+LF, distance \| \d\.\d\d \(\d\.\d\d–\d\.\d\d\) \|", report);
+        string inductive = report[report.IndexOf("split `inductive`", StringComparison.Ordinal)..];
+        Assert.Matches(@"\| -?\d\.\d\d \(", inductive[inductive.IndexOf("| EA+TC+LF, distance |", StringComparison.Ordinal)..].Split('\n')[0]);
     }
 
     private static int CountOf(string text, string part)
