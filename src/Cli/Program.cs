@@ -11,6 +11,7 @@ using StructureReps.Nn.Optim;
 // The StructureReps command line. The pipeline stages (zoo, graphs, encode, decode, reproduce) are added by
 // their own modules; this entry point already carries the engine's own commands.
 StructureReps.Cli.Interrupt.Install();
+args = StructureReps.Cli.Failure.TakeVerbose(args);
 try
 {
     return args.FirstOrDefault() switch
@@ -30,31 +31,9 @@ try
         _ => Help(2, $"unknown command '{args[0]}'"),
     };
 }
-catch (StructureReps.Cli.UsageException e)
+catch (Exception e)
 {
-    return Help(2, e.Message);
-}
-catch (OperationCanceledException) when (StructureReps.Cli.Interrupt.Requested)
-{
-    Console.Error.WriteLine("stopped: every finished step is saved; run the same command again to resume");
-    return StructureReps.Cli.Interrupt.ExitCode;
-}
-catch (AggregateException e) when (StructureReps.Cli.Interrupt.Requested && e.Flatten().InnerExceptions.All(x => x is OperationCanceledException))
-{
-    Console.Error.WriteLine("stopped: every finished step is saved; run the same command again to resume");
-    return StructureReps.Cli.Interrupt.ExitCode;
-}
-catch (AggregateException e) when (e.Flatten().InnerExceptions.All(x => x is IOException or ArgumentException or InvalidOperationException))
-{
-    // The same bad input met inside a parallel loop (e.g. one broken checkpoint of many): its first message.
-    Console.Error.WriteLine($"\nerror: {e.Flatten().InnerExceptions[0].Message}");
-    return 1;
-}
-catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
-{
-    // Bad input (a missing or malformed file, an impossible option): the message names the file and the field.
-    Console.Error.WriteLine($"\nerror: {e.Message}");
-    return 1;
+    return StructureReps.Cli.Failure.Report(e, message => Help(StructureReps.Cli.Failure.BadUsage, message));
 }
 
 static int Help(int code, string? error = null)
@@ -123,6 +102,9 @@ static int Help(int code, string? error = null)
                  (or the environment variable STRUCTUREREPS_DEVICE). cpu (default): SIMD CPU backend, native BLAS when
                  present; cuda/opencl/ilgpu-cpu: the ILGPU kernels on that accelerator; auto: CUDA if present, else cpu.
                  example: dotnet run --project src/Cli -- zoo train --task two-moons --runs 2 --epochs 5 --out zoos/m --device cuda
+        errors:  one line naming the file and field or the option; exit 1 bad input, 2 bad usage, 70 a defect of ours,
+                 130/143 interrupted (rerun the command to resume). --verbose (or STRUCTUREREPS_VERBOSE=1) adds the
+                 stack trace.
         """);
     return code;
 }
