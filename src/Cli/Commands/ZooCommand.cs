@@ -116,6 +116,12 @@ public static class ZooCommand
             if (s.Skipped) _bar.Update((_position + 1.0) / Math.Max(1, _total), $"run #{run} already complete", force: true);
         }
 
+        public void Note(int run, string message)
+        {
+            _bar.Done();
+            Console.WriteLine(message);
+        }
+
         public void Finish() => _bar.Done();
     }
 }

@@ -104,16 +104,31 @@ public sealed class RunFiles(string directory)
         return DataFormatException.ParseInt(StatePath, "__metadata__.epoch", meta.GetValueOrDefault("epoch"));
     }
 
+    /// <summary>
+    /// Restores the optimizer state saved by <see cref="WriteState"/>. Strict, because a partial or foreign state
+    /// would resume silently into different numbers: after a step every parameter has its moments, and every
+    /// entry belongs to a parameter of this module with its shape.
+    /// </summary>
     public void LoadState(Nn.Modules.Module module, Nn.Optim.Optimizer optimizer)
     {
         var (tensors, meta) = SafeTensors.Read(StatePath);
+        int step = DataFormatException.ParseInt(StatePath, "__metadata__.step", meta.GetValueOrDefault("step"), min: 0);
         var byName = tensors.ToDictionary(t => t.Name);
-        foreach (var (name, p) in module.NamedParameters())
+        var parameters = module.NamedParameters().ToList();
+        var known = parameters.SelectMany(p => new[] { "exp_avg." + p.Name, "exp_avg_sq." + p.Name }).ToHashSet();
+        if (tensors.FirstOrDefault(t => !known.Contains(t.Name)) is { } stray)
+            throw new DataFormatException(StatePath, stray.Name, "not the state of any parameter of this network");
+        foreach (var (name, p) in parameters)
         {
-            if (!byName.TryGetValue("exp_avg." + name, out var first)) continue;
+            if (!byName.TryGetValue("exp_avg." + name, out var first))
+            {
+                if (step == 0) continue;
+                throw new DataFormatException(StatePath, "exp_avg." + name, $"missing; the optimizer took {step} steps");
+            }
             byName.TryGetValue("exp_avg_sq." + name, out var second);
-            optimizer.SetState(p, first.Data, second?.Data);
+            try { optimizer.SetState(p, first.Data, second?.Data); }
+            catch (ArgumentException e) { throw new DataFormatException(StatePath, "exp_avg." + name, e.Message); }
         }
-        optimizer.StepCount = DataFormatException.ParseInt(StatePath, "__metadata__.step", meta.GetValueOrDefault("step"), min: 0);
+        optimizer.StepCount = step;
     }
 }

@@ -31,6 +31,8 @@ public interface IZooProgress
     void RunStarted(int run, int totalInShard, int positionInShard, RunInfo info, int resumeFrom);
     void EpochDone(int run, EpochMetrics metrics, int epochs);
     void RunDone(int run, RunSummary summary);
+    /// <summary>Something the user should know about a run: a resume that had to start over, a divergence.</summary>
+    void Note(int run, string message) { }
 }
 
 public sealed record RunSummary(int Run, RunInfo Info, EpochMetrics Final, bool Skipped, double Seconds);
@@ -54,8 +56,9 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
         var data = task.Load(spec.DataRoot, spec.Seed);
         if (spec.MaxTrain is { } mt) data = data with { Train = data.Train.Take(mt) };
         if (spec.MaxTest is { } ms) data = data with { Test = data.Test.Take(ms) };
-        AtomicFile.RemoveOrphans(spec.Output); // temporary files of a killed earlier run (a live shard's stay)
+        Directory.CreateDirectory(spec.Output);
         WriteZooJson(task);
+        AtomicFile.RemoveOrphans(spec.Output); // temporary files of a killed earlier run (a live shard's stay)
 
         var mine = Enumerable.Range(0, spec.Runs).Where(r => r % spec.ShardCount == spec.ShardIndex).ToList();
         var results = new List<RunSummary>();
@@ -67,20 +70,29 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
         return results;
     }
 
+    /// <summary>
+    /// zoo.json: what the zoo is. Checked before anything is written: a folder holding another zoo (task, epochs,
+    /// seed, variant) is refused untouched; only the run count may change (a zoo grows by more runs).
+    /// </summary>
     private void WriteZooJson(TaskInfo task)
     {
         string path = Path.Combine(spec.Output, ZooJson);
-        var text = System.Text.Json.JsonSerializer.Serialize(new
+        var zoo = new ZooDescription(task.Name, spec.Runs, spec.Epochs ?? task.Defaults.Epochs, spec.Seed, spec.Variant, task.Network);
+        var text = System.Text.Json.JsonSerializer.Serialize(zoo, RunFiles.Json);
+        if (File.Exists(path))
         {
-            task = task.Name,
-            runs = spec.Runs,
-            epochs = spec.Epochs ?? task.Defaults.Epochs,
-            seed = spec.Seed,
-            variant = spec.Variant,
-            network = task.Network,
-        }, RunFiles.Json);
-        if (!File.Exists(path) || File.ReadAllText(path) != text) AtomicFile.WriteAllText(path, text);
+            ZooDescription? old;
+            try { old = System.Text.Json.JsonSerializer.Deserialize<ZooDescription>(File.ReadAllText(path), RunFiles.Json); }
+            catch (System.Text.Json.JsonException e) { throw new DataFormatException(path, "zoo.json", $"not a zoo description ({e.Message})"); }
+            if (old is null || old with { Runs = zoo.Runs } != zoo)
+                throw new InvalidOperationException($"{path}: holds another zoo (task {old?.Task}, {old?.Epochs} epochs, seed {old?.Seed}, variant {old?.Variant}); " +
+                    $"this command trains task {zoo.Task}, {zoo.Epochs} epochs, seed {zoo.Seed}, variant {zoo.Variant}; use another --out");
+            if (File.ReadAllText(path) == text) return;
+        }
+        AtomicFile.WriteAllText(path, text);
     }
+
+    private sealed record ZooDescription(string Task, int Runs, int Epochs, ulong Seed, string Variant, string Network);
 
     public RunInfo Describe(TaskInfo task, TaskData data, int run)
     {
@@ -125,8 +137,10 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
         var net = info.Architecture.Build(new Rng(config.Seed), backend, config.Dropout);
         var trainer = new Trainer(net, config, backend);
         var metrics = files.ReadMetrics();
-        int start = ResumePoint(files, metrics, epochs);
-        if (start == epochs + 1 && metrics.Count == epochs + 1)
+        int start = ResumePoint(files, metrics, epochs, out string? restart);
+        if (restart is not null) progress?.Note(run, $"run {run}: {restart}; retraining from epoch 0 (same seed, same numbers)");
+        bool diverged = start > 0 && start == metrics.Count && !Finite(metrics[start - 1]);
+        if ((start == epochs + 1 && metrics.Count == epochs + 1) || diverged)
         {
             progress?.RunDone(run, new RunSummary(run, info, metrics[^1], true, 0));
             return new RunSummary(run, info, metrics[^1], true, 0);
@@ -152,6 +166,13 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
             files.WriteMetrics(metrics);
             if (epoch > 0) files.WriteState(epoch, net.Module, trainer.Optimizer);
             progress?.EpochDone(run, row, epochs);
+            if (!Finite(row))
+            {
+                // Nothing meaningful follows a NaN or infinite loss; the run ends here and counts as complete
+                // (a rerun skips it, graphs build takes its epochs before the divergence).
+                progress?.Note(run, $"run {run}: diverged at epoch {epoch} (train loss {row.TrainLoss}, test loss {row.TestLoss}); the run stops there");
+                break;
+            }
         }
         var summary = new RunSummary(run, info, metrics[^1], false, clock.Elapsed.TotalSeconds);
         progress?.RunDone(run, summary);
@@ -162,12 +183,24 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
     /// The first epoch still to compute: one past the last epoch e with metrics, weights and (for e ≥ 1) the
     /// optimizer state of e all on disk. A crash between writing the metrics and the state of e leaves the
     /// state at e − 1, so e is recomputed — deterministically, giving the same numbers.
+    /// The optimizer state holds one epoch only: when it is ahead of the last epoch with metrics and weights
+    /// (metrics.csv lost rows, a checkpoint was deleted), no later epoch can resume exactly, so the run starts
+    /// over from epoch 0 and <paramref name="restart"/> says why.
     /// </summary>
-    private static int ResumePoint(RunFiles files, List<EpochMetrics> metrics, int epochs)
+    private static int ResumePoint(RunFiles files, List<EpochMetrics> metrics, int epochs, out string? restart)
     {
+        restart = null;
         int last = Math.Min(metrics.Count - 1, epochs);
         while (last >= 0 && !File.Exists(files.Checkpoint(last))) last--;
-        if (last >= 1) last = Math.Min(last, files.StateEpoch() is var s && s >= 1 ? s : 0);
-        return last + 1;
+        if (last < 1) return last + 1;
+        int state = files.StateEpoch();
+        if (state > last)
+        {
+            restart = $"optimizer state of epoch {state}, but metrics and weights only up to epoch {last}";
+            return 1;
+        }
+        return Math.Min(last, Math.Max(state, 0)) + 1;
     }
+
+    private static bool Finite(EpochMetrics m) => double.IsFinite(m.TrainLoss) && double.IsFinite(m.TestLoss);
 }
