@@ -8,8 +8,10 @@ using StructureReps.Zoo.Training;
 namespace StructureReps.Graphs.Conversion;
 
 /// <summary>All checkpoints of one run as graphs, with what is needed to rebuild them and their features.</summary>
+/// <param name="Source">What the graphs were built from: a hash of the run's run.json, metrics rows and checkpoint
+/// bytes (<see cref="GraphZooBuilder.SourceOf"/>); a rebuild is due when it changes. Null in files older than it.</param>
 public sealed record RunGraphs(string Task, int Run, Architecture Architecture, string Performance, int K, string PeMethod,
-    IReadOnlyList<NetworkGraph> Graphs, float[] RandomFeatures)
+    IReadOnlyList<NetworkGraph> Graphs, float[] RandomFeatures, string? Source = null)
 {
     public LayeredTopology Topology => Graphs[0].Topology;
 }
@@ -63,6 +65,7 @@ public static class GraphFile
             ["performance"] = run.Performance,
             ["pe_method"] = run.PeMethod,
             ["k"] = k.ToString(CultureInfo.InvariantCulture),
+            ["source"] = run.Source ?? "",
         });
     }
 
@@ -108,8 +111,13 @@ public static class GraphFile
             };
             graphs.Add(g);
         }
-        return new RunGraphs(Meta("task"), DataFormatException.ParseInt(path, "__metadata__.run", Meta("run"), min: 0), arch, Meta("performance"), k, Meta("pe_method"), graphs, rf.Data);
+        return new RunGraphs(Meta("task"), DataFormatException.ParseInt(path, "__metadata__.run", Meta("run"), min: 0), arch, Meta("performance"), k, Meta("pe_method"), graphs, rf.Data,
+            meta.GetValueOrDefault("source") is { Length: > 0 } source ? source : null);
     }
+
+    /// <summary>The source hash a graphs file was built from (null in files older than it), from its header alone.</summary>
+    public static string? Source(string path) =>
+        SafeTensors.ReadInfo(path).Metadata.GetValueOrDefault("source") is { Length: > 0 } source ? source : null;
 
     /// <summary>The number of checkpoints a graphs file holds, from its header alone (to skip complete runs).</summary>
     public static int Checkpoints(string path)

@@ -55,23 +55,75 @@ public static class GraphZooBuilder
             var (dir, files, runInfo) = runs[position];
             var clock = Stopwatch.StartNew();
             var metrics = files.ReadMetrics();
-            int saved = metrics.TakeWhile(m => File.Exists(files.Checkpoint(m.Epoch))).Count();
             // A run that diverged (NaN or infinite loss: SGD with a large learning rate does) has no meaningful
             // weights from then on; its earlier checkpoints are kept and the rest left out, said in the table.
-            int available = metrics.Take(saved).TakeWhile(Finite).Count();
-            string diverged = available < saved ? $"; diverged at epoch {metrics[available].Epoch}, {saved - available} checkpoints left out" : "";
+            int finite = metrics.TakeWhile(Finite).Count();
+            string notes = finite < metrics.Count ? $"; diverged at epoch {metrics[finite].Epoch}, {metrics.Count - finite} checkpoints left out" : "";
+            // A zoo saved every n epochs, or one that lost files, has gaps: the checkpoints present are used, the gaps said.
+            var present = metrics.Take(finite).Where(m => File.Exists(files.Checkpoint(m.Epoch))).ToList();
+            var gaps = metrics.Take(finite).Where(m => !File.Exists(files.Checkpoint(m.Epoch))).Select(m => m.Epoch).ToList();
+            if (gaps.Count > 0) notes += $"; {gaps.Count} checkpoints missing (epoch {Ranges(gaps)})";
             string path = RunPath(outDir, runInfo!.Run);
-            if (available == 0) { progress?.RunDone(position, runs.Count, runInfo.Run, 0, true, "no checkpoints" + diverged, 0); continue; }
-            if (File.Exists(path) && GraphFile.Checkpoints(path) == available)
+            if (present.Count == 0)
             {
-                progress?.RunDone(position, runs.Count, runInfo.Run, available, true, "", 0);
+                if (File.Exists(path)) File.Delete(path); // graphs of checkpoints that are gone are stale
+                progress?.RunDone(position, runs.Count, runInfo.Run, 0, true, "no checkpoints" + notes, 0);
                 continue;
             }
-            var run = ConvertRun(files, runInfo, metrics.Take(available).ToList(), edgeDim, pe, cancel);
+            string source = SourceOf(files, present);
+            if (File.Exists(path))
+            {
+                // Built from these very files: keep. Files from before the source hash was recorded are kept when
+                // their checkpoint count matches; anything else (a retrained zoo, a changed checkpoint) is rebuilt.
+                string? old = GraphFile.Source(path);
+                if (old == source || (old is null && GraphFile.Checkpoints(path) == present.Count))
+                {
+                    progress?.RunDone(position, runs.Count, runInfo.Run, present.Count, true, notes.TrimStart(';', ' '), 0);
+                    continue;
+                }
+                notes += "; rebuilt: its checkpoints changed since the last build";
+            }
+            var run = ConvertRun(files, runInfo, present, edgeDim, pe, cancel) with { Source = source };
             GraphFile.Write(path, run);
-            progress?.RunDone(position, runs.Count, runInfo.Run, available, false, run.PeMethod + diverged, clock.Elapsed.TotalSeconds);
+            progress?.RunDone(position, runs.Count, runInfo.Run, present.Count, false, run.PeMethod + notes, clock.Elapsed.TotalSeconds);
         }
+        // graphs.json lists the runs that have graphs (a run without checkpoints has none); an interrupted build
+        // leaves the full list, so loading says it is unfinished instead of silently using fewer runs.
+        info = info with { Runs = [.. runs.Select(r => r.Info!.Run).Where(r => File.Exists(RunPath(outDir, r)))] };
+        AtomicFile.WriteAllText(infoPath, JsonSerializer.Serialize(info, RunFiles.Json));
         return info;
+    }
+
+    /// <summary>
+    /// What a run's graphs are built from, as one hash: run.json, the metrics rows and the bytes of each checkpoint
+    /// used. Reading the checkpoints costs far less than converting them, and catches a zoo retrained in place.
+    /// </summary>
+    public static string SourceOf(RunFiles files, IReadOnlyList<EpochMetrics> used)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        hash.AppendData(File.ReadAllBytes(files.RunJson));
+        foreach (var m in used)
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(m.ToCsv() + "\n"));
+            using var checkpoint = File.OpenRead(files.Checkpoint(m.Epoch));
+            var buffer = new byte[1 << 16];
+            for (int n; (n = checkpoint.Read(buffer)) > 0;) hash.AppendData(buffer, 0, n);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>"3, 5–9, 12": epochs as ranges, for a one-line note.</summary>
+    private static string Ranges(IReadOnlyList<int> sorted)
+    {
+        var parts = new List<string>();
+        for (int i = 0; i < sorted.Count;)
+        {
+            int j = i;
+            while (j + 1 < sorted.Count && sorted[j + 1] == sorted[j] + 1) j++;
+            parts.Add(j == i ? $"{sorted[i]}" : $"{sorted[i]}–{sorted[j]}");
+            i = j + 1;
+        }
+        return string.Join(", ", parts);
     }
 
     private static bool Finite(EpochMetrics m) =>
@@ -91,7 +143,10 @@ public static class GraphZooBuilder
     public static List<RunGraphs> Load(string graphsDir)
     {
         var info = ReadInfo(graphsDir);
-        return info.Runs.Select(r => RunPath(graphsDir, r)).Where(File.Exists).Select(GraphFile.Read).ToList();
+        var paths = info.Runs.Select(r => RunPath(graphsDir, r)).ToList();
+        if (paths.FirstOrDefault(p => !File.Exists(p)) is { } missing)
+            throw new FileNotFoundException($"{missing}: listed in {Path.Combine(graphsDir, InfoFile)} but not there (an unfinished `graphs build`? run it again)", missing);
+        return paths.Select(GraphFile.Read).ToList();
     }
 
     public static RunGraphs ConvertRun(RunFiles files, RunInfo info, IReadOnlyList<EpochMetrics> metrics, int edgeDim, PeOptions pe, CancellationToken cancel = default)
