@@ -74,6 +74,12 @@ public static class EncodeCommand
             _bar.Update((double)e.Epoch / epochs, string.Create(CultureInfo.InvariantCulture,
                 $"epoch {e.Epoch}/{epochs}  loss {e.Loss:F4}  recon {e.Recon:F4}  AUC {e.Auc:F3}  {e.Seconds:F2} s"), force: e.Epoch == epochs);
 
+        public void Note(string message)
+        {
+            _bar.Done();
+            Console.WriteLine(message);
+        }
+
         public void Done() => _bar.Done();
     }
 

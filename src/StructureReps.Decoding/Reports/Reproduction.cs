@@ -211,5 +211,6 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
     private sealed class EpochRelay(IReproduceProgress? progress, string task, string encoder) : IEncoderProgress
     {
         public void EpochDone(EncoderEpoch epoch, int epochs) => progress?.EncoderEpoch(task, encoder, epoch, epochs);
+        public void Note(string message) => progress?.Stage(task, encoder, message);
     }
 }

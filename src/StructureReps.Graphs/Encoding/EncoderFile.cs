@@ -8,7 +8,10 @@ using StructureReps.Zoo.Training;
 namespace StructureReps.Graphs.Encoding;
 
 /// <summary>A trained encoder: the model, its configuration, the edge standardization and the epoch it was saved at.</summary>
-public sealed record TrainedEncoder(Vgae Model, EncoderConfig Config, EdgeStandardizer Standardizer, int EdgeDim, string Task, int Epoch);
+/// <param name="TrainedOn">A hash of the training graphs (<see cref="EncoderTrainer.Fingerprint"/>): a resume on other
+/// graphs starts over. Null for an untrained encoder and in files older than it.</param>
+public sealed record TrainedEncoder(Vgae Model, EncoderConfig Config, EdgeStandardizer Standardizer, int EdgeDim, string Task, int Epoch,
+    string? TrainedOn = null);
 
 /// <summary>
 /// encoder.safetensors: the VGAE's parameters under their module names ("conv1.lin_key.weight"), with the
@@ -28,6 +31,7 @@ public static class EncoderFile
             ["edge_dim"] = e.EdgeDim.ToString(CultureInfo.InvariantCulture),
             ["task"] = e.Task,
             ["epoch"] = e.Epoch.ToString(CultureInfo.InvariantCulture),
+            ["trained_on"] = e.TrainedOn ?? "",
         });
 
     public static TrainedEncoder Read(string path, Core.Backends.IBackend? backend = null)
@@ -46,6 +50,7 @@ public static class EncoderFile
         int edgeDim = DataFormatException.ParseInt(path, "__metadata__.edge_dim", Meta("edge_dim"), min: 1);
         var model = new Vgae(config, edgeDim, new Rng(config.Seed), backend);
         model.LoadStateDict(tensors, path);
-        return new TrainedEncoder(model, config, standardizer, edgeDim, Meta("task"), DataFormatException.ParseInt(path, "__metadata__.epoch", Meta("epoch"), min: 0));
+        return new TrainedEncoder(model, config, standardizer, edgeDim, Meta("task"), DataFormatException.ParseInt(path, "__metadata__.epoch", Meta("epoch"), min: 0),
+            meta.GetValueOrDefault("trained_on") is { Length: > 0 } on ? on : null);
     }
 }

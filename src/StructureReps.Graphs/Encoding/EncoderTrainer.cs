@@ -24,6 +24,8 @@ public sealed record EncoderEpoch(int Epoch, double Loss, double Recon, double K
 public interface IEncoderProgress
 {
     void EpochDone(EncoderEpoch epoch, int epochs);
+    /// <summary>Something the user should know: a resume that had to start over.</summary>
+    void Note(string message) { }
 }
 
 /// <summary>
@@ -57,7 +59,8 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
     public TrainedEncoder Train(IReadOnlyList<NetworkGraph> training, string task, string? outDir = null, IEncoderProgress? progress = null,
         CancellationToken cancel = default)
     {
-        var (model, _, standardizer, edgeDim, _, _) = Initial(training, task);
+        var (model, _, standardizer, edgeDim, _, _, _) = Initial(training, task);
+        string trainedOn = Fingerprint(training);
         var optimizer = new Adam(model.Parameters().ToList(), lr: config.LearningRate);
         var log = new List<EncoderEpoch>();
         Log = log;
@@ -67,7 +70,7 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
         if (outDir is not null)
         {
             AtomicFile.RemoveOrphans(outDir); // temporary files of a killed earlier training
-            start = Resume(outDir, files!, model, optimizer, log, task) + 1;
+            start = Resume(outDir, files!, model, optimizer, log, task, trainedOn, progress) + 1;
         }
         var edgeCache = new Dictionary<NetworkGraph, float[]>(ReferenceEqualityComparer.Instance);
         float[] Edges(NetworkGraph g)
@@ -114,22 +117,45 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
             foreach (var batchAuc in aucs) auc += batchAuc.Result; // in batch order: the same sum as computed inline
             foreach (var batchAuc in aucsMu) aucMu += batchAuc.Result;
             var row = new EncoderEpoch(epoch, loss / batches, recon / batches, kl / batches, auc / batches, clock.Elapsed.TotalSeconds, aucMu / batches);
+            if (!double.IsFinite(row.Loss))
+                throw new InvalidOperationException($"{outDir ?? "encoder"}: the loss became {row.Loss} in epoch {epoch} (recon {row.Recon}, KL {row.Kl}); " +
+                    $"training stops, epoch {epoch - 1} is the last saved; try a lower --lr than {config.LearningRate}");
             log.Add(row);
             if (outDir is not null)
             {
                 // Order matters for resuming: weights, then the log, then the optimizer state (see Resume).
-                EncoderFile.Write(Path.Combine(outDir, EncoderFileName), new TrainedEncoder(model, config, standardizer, edgeDim, task, epoch));
+                EncoderFile.Write(Path.Combine(outDir, EncoderFileName), new TrainedEncoder(model, config, standardizer, edgeDim, task, epoch, trainedOn));
                 AtomicFile.WriteAllText(Path.Combine(outDir, LogFileName), string.Join("\n", [EncoderEpoch.Header, .. log.Select(x => x.ToCsv())]) + "\n");
                 files!.WriteState(epoch, model, optimizer);
             }
             progress?.EpochDone(row, config.Epochs);
         }
         model.Eval();
-        return new TrainedEncoder(model, config, standardizer, edgeDim, task, config.Epochs);
+        return new TrainedEncoder(model, config, standardizer, edgeDim, task, config.Epochs, trainedOn);
+    }
+
+    /// <summary>
+    /// A hash of the training graphs in order (run, epoch, edge features, node biases): what an encoder folder
+    /// records it was trained on, so a resume on a changed graph set starts over instead of mixing the two.
+    /// </summary>
+    public static string Fingerprint(IReadOnlyList<NetworkGraph> graphs)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        Span<byte> header = stackalloc byte[8];
+        foreach (var g in graphs)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header, g.Targets.Run);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header[4..], g.Targets.Epoch);
+            hash.AppendData(header);
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(g.EdgeFeatures.AsSpan()));
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(g.NodeBias.AsSpan()));
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     /// <summary>The last epoch whose weights, log row and optimizer state are all on disk (0 = start afresh); loads them.</summary>
-    private int Resume(string outDir, RunFiles files, Vgae model, Adam optimizer, List<EncoderEpoch> log, string task)
+    private int Resume(string outDir, RunFiles files, Vgae model, Adam optimizer, List<EncoderEpoch> log, string task,
+        string trainedOn, IEncoderProgress? progress)
     {
         string encoderPath = Path.Combine(outDir, EncoderFileName), logPath = Path.Combine(outDir, LogFileName);
         int stateEpoch = files.StateEpoch();
@@ -137,12 +163,26 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
         var saved = EncoderFile.Read(encoderPath, backend);
         if (System.Text.Json.JsonSerializer.Serialize(saved.Config with { Epochs = 0 }) != System.Text.Json.JsonSerializer.Serialize(config with { Epochs = 0 }) || saved.Task != task)
             throw new InvalidOperationException($"{encoderPath}: was trained with another configuration or task; use another --out");
-        if (saved.Epoch != stateEpoch) return 0; // a crash between the two writes: start again rather than mix epochs
+        if (saved.TrainedOn is { } on && on != trainedOn)
+        {
+            progress?.Note($"{encoderPath}: trained on other graphs than these (the graph zoo changed); training starts over");
+            return 0;
+        }
+        if (saved.Epoch != stateEpoch)
+        {
+            // A crash between the two writes: start again rather than mix epochs.
+            progress?.Note($"{outDir}: the encoder (epoch {saved.Epoch}) and optimizer state (epoch {stateEpoch}) disagree; training starts over");
+            return 0;
+        }
         if (stateEpoch > config.Epochs)
             throw new InvalidOperationException(
                 $"{encoderPath}: holds an encoder trained for {stateEpoch} epochs, {config.Epochs} asked; use another --out, or --epochs ≥ {stateEpoch} to continue it");
         var rows = File.ReadAllLines(logPath).Skip(1).Where(l => l.Length > 0).Take(stateEpoch).ToList();
-        if (rows.Count != stateEpoch) return 0;
+        if (rows.Count != stateEpoch)
+        {
+            progress?.Note($"{logPath}: {rows.Count} epochs logged, {stateEpoch} saved; training starts over");
+            return 0;
+        }
         for (int i = 0; i < rows.Count; i++)
         {
             var c = rows[i].Split(',').Select(x => double.TryParse(x, CultureInfo.InvariantCulture, out double v) ? v : double.NaN).ToArray();

@@ -222,6 +222,45 @@ public class VgaeTests
         Assert.Equal(Embedder.Embed(a, graphs, "t")[0].Vector, Embedder.Embed(back, graphs, "t")[0].Vector);
     }
 
+    private sealed class EncoderNotes : IEncoderProgress
+    {
+        public readonly List<string> Lines = [];
+        public void EpochDone(EncoderEpoch epoch, int epochs) { }
+        public void Note(string message) => Lines.Add(message);
+    }
+
+    [Fact]
+    public void Resuming_on_a_changed_graph_set_starts_over_and_says_so()
+    {
+        var be = CpuBackend.Default;
+        var config = EncoderConfig.Named("ea-tc-lf") with { Epochs = 3, BatchGraphs = 4, Seed = 9 };
+        var before = TinyZoo(4);
+        var after = TinyZoo(6); // the graph zoo grew
+        using var dir = new TempDir();
+        new EncoderTrainer(config with { Epochs = 2 }, be).Train(before, "t", dir.Path);
+        var notes = new EncoderNotes();
+        var resumed = new EncoderTrainer(config, be).Train(after, "t", dir.Path, notes);
+        Assert.Contains(notes.Lines, l => l.Contains("trained on other graphs than these") && l.Contains("starts over"));
+        var fresh = new EncoderTrainer(config, be).Train(after, "t", null);
+        foreach (var ((name, pa), (_, pb)) in resumed.Model.NamedParameters().Zip(fresh.Model.NamedParameters()))
+            Assert.True(pa.ToArray().SequenceEqual(pb.ToArray()), $"{name}: the restarted training differs from a fresh one");
+        Assert.Equal(EncoderTrainer.Fingerprint(after), EncoderFile.Read(Path.Combine(dir.Path, EncoderTrainer.EncoderFileName), be).TrainedOn);
+    }
+
+    [Fact]
+    public void A_non_finite_loss_stops_encoder_training_naming_the_epoch_and_keeps_the_last_good_one()
+    {
+        var be = CpuBackend.Default;
+        var graphs = TinyZoo(4);
+        using var dir = new TempDir();
+        var config = EncoderConfig.Named("ea-tc-lf") with { Epochs = 3, BatchGraphs = 4, Seed = 9, LearningRate = 1e30f };
+        var e = Assert.Throws<InvalidOperationException>(() => new EncoderTrainer(config, be).Train(graphs, "t", dir.Path));
+        Assert.Matches(@"the loss became (NaN|-?∞|-?Infinity) in epoch \d", e.Message);
+        int epoch = int.Parse(System.Text.RegularExpressions.Regex.Match(e.Message, @"in epoch (\d+)").Groups[1].Value);
+        string log = Path.Combine(dir.Path, EncoderTrainer.LogFileName);
+        Assert.Equal(epoch == 1 ? 0 : epoch, File.Exists(log) ? File.ReadAllLines(log).Length : 0); // header + the epochs before it
+    }
+
     [Fact]
     public void A_folder_holding_a_longer_trained_encoder_is_refused_not_returned_as_the_shorter_one()
     {
