@@ -53,6 +53,7 @@ public static class GraphBuilder
                 throw new DataFormatException(source, names[l] + ".weight",
                     $"shape [{string.Join(", ", w.Shape)}], expected [{outN}, {inN}{(w.Shape.Length == 4 ? $", {k}, {k}" : "")}] for {arch}");
             if (k > kMax) throw new DataFormatException(source, names[l] + ".weight", $"{k}×{k} kernel is wider than the zoo's edge width {edgeDim} ({kMax}×{kMax})");
+            RequireFinite(w, source);
             int pad = (kMax - k) / 2, e0 = topology.EdgeOffsets[l];
             for (int pair = 0; pair < outN * inN; pair++) // pair = o·in + i, the edge order of LayeredTopology
             {
@@ -64,10 +65,18 @@ public static class GraphBuilder
             if (byName.TryGetValue(names[l] + ".bias", out var b))
             {
                 if (b.Length != outN) throw new DataFormatException(source, names[l] + ".bias", $"{b.Length} values, expected {outN}");
+                RequireFinite(b, source);
                 Array.Copy(b.Data, 0, bias, topology.NodeOffsets[l + 1], outN);
             }
         }
         return new NetworkGraph(topology, edgeDim, features, bias, targets);
+    }
+
+    /// <summary>A NaN or infinite weight makes no graph (the Laplacian and every feature would be NaN): named here.</summary>
+    public static void RequireFinite(NamedArray t, string source)
+    {
+        int bad = Array.FindIndex(t.Data, v => !float.IsFinite(v));
+        if (bad >= 0) throw new DataFormatException(source, t.Name, $"value {bad} is {t.Data[bad]} (a diverged or damaged checkpoint); weights must be finite");
     }
 
     private static NamedArray Require(Dictionary<string, NamedArray> byName, string name, string source) =>

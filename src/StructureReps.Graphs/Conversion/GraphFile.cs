@@ -77,6 +77,8 @@ public static class GraphFile
         Architecture arch;
         try { arch = JsonSerializer.Deserialize<Architecture>(Meta("architecture"), RunFiles.Json)!; }
         catch (JsonException ex) { throw new DataFormatException(path, "__metadata__.architecture", $"not an architecture ({ex.Message})"); }
+        if (arch is null) throw new DataFormatException(path, "__metadata__.architecture", "null, expected an architecture");
+        if (arch.Problem() is { } problem) throw new DataFormatException(path, "__metadata__.architecture", problem);
         var topology = GraphBuilder.Topology(arch);
         int k = DataFormatException.ParseInt(path, "__metadata__.k", Meta("k"), min: 0);
         var byName = tensors.ToDictionary(x => x.Name);
@@ -99,6 +101,7 @@ public static class GraphFile
         if (!eig.Shape.SequenceEqual([t, k])) throw new DataFormatException(path, "eigenvalues", $"shape [{string.Join(", ", eig.Shape)}], expected [{t}, {k}]");
         if (!targets.Shape.SequenceEqual([t, 6])) throw new DataFormatException(path, "targets", $"shape [{string.Join(", ", targets.Shape)}], expected [{t}, 6]");
         if (!rf.Shape.SequenceEqual([n, k])) throw new DataFormatException(path, "rf", $"shape [{string.Join(", ", rf.Shape)}], expected [{n}, {k}]");
+        foreach (var x in new[] { edge, bias, lf, rf, targets }) GraphBuilder.RequireFinite(x, path);
         var graphs = new List<NetworkGraph>(t);
         for (int i = 0; i < t; i++)
         {

@@ -135,8 +135,13 @@ public static class GraphZooBuilder
     {
         string path = Path.Combine(graphsDir, InfoFile);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: not found (build graphs with `graphs build`)", path);
-        try { return JsonSerializer.Deserialize<GraphZooInfo>(File.ReadAllText(path), RunFiles.Json) ?? throw new JsonException("null"); }
+        GraphZooInfo info;
+        try { info = JsonSerializer.Deserialize<GraphZooInfo>(File.ReadAllText(path), RunFiles.Json) ?? throw new JsonException("null"); }
         catch (JsonException e) { throw new DataFormatException(path, "graphs.json", $"not a graph zoo description ({e.Message})"); }
+        if (info.Task is null) throw new DataFormatException(path, "task", "missing");
+        if (info.Runs is null || info.Runs.Any(r => r < 0)) throw new DataFormatException(path, "runs", "missing, or a run number below 0");
+        if (info.EdgeDim < 1 || info.K < 0) throw new DataFormatException(path, "edge_dim", $"edge_dim {info.EdgeDim}, k {info.K}: expected edge_dim ≥ 1 and k ≥ 0");
+        return info;
     }
 
     /// <summary>Every run's graphs of a built graph zoo, in run order.</summary>

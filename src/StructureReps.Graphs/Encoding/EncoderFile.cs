@@ -48,6 +48,7 @@ public static class EncoderFile
         }
         catch (JsonException ex) { throw new DataFormatException(path, "__metadata__", $"config or edge_standardizer is not valid ({ex.Message})"); }
         int edgeDim = DataFormatException.ParseInt(path, "__metadata__.edge_dim", Meta("edge_dim"), min: 1);
+        foreach (var t in tensors) Conversion.GraphBuilder.RequireFinite(t, path);
         var model = new Vgae(config, edgeDim, new Rng(config.Seed), backend);
         model.LoadStateDict(tensors, path);
         return new TrainedEncoder(model, config, standardizer, edgeDim, Meta("task"), DataFormatException.ParseInt(path, "__metadata__.epoch", Meta("epoch"), min: 0),

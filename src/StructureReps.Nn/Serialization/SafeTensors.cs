@@ -141,7 +141,13 @@ public static class SafeTensors
         JsonDocument doc;
         try { doc = JsonDocument.Parse(headerBytes); }
         catch (JsonException e) { throw new DataFormatException(path, "header", $"not valid JSON ({e.Message})"); }
-        using (doc)
+        try { return ParseHeader(path, doc, dataStart, dataLength); }
+        catch (InvalidOperationException e) { throw new DataFormatException(path, "header", $"not a safetensors header ({e.Message})"); } // e.g. invalid UTF-8 in a name
+        finally { doc.Dispose(); }
+    }
+
+    private static (List<Entry>, Dictionary<string, string>, long DataStart) ParseHeader(string path, JsonDocument doc, long dataStart, long dataLength)
+    {
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw new DataFormatException(path, "header", "expected a JSON object of tensors");
@@ -197,7 +203,8 @@ public static class SafeTensors
         }
         if (!v.TryGetProperty("data_offsets", out var offEl) || offEl.ValueKind != JsonValueKind.Array || offEl.GetArrayLength() != 2)
             throw new DataFormatException(path, $"{name}.data_offsets", "missing or not a [begin, end] pair");
-        if (!offEl[0].TryGetInt64(out long begin) || !offEl[1].TryGetInt64(out long end) || begin < 0 || end < begin)
+        if (offEl[0].ValueKind != JsonValueKind.Number || offEl[1].ValueKind != JsonValueKind.Number
+            || !offEl[0].TryGetInt64(out long begin) || !offEl[1].TryGetInt64(out long end) || begin < 0 || end < begin)
             throw new DataFormatException(path, $"{name}.data_offsets", "expected 0 ≤ begin ≤ end (integers)");
         if (end > dataLength)
             throw new DataFormatException(path, $"{name}.data_offsets", $"end {end} is beyond the {dataLength} data bytes in the file (truncated?)");

@@ -34,6 +34,52 @@ public sealed record Architecture
         _ => throw new InvalidOperationException($"unknown architecture kind '{Kind}' (expected mlp or cnn)"),
     };
 
+    /// <summary>Largest layer width or channel count, image side and parameter count a file may describe.</summary>
+    public const int MaxWidth = 1 << 20, MaxSide = 1 << 14;
+    public const long MaxParameters = int.MaxValue;
+
+    /// <summary>
+    /// What is wrong with this architecture as read from a file (null when nothing): the kind, missing or
+    /// non-positive sizes, kernels that do not fit, a feature map that shrinks to nothing, a parameter count
+    /// beyond int. Readers call it so a damaged run.json or graph file fails naming the field, not deep in a build.
+    /// </summary>
+    public string? Problem()
+    {
+        if (Kind is not ("mlp" or "cnn")) return $"kind '{Kind}', expected mlp or cnn";
+        if (Variant is not ("regular" or "deeper" or "wider")) return $"variant '{Variant}', expected regular, deeper or wider";
+        long parameters = 0;
+        if (IsMlp)
+        {
+            if (Sizes is null || Sizes.Length < 2) return "sizes: an MLP needs at least an input and an output width";
+            if (Sizes.Any(w => w < 1 || w > MaxWidth)) return $"sizes: [{string.Join(", ", Sizes)}], expected widths 1…{MaxWidth}";
+            if (Classes != Sizes[^1]) return $"classes {Classes}, expected the output width {Sizes[^1]}";
+            for (int i = 0; i + 1 < Sizes.Length; i++) parameters += (long)Sizes[i] * Sizes[i + 1] + Sizes[i + 1];
+        }
+        else
+        {
+            if (Input is not { Length: 3 } || Input.Any(v => v < 1 || v > MaxSide)) return $"input: expected [channels, height, width] within 1…{MaxSide}";
+            if (Convs is null || Convs.Length == 0) return "convs: a CNN needs at least one convolution";
+            if (Classes < 1 || Classes > MaxWidth) return $"classes {Classes}, expected 1…{MaxWidth}";
+            long c = Input[0], h = Input[1], w = Input[2];
+            for (int i = 0; i < Convs.Length; i++)
+            {
+                var conv = Convs[i];
+                if (conv is null) return $"convs[{i}]: missing";
+                if (conv.Out < 1 || conv.Out > MaxWidth || conv.Kernel < 1 || conv.Stride < 1 || conv.Padding < 0 || conv.Padding >= conv.Kernel || conv.Pool < 1)
+                    return $"convs[{i}]: {conv}, expected out ≥ 1, kernel ≥ 1, stride ≥ 1, 0 ≤ padding < kernel, pool ≥ 1";
+                h = (h + 2 * conv.Padding - conv.Kernel) / conv.Stride + 1;
+                w = (w + 2 * conv.Padding - conv.Kernel) / conv.Stride + 1;
+                if (h < 1 || w < 1) return $"convs[{i}]: the {conv.Kernel}×{conv.Kernel} kernel does not fit the feature map";
+                h /= conv.Pool; w /= conv.Pool;
+                if (h < 1 || w < 1) return $"convs[{i}]: pooling by {conv.Pool} leaves no feature map";
+                parameters += conv.Out * c * conv.Kernel * conv.Kernel + conv.Out;
+                c = conv.Out;
+            }
+            parameters += c * Classes + Classes;
+        }
+        return parameters > MaxParameters ? $"{parameters} parameters, more than {MaxParameters}" : null;
+    }
+
     public int ParameterCount()
     {
         if (IsMlp) return Enumerable.Range(0, Sizes!.Length - 1).Sum(i => Sizes[i] * Sizes[i + 1] + Sizes[i + 1]);

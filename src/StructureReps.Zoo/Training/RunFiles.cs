@@ -42,11 +42,24 @@ public sealed class RunFiles(string directory)
     public string StatePath => Path.Combine(Directory, "state.safetensors");
     public string Checkpoint(int epoch) => Path.Combine(Directory, $"epoch-{epoch:D4}.safetensors");
 
+    /// <summary>run.json, checked field by field (a damaged one fails here, naming the field, not deep in a build).</summary>
     public RunInfo? ReadInfo()
     {
         if (!File.Exists(RunJson)) return null;
-        try { return JsonSerializer.Deserialize<RunInfo>(File.ReadAllText(RunJson), Json) ?? throw new JsonException("null"); }
+        RunInfo info;
+        try { info = JsonSerializer.Deserialize<RunInfo>(File.ReadAllText(RunJson), Json) ?? throw new JsonException("null"); }
         catch (JsonException e) { throw new DataFormatException(RunJson, "run.json", $"not a valid run description ({e.Message})"); }
+        if (info.Task is null) throw new DataFormatException(RunJson, "task", "missing");
+        if (info.Run < 0) throw new DataFormatException(RunJson, "run", $"{info.Run}, expected ≥ 0");
+        if (info.Architecture is null) throw new DataFormatException(RunJson, "architecture", "missing");
+        if (info.Architecture.Problem() is { } problem) throw new DataFormatException(RunJson, "architecture", problem);
+        if (info.Config is null) throw new DataFormatException(RunJson, "config", "missing");
+        if (info.Config.Epochs < 0 || info.Config.BatchSize < 1 || !float.IsFinite(info.Config.LearningRate) || info.Config.Optimizer is not ("adam" or "adamw" or "sgd")
+            || info.Config.DataFraction is not (> 0 and <= 1) || !double.IsFinite(info.Config.WidthScale) || info.Config.WidthScale <= 0)
+            throw new DataFormatException(RunJson, "config", "expected epochs ≥ 0, batch_size ≥ 1, optimizer adam|adamw|sgd, a finite learning rate, 0 < data_fraction ≤ 1, width_scale > 0");
+        if (info.Performance is not ("accuracy" or "r2")) throw new DataFormatException(RunJson, "performance", $"'{info.Performance}', expected accuracy or r2");
+        if (info.TrainSamples < 1 || info.TestSamples < 0) throw new DataFormatException(RunJson, "train_samples", "expected train_samples ≥ 1 and test_samples ≥ 0");
+        return info;
     }
 
     public void WriteInfo(RunInfo info) => AtomicFile.WriteAllText(RunJson, JsonSerializer.Serialize(info, Json));
