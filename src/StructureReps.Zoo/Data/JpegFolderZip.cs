@@ -21,8 +21,9 @@ public static class JpegFolderZip
         string cache = CachePath(zipPath, split, size);
         if (useCache && TryReadCache(cache, size) is { } cached) return cached;
         var entries = new List<(string Name, int Label, byte[] Bytes)>();
-        using (var zip = ZipFile.OpenRead(zipPath))
+        try
         {
+            using var zip = ZipFile.OpenRead(zipPath);
             var index = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
             foreach (var e in zip.Entries)
             {
@@ -37,6 +38,8 @@ public static class JpegFolderZip
                 entries.Add((e.FullName, label, bytes));
             }
         }
+        catch (InvalidDataException e) { throw new DataFormatException(zipPath, "zip", $"not a readable zip archive ({e.Message})"); } // carries no file name
+        catch (EndOfStreamException e) { throw new DataFormatException(zipPath, "zip", $"an entry is shorter than its header says ({e.Message})"); }
         if (entries.Count == 0) throw new DataFormatException(zipPath, split, $"no {split}/<class>/*.jpg entries");
         entries.Sort((a, b) => a.Label != b.Label ? a.Label.CompareTo(b.Label) : string.CompareOrdinal(a.Name, b.Name));
         int plane = size * size;

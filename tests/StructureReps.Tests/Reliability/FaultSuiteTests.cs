@@ -147,6 +147,7 @@ internal sealed class FaultFixture
                 Kind("idx images", DatasetFiles.IdxImages(data), p => { using var s = File.OpenRead(p); Idx.ReadImages(s, p); }, binary),
                 Kind("idx labels", DatasetFiles.IdxLabels(data), p => { using var s = File.OpenRead(p); Idx.ReadLabels(s, p, 10); }, binary),
                 Kind("cifar batch", DatasetFiles.CifarBatch(data), p => { using var s = File.OpenRead(p); Cifar10.ReadBatch(s, p); }, binary),
+                Kind("jpeg zip", DatasetFiles.JpegZip(data), p => JpegFolderZip.Read(p, "train", ["a", "b"], 8, useCache: false), binary),
             ],
         };
     }
@@ -203,6 +204,21 @@ internal static class DatasetFiles
         var bytes = new byte[4 * 3073];
         for (int i = 0; i < bytes.Length; i++) bytes[i] = (byte)(i % 3073 == 0 ? i / 3073 : i * 13);
         File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    public static string JpegZip(string dir)
+    {
+        string path = Path.Combine(dir, "images.zip");
+        using var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Create);
+        foreach (var (name, color) in new[] { ("train/a/1.jpg", SkiaSharp.SKColors.Red), ("train/b/2.jpg", SkiaSharp.SKColors.Blue), ("train/b/3.jpg", SkiaSharp.SKColors.Green) })
+        {
+            using var bitmap = new SkiaSharp.SKBitmap(12, 10);
+            bitmap.Erase(color);
+            using var jpeg = bitmap.Encode(SkiaSharp.SKEncodedImageFormat.Jpeg, 90);
+            using var entry = zip.CreateEntry(name, System.IO.Compression.CompressionLevel.NoCompression).Open();
+            entry.Write(jpeg.ToArray());
+        }
         return path;
     }
 
