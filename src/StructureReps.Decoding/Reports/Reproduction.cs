@@ -113,7 +113,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                 reconstruction[(plan.Task, name)] = [];
                 for (int seed = 0; seed < options.EncoderSeeds; seed++)
                 {
-                    var config = EncoderConfig.Named(name) with { Epochs = options.EncoderEpochs, Seed = (ulong)seed };
+                    var config = EncoderConfig.Named(name) with { Epochs = options.EncoderEpochs, Seed = (ulong)seed, K = options.Pe.K };
                     string dir = EncoderDir(plan.Task, name, seed);
                     progress?.Stage(plan.Task, config.Label, $"{config.Epochs} epochs on {graphs.Count} graphs{(options.EncoderSeeds > 1 ? $", encoder seed {seed}" : "")}");
                     var trainer = new EncoderTrainer(config, backend);
@@ -129,7 +129,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                 // The first encoder as it starts training: same architecture, same initial weights (per encoder
                 // seed), same embedding and probe — what the self-supervised training adds is the gap to its row.
                 features["untrained"] = [.. Enumerable.Range(0, options.EncoderSeeds).Select(seed =>
-                    Features(Embedder.Embed(new EncoderTrainer(EncoderConfig.Named(options.Encoders[0]) with { Seed = (ulong)seed }, backend)
+                    Features(Embedder.Embed(new EncoderTrainer(EncoderConfig.Named(options.Encoders[0]) with { Seed = (ulong)seed, K = options.Pe.K }, backend)
                         .Initial(graphs, plan.Task), graphs, plan.Task)))];
             }
             features["epoch"] = [graphs.Select(Baselines.Epoch).ToList()];
@@ -164,7 +164,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
         int seeds = options.InductiveSeeds;
         foreach (var name in options.InductiveEncoders)
         {
-            var config = EncoderConfig.Named(name) with { Epochs = options.EncoderEpochs };
+            var config = EncoderConfig.Named(name) with { Epochs = options.EncoderEpochs, K = options.Pe.K };
             var perSeed = new Dictionary<int, IReadOnlyList<double[]>>();
             var byTrainingRuns = new Dictionary<string, (int Seed, IReadOnlyList<double[]> Features)>();
             string SeedDir(int seed) => Path.Combine(EncoderDir(task, name, 0), $"inductive-seed{seed}");

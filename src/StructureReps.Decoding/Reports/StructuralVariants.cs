@@ -45,7 +45,7 @@ public static class StructuralVariants
             }
         }
         // Run numbers repeat across the three zoos; keep them apart for the encoder's bookkeeping only via order.
-        var config = EncoderConfig.Named("ea-tc-lf") with { Epochs = encoderEpochs };
+        var config = EncoderConfig.Named("ea-tc-lf") with { Epochs = encoderEpochs, K = pe.K };
         string encDir = Path.Combine(output, "encoders", "covertype-variants", config.Name);
         progress?.Stage("figure 2", config.Label, $"one encoder for {graphs.Count} graphs of the three variants");
         var trained = new EncoderTrainer(config, backend).Train(graphs, "covertype-variants", encDir, null, cancel);

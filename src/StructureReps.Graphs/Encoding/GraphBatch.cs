@@ -166,6 +166,9 @@ public sealed class GraphBatch
     public static float[] LfFeatures(NetworkGraph g, int k, Rng? flips)
     {
         var pe = g.PositionalEncoding ?? throw new InvalidOperationException($"{g}: no LF features (build graphs with `graphs build`)");
+        if (pe.Length != g.NodeCount * k)
+            throw new InvalidOperationException($"run {g.Targets.Run}, epoch {g.Targets.Epoch}: its graph has {pe.Length / Math.Max(1, g.NodeCount)} Laplacian features per node, " +
+                $"the encoder takes k = {k}; build the graphs with --k {k} or train the encoder on these");
         return flips is null ? pe : LaplacianPe.RandomSignFlip(pe, g.NodeCount, k, flips);
     }
 }
