@@ -148,7 +148,12 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
         if (existing is null) files.WriteInfo(info);
         if (start > 0)
         {
-            net.Module.LoadStateDict(Nn.Serialization.SafeTensors.Read(files.Checkpoint(start - 1)).Tensors, files.Checkpoint(start - 1));
+            string resumeFrom = files.Checkpoint(start - 1);
+            var weights = Nn.Serialization.SafeTensors.Read(resumeFrom).Tensors;
+            // Its metrics row is finite (a diverged run does not resume): NaN weights here are damage, not training.
+            if (weights.FirstOrDefault(t => t.Data.Any(v => !float.IsFinite(v))) is { } bad)
+                throw new DataFormatException(resumeFrom, bad.Name, "holds NaN or infinite values, but its epoch's losses are finite (a damaged checkpoint); delete the run folder to retrain it");
+            net.Module.LoadStateDict(weights, resumeFrom);
             if (start > 1) files.LoadState(net.Module, trainer.Optimizer);
             metrics = metrics.Take(start).ToList();
         }

@@ -66,6 +66,22 @@ public sealed class ZooResumeTests
     }
 
     [Fact]
+    public void A_checkpoint_with_NaN_weights_at_the_resume_point_is_refused_naming_it()
+    {
+        using var dir = new TempDir();
+        var cts = new CancellationTokenSource();
+        var stop = new Notes { OnEpoch = m => { if (m.Epoch == 2) cts.Cancel(); } };
+        Assert.Throws<OperationCanceledException>(() => new ZooRunner(Moons(dir.Path, epochs: 4), CpuBackend.Default, stop).Run(cts.Token));
+        string checkpoint = Path.Combine(dir.Path, "run-0000", "epoch-0002.safetensors");
+        var (tensors, meta) = SafeTensors.Read(checkpoint);
+        tensors[0].Data[3] = float.NaN;
+        SafeTensors.Write(checkpoint, tensors, meta);
+        var e = Assert.Throws<DataFormatException>(() => new ZooRunner(Moons(dir.Path, epochs: 4), CpuBackend.Default).Run());
+        Assert.Contains("epoch-0002.safetensors", e.Message);
+        Assert.Contains(tensors[0].Name, e.Message);
+    }
+
+    [Fact]
     public void A_folder_holding_another_zoo_is_refused_before_anything_is_written()
     {
         using var dir = new TempDir();
