@@ -1,6 +1,6 @@
 using System.Globalization;
 using StructureReps.Decoding.Probing;
-using StructureReps.Decoding.Reports;
+using StructureReps.Pipeline.Reports;
 using StructureReps.Graphs.Encoding;
 
 namespace StructureReps.Cli.Commands;

@@ -106,7 +106,7 @@ public sealed class CrashTests
     }
 
     [Fact]
-    public void Two_zoo_trains_on_one_folder_give_a_clean_zoo_or_a_clear_refusal()
+    public async Task Two_zoo_trains_on_one_folder_give_a_clean_zoo_or_a_clear_refusal()
     {
         using var straight = new TempDir();
         using var shared = new TempDir();
@@ -117,7 +117,8 @@ public sealed class CrashTests
         using var second = Start(args(shared.Path));
         var errors = new[] { first.StandardError.ReadToEndAsync(), second.StandardError.ReadToEndAsync() };
         Assert.True(first.WaitForExit(180_000) && second.WaitForExit(180_000));
-        foreach (var (process, stderr) in new[] { (first, errors[0].Result), (second, errors[1].Result) })
+        string[] stderrs = await Task.WhenAll(errors);
+        foreach (var (process, stderr) in new[] { (first, stderrs[0]), (second, stderrs[1]) })
         {
             if (process.ExitCode == 0) continue;
             Assert.True(process.ExitCode == 1 && System.Text.RegularExpressions.Regex.IsMatch(stderr, @"run-000\d: in use by another running process \(process \d+\)"),

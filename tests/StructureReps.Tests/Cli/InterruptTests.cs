@@ -15,7 +15,7 @@ public sealed class InterruptTests
     [Theory]
     [InlineData("INT", 130)]
     [InlineData("TERM", 143)]
-    public void A_signal_stops_after_the_current_epoch_and_the_rerun_resumes(string signal, int exitCode)
+    public async Task A_signal_stops_after_the_current_epoch_and_the_rerun_resumes(string signal, int exitCode)
     {
         Assert.True(OperatingSystem.IsLinux(), "signals are sent with kill(1); CI runs on Linux");
         using var dir = new TempDir();
@@ -32,7 +32,7 @@ public sealed class InterruptTests
         Process.Start("kill", [$"-{signal}", process.Id.ToString()])!.WaitForExit();
         Assert.True(process.WaitForExit(60_000), "no exit within a minute of the signal");
         Assert.Equal(exitCode, process.ExitCode);
-        Assert.Contains("run the same command again to resume", stderr.Result);
+        Assert.Contains("run the same command again to resume", await stderr);
         Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp-*", SearchOption.AllDirectories));
 
         Assert.Equal(0, ZooCommand.Run(args)); // resumes: both runs complete

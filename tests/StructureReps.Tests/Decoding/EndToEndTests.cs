@@ -30,7 +30,7 @@ public class EndToEndTests
         foreach (int seed in new[] { 0, 1 })
         {
             string seedDir = Path.Combine(tcDir, $"inductive-seed{seed}");
-            string reused = Path.Combine(seedDir, StructureReps.Decoding.Reports.Reproduction.ReusedFromFile);
+            string reused = Path.Combine(seedDir, StructureReps.Pipeline.Reports.Reproduction.ReusedFromFile);
             if (File.Exists(reused))
             {
                 // A 3-run zoo has 3 by-run splits: a seed that drew an earlier seed's training runs reuses its encoder.

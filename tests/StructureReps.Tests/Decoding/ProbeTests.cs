@@ -1,4 +1,5 @@
 using StructureReps.Decoding.Probing;
+using StructureReps.Graphs.Features;
 
 namespace StructureReps.Tests.Decoding;
 

@@ -3,11 +3,12 @@ using StructureReps.Core.Backends;
 using StructureReps.Decoding.Probing;
 using StructureReps.Graphs.Conversion;
 using StructureReps.Graphs.Encoding;
+using StructureReps.Graphs.Features;
 using StructureReps.Graphs.Spectral;
 using StructureReps.Zoo;
 using StructureReps.Zoo.Training;
 
-namespace StructureReps.Decoding.Reports;
+namespace StructureReps.Pipeline.Reports;
 
 /// <summary>How big each stage is for one task.</summary>
 public sealed record TaskPlan(string Task, int Runs, int Epochs, int? MaxTrain = null, int? MaxTest = null);

@@ -2,7 +2,7 @@ using MathNet.Numerics.LinearAlgebra;
 using ScottPlot;
 using StructureReps.Core;
 
-namespace StructureReps.Decoding.Reports;
+namespace StructureReps.Pipeline.Reports;
 
 /// <summary>Projections and scatter plots of embeddings (PNG through ScottPlot, headless).</summary>
 public static class Plots

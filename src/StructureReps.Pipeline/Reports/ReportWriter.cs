@@ -1,8 +1,9 @@
 using System.Text;
 using StructureReps.Core;
+using StructureReps.Decoding.Probing;
 using StructureReps.Graphs.Encoding;
 
-namespace StructureReps.Decoding.Reports;
+namespace StructureReps.Pipeline.Reports;
 
 /// <summary>
 /// report.md: per split mode, Table 1 (train performance) and Table 2 (test performance) — Pearson r as
@@ -35,14 +36,14 @@ public static class ReportWriter
         foreach (var plan in options.Tasks)
             sb.AppendLine(outcome.Missing.TryGetValue(plan.Task, out var why) ? $"- **{plan.Task}: not run — data missing** ({why})" : $"- {plan.Task}: {outcome.ZooSummary[plan.Task]}");
         sb.AppendLine();
-        var splits = Probing.Splits.Modes.Append(Probing.Splits.Inductive).Where(m => outcome.Results.Any(r => r.Split == m));
+        var splits = Splits.Modes.Append(Splits.Inductive).Where(m => outcome.Results.Any(r => r.Split == m));
         foreach (var split in splits)
         {
             foreach (var (target, title) in new[] { ("train", "Table 1 — train performance"), ("test", "Table 2 — test performance") })
             {
                 sb.AppendLine($"## {title}, split `{split}`\n");
                 sb.AppendLine("Pearson r between the probe's prediction and the truth on the held-out 20 %: ours, mean (variance) over the seeds | paper.\n");
-                if (split == Probing.Splits.Inductive)
+                if (split == Splits.Inductive)
                     sb.AppendLine($"Split `by-run`, and each seed's encoder trained on that split's training runs only ({string.Join(", ", options.InductiveEncoders.Select(n => EncoderConfig.Named(n).Label))}; other encoders —); the baselines need no encoder, so their rows equal `by-run` on the first {options.InductiveSeeds} seeds. The paper reports the transductive random split only.\n");
                 sb.AppendLine("| encoder | " + string.Join(" | ", tasks) + " |");
                 sb.AppendLine("|---|" + string.Concat(tasks.Select(_ => "---|")));

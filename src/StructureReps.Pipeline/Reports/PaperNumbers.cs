@@ -1,4 +1,4 @@
-namespace StructureReps.Decoding.Reports;
+namespace StructureReps.Pipeline.Reports;
 
 /// <summary>The paper's Tables 1 (train accuracy) and 2 (test accuracy): Pearson r (mean, variance) per encoder and task.</summary>
 public static class PaperNumbers

@@ -6,7 +6,7 @@ using StructureReps.Graphs.Encoding;
 using StructureReps.Graphs.Spectral;
 using StructureReps.Zoo.Training;
 
-namespace StructureReps.Decoding.Reports;
+namespace StructureReps.Pipeline.Reports;
 
 /// <summary>
 /// Figure 2 (spec §7): covertype MLPs regular (54-64-64-7), deeper and wider with the same parameter count,

@@ -1,7 +1,7 @@
 using StructureReps.Graphs.Conversion;
 using StructureReps.Graphs.Encoding;
 
-namespace StructureReps.Decoding.Probing;
+namespace StructureReps.Graphs.Features;
 
 /// <summary>
 /// Baselines decoded through the same probe (spec §7): the epoch number alone, and StatNN weight statistics
