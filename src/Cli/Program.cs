@@ -48,13 +48,15 @@ static int Help(int code, string? error = null)
           (no command) / demo [--out runs/demo] [--runs 10] [--epochs 25] [--encoder-epochs 40]
                  the quick end-to-end run on two-moons: zoo → graphs → EA+TC+LF → probe, with the paper's number
                  example: dotnet run --project src/Cli
-          reproduce [--quick] [--tasks a,b,…] [--encoders ea-tc-lf,ea-tc-lf:distance,…] [--runs N] [--epochs N] [--encoder-epochs N] [--seeds 5] [--out DIR]
+          reproduce [--quick | --paper] [--plan] [--tasks a,b,…] [--encoders ea-tc-lf,ea-tc-lf:distance,…] [--runs N] [--epochs N] [--encoder-epochs N] [--seeds 5] [--out DIR]
                     [--encoder-seeds 1] [--inductive-seeds 5] [--inductive-encoders ea-tc-lf,…] [--device D]
                  every task × the four encoders and EA+TC+LF with the distance decoder, the untrained-encoder
                  baseline, split modes random, by-run and inductive (by-run with an encoder
                  trained on the training runs only, one per seed; --inductive-seeds 0 skips it), baselines →
                  DIR/report.md (Tables 1–2 beside the paper's) and, with covertype, Figure 2 (regular/deeper/wider
                  variants; --no-figure2 skips it);
+                 --paper: the paper's protocol (one network per task, 200 epochs, a graph per epoch, 200 encoder
+                 epochs, random split); --plan prints each stage's estimated time, measured here, and runs nothing;
                  --encoder-seeds N trains each encoder from N initializations and pools their probes;
                  reruns reuse every stage on disk. A task whose data is missing is listed as such
                  example: dotnet run --project src/Cli -- reproduce --quick

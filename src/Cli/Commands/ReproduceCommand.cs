@@ -13,8 +13,9 @@ public static class ReproduceCommand
 {
     public static int Reproduce(string[] args)
     {
-        var opts = new Args(args, "--quick", "--no-figure2");
-        bool quick = opts.Flag("--quick");
+        var opts = new Args(args, "--quick", "--paper", "--plan", "--no-figure2");
+        bool quick = opts.Flag("--quick"), paper = opts.Flag("--paper"), planOnly = opts.Flag("--plan");
+        if (quick && paper) throw new UsageException("--quick and --paper: choose one");
         var tasks = (opts.String("--tasks") ?? "two-moons,california-housing,covertype,cifar10,imagenet-subset,fashion-mnist").Split(',', StringSplitOptions.RemoveEmptyEntries);
         // The paper's four, then EA+TC+LF with the decoder that can reconstruct layered graphs (see PairDecoders.cs).
         var encoders = (opts.String("--encoders") ?? string.Join(",", [.. EncoderConfig.Names, "ea-tc-lf:distance"])).Split(',', StringSplitOptions.RemoveEmptyEntries);
@@ -24,8 +25,8 @@ public static class ReproduceCommand
         CheckEncoders("--inductive-encoders", inductive);
         var options = new ReproduceOptions
         {
-            Output = opts.PathOption("--out") ?? (quick ? "runs/reproduce-quick" : "runs/reproduce"),
-            Tasks = ReproduceOptions.Plan(tasks, quick).Select(p => p with { Runs = opts.Count("--runs") ?? p.Runs, Epochs = opts.Count("--epochs") ?? p.Epochs }).ToList(),
+            Output = opts.PathOption("--out") ?? (quick ? "runs/reproduce-quick" : paper ? "runs/paper" : "runs/reproduce"),
+            Tasks = ReproduceOptions.Plan(tasks, quick, paper).Select(p => p with { Runs = opts.Count("--runs") ?? p.Runs, Epochs = opts.Count("--epochs") ?? p.Epochs }).ToList(),
             Encoders = encoders,
             EncoderEpochs = opts.Count("--encoder-epochs") ?? (quick ? 20 : 200),
             Seeds = opts.Int("--seeds", min: 2) ?? 5,
@@ -33,19 +34,32 @@ public static class ReproduceCommand
             DataRoot = opts.PathOption("--data") ?? Zoo.Data.DataFiles.DefaultRoot(),
             Pe = GraphsCommand.PeOptions(opts),
             Quick = quick,
+            Paper = paper,
             Figure2 = !opts.Flag("--no-figure2"),
             InductiveEncoders = inductive,
             InductiveSeeds = opts.Int("--inductive-seeds") ?? 5,
         };
         var backend = Backends.Select(opts);
         opts.EnsureAllUsed();
-        Console.WriteLine($"reproduce ({(quick ? "quick" : "full")}): tasks {string.Join(", ", tasks)}; encoders {string.Join(", ", encoders)}; {options.EncoderEpochs} encoder epochs → {options.Output}");
+        if (planOnly) return PrintPlan(options, backend);
+        Console.WriteLine($"reproduce ({(quick ? "quick" : paper ? "paper" : "full")}): tasks {string.Join(", ", tasks)}; encoders {string.Join(", ", encoders)}; {options.EncoderEpochs} encoder epochs → {options.Output}");
         var outcome = new Reproduction(options, backend, new StageProgress()).Run(Interrupt.Token);
         string report = Path.Combine(options.Output, "report.md");
         Directory.CreateDirectory(options.Output);
         ReportWriter.Write(report, ReportWriter.Render(outcome, options, "structurereps reproduce " + string.Join(' ', args)));
         PrintTable(outcome, options);
         Console.WriteLine($"\nreport → {report}  ({outcome.Elapsed.TotalMinutes:F1} min)");
+        return 0;
+    }
+
+    /// <summary>`reproduce … --plan`: each stage's estimated time from costs measured now; nothing is trained.</summary>
+    private static int PrintPlan(ReproduceOptions options, StructureReps.Core.Backends.IBackend backend)
+    {
+        Console.WriteLine($"plan for {options.Output} (measuring each task's costs on this machine, {Environment.ProcessorCount} cores):");
+        var stages = ReproductionPlan.Estimate(options, backend, task => Console.WriteLine($"  measuring {task} …"));
+        string Time(double s) => s <= 0 ? "—" : s < 90 ? $"{s:F0} s" : s < 5400 ? $"{s / 60:F0} min" : $"{s / 3600:F1} h";
+        TextTable.Print(["task", "stage", "work", "estimate", "status"], stages.Select(s => (IReadOnlyList<string>)[s.Task, s.Stage, s.Work, Time(s.Seconds), s.Status]).ToList());
+        Console.WriteLine($"\ntotal ≈ {Time(stages.Sum(s => s.Seconds))} (estimates ±50 %: one measurement each, on a shared machine). Run without --plan to start; reruns resume.");
         return 0;
     }
 

@@ -28,7 +28,7 @@ public static class ReportWriter
         var tasks = options.Tasks.Select(t => t.Task).Where(t => !outcome.Missing.ContainsKey(t)).ToList();
         sb.AppendLine("# StructureReps reproduction report\n");
         sb.AppendLine($"- command: `{command}`");
-        sb.AppendLine($"- mode: {(options.Quick ? "quick (small zoos, few epochs — a smoke test of the pipeline, not the paper's scale)" : "full")}; encoder epochs {options.EncoderEpochs}; probe seeds {options.Seeds}{(options.EncoderSeeds > 1 ? $"; encoder seeds {options.EncoderSeeds} (each row pools {options.EncoderSeeds} × {options.Seeds} probes)" : "")}");
+        sb.AppendLine($"- mode: {(options.Quick ? "quick (small zoos, few epochs — a smoke test of the pipeline, not the paper's scale)" : options.Paper ? "paper (one network per task, a graph per epoch, split at random)" : "full")}; encoder epochs {options.EncoderEpochs}; probe seeds {options.Seeds}{(options.EncoderSeeds > 1 ? $"; encoder seeds {options.EncoderSeeds} (each row pools {options.EncoderSeeds} × {options.Seeds} probes)" : "")}");
         sb.AppendLine($"- machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
         sb.AppendLine($"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; wall time {outcome.Elapsed.TotalMinutes:F1} min");
         sb.AppendLine();

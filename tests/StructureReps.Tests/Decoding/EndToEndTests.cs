@@ -75,6 +75,24 @@ public class EndToEndTests
         Assert.Matches(@"\| -?\d\.\d\d \(", inductive[inductive.IndexOf("| EA+TC+LF, distance |", StringComparison.Ordinal)..].Split('\n')[0]);
     }
 
+    [Fact]
+    public void The_papers_protocol_trains_one_network_per_task_splits_at_random_and_plan_runs_nothing()
+    {
+        using var dir = new TempDir();
+        string[] args = ["--paper", "--tasks", "two-moons", "--epochs", "12", "--encoders", "ea-tc-lf", "--encoder-epochs", "1", "--seeds", "2", "--no-figure2", "--out", dir.Path];
+        Assert.Equal(0, ReproduceCommand.Reproduce([.. args, "--plan"]));
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "zoos")), "--plan trained something");
+
+        Assert.Equal(0, ReproduceCommand.Reproduce(args));
+        Assert.Single(Directory.GetDirectories(Path.Combine(dir.Path, "zoos", "two-moons"), "run-*"));
+        var report = File.ReadAllText(dir.File("report.md"));
+        Assert.Contains("mode: paper", report);
+        Assert.Contains("split `random`", report);
+        Assert.DoesNotContain("split `by-run`", report); // one network: no run to hold out
+        Assert.Matches(@"\| EA\+TC\+LF \(StructureReps\) \| -?\d\.\d\d \(", report);
+        Assert.Throws<StructureReps.Cli.UsageException>(() => ReproduceCommand.Reproduce(["--paper", "--quick", "--out", dir.Path]));
+    }
+
     private static int CountOf(string text, string part)
     {
         int count = 0;
