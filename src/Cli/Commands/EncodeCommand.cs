@@ -29,7 +29,7 @@ public static class EncodeCommand
         string decoder = opts.String("--decoder") ?? "inner";
         if (!StructureReps.Graphs.Layers.PairDecoder.Names.Contains(decoder))
             throw new UsageException($"--decoder: '{decoder}' is not one of {string.Join(", ", StructureReps.Graphs.Layers.PairDecoder.Names)}");
-        if (pooling is not ("mean" or "mean-max")) throw new UsageException($"--pooling: '{pooling}' is not mean or mean-max");
+        var poolingKind = EncoderSettings.ParsePooling(pooling) ?? throw new UsageException($"--pooling: '{pooling}' is not mean or mean-max");
         return config with
         {
             Epochs = opts.Count("--epochs") ?? config.Epochs,
@@ -40,7 +40,7 @@ public static class EncodeCommand
             Decoder = decoder,
             StandardizeEdges = !opts.Flag("--no-standardize"),
             Undirected = !opts.Flag("--forward"),
-            Pooling = pooling,
+            Pooling = poolingKind,
         };
     }
 

@@ -35,7 +35,7 @@ public static class Embedder
             var batch = new GraphBatch(part, features, config.K, encoder.Standardizer.Apply, config.Undirected, backend);
             var (mu, _) = model.Encode(batch);
             var pooled = Ops.SegmentMean(mu, batch.GraphOf, part.Count);
-            if (config.Pooling == "mean-max") pooled = Ops.Concat([pooled, Ops.SegmentMax(mu, batch.GraphOf, part.Count)], 1);
+            if (config.Pooling == PoolingKind.MeanMax) pooled = Ops.Concat([pooled, Ops.SegmentMax(mu, batch.GraphOf, part.Count)], 1);
             var values = pooled.ToArray();
             int d = pooled.Shape[1];
             for (int i = 0; i < part.Count; i++) rows.Add(new EmbeddingRow(task, part[i].Targets, values.AsSpan(i * d, d).ToArray()));

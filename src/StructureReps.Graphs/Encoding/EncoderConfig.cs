@@ -8,8 +8,8 @@ public sealed record EncoderConfig
 {
     public required string Name { get; init; }
     public bool EdgeAttention { get; init; }
-    public string Conv { get; init; } = "tc";          // tc | gc
-    public string Features { get; init; } = "lf";      // lf | rf
+    public GraphConvKind Conv { get; init; } = GraphConvKind.Transformer;
+    public NodeFeatureKind Features { get; init; } = NodeFeatureKind.Laplacian;
     public int K { get; init; } = 8;
     public int Hidden { get; init; } = 32;
     public int Latent { get; init; } = 16;
@@ -18,7 +18,7 @@ public sealed record EncoderConfig
     public float EdgeNoise { get; init; } = 0.1f;
     public bool Undirected { get; init; } = true;
     public bool StandardizeEdges { get; init; } = true;
-    public string Pooling { get; init; } = "mean";     // mean | mean-max
+    public PoolingKind Pooling { get; init; } = PoolingKind.Mean;
     public string Decoder { get; init; } = "inner";    // inner (the paper's) | bilinear | distance (Layers/PairDecoders.cs)
     public int Epochs { get; init; } = 200;
     public int BatchGraphs { get; init; } = 32;
@@ -43,14 +43,14 @@ public sealed record EncoderConfig
 
     private static EncoderConfig Base(string name) => name switch
     {
-        "ea-tc-lf" => new() { Name = name, EdgeAttention = true, Conv = "tc", Features = "lf" },
-        "ea-gc-lf" => new() { Name = name, EdgeAttention = true, Conv = "gc", Features = "lf" },
-        "gc-lf" => new() { Name = name, EdgeAttention = false, Conv = "gc", Features = "lf" },
-        "gc-rf" => new() { Name = name, EdgeAttention = false, Conv = "gc", Features = "rf" },
+        "ea-tc-lf" => new() { Name = name, EdgeAttention = true, Conv = GraphConvKind.Transformer, Features = NodeFeatureKind.Laplacian },
+        "ea-gc-lf" => new() { Name = name, EdgeAttention = true, Conv = GraphConvKind.Gat, Features = NodeFeatureKind.Laplacian },
+        "gc-lf" => new() { Name = name, EdgeAttention = false, Conv = GraphConvKind.Gat, Features = NodeFeatureKind.Laplacian },
+        "gc-rf" => new() { Name = name, EdgeAttention = false, Conv = GraphConvKind.Gat, Features = NodeFeatureKind.Random },
         _ => throw new ArgumentException($"encoder '{name}' is not one of {string.Join(", ", Names)}"),
     };
 
     /// <summary>The paper's label, "EA+TC+LF"; another decoder than the paper's is named: "EA+TC+LF, bilinear".</summary>
-    public string Label => (EdgeAttention ? "EA+" : "") + Conv.ToUpperInvariant() + "+" + Features.ToUpperInvariant()
+    public string Label => (EdgeAttention ? "EA+" : "") + Conv.ShortName().ToUpperInvariant() + "+" + Features.ShortName().ToUpperInvariant()
         + (Decoder == "inner" ? "" : ", " + Decoder);
 }

@@ -148,9 +148,9 @@ public sealed class GraphBatch
     /// </summary>
     public static float[] InputFeatures(EncoderConfig config, NetworkGraph g, Rng? flips, Dictionary<int, float[]> rfCache) => config.Features switch
     {
-        "lf" => LfFeatures(g, config.K, flips),
-        "rf" => RfFeatures(g.NodeCount, config.K, rfCache),
-        _ => throw new ArgumentException($"features '{config.Features}' are not lf or rf"),
+        NodeFeatureKind.Laplacian => LfFeatures(g, config.K, flips),
+        NodeFeatureKind.Random => RfFeatures(g.NodeCount, config.K, rfCache),
+        _ => throw new ArgumentOutOfRangeException(nameof(config), config.Features, "node features"),
     };
 
     private static float[] RfFeatures(int nodes, int k, Dictionary<int, float[]> cache)

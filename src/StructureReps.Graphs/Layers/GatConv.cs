@@ -15,7 +15,7 @@ namespace StructureReps.Graphs.Layers;
 /// Self-loops are added (existing ones removed first) with edge feature = the mean of the node's incoming edge
 /// features (PyG's fill_value='mean'; 0 for a node with none). Edge features enter the attention only.
 /// </summary>
-public sealed class GatConv : Module
+public sealed class GatConv : Module, IGraphConv
 {
     private readonly Linear _lin;
     private readonly Linear? _edge;

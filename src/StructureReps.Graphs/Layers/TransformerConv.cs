@@ -15,7 +15,7 @@ namespace StructureReps.Graphs.Layers;
 /// </code>
 /// W_q, W_k, W_v, W_s are Linear with bias, U(±1/√fan_in); no self-loops are added.
 /// </summary>
-public sealed class TransformerConv : Module
+public sealed class TransformerConv : Module, IGraphConv
 {
     private readonly Linear _query, _key, _value, _skip;
     private readonly Linear? _edge, _beta;
@@ -46,6 +46,8 @@ public sealed class TransformerConv : Module
 
     /// <summary>x [N, in], edge features [E, edgeDim] (when built with one) → [N, OutWidth]; <paramref name="rng"/> for dropout on α.</summary>
     public Tensor Forward(Tensor x, MessageGraph g, Tensor? edgeAttr = null, Rng? rng = null) => Forward(x, g, edgeAttr, rng, out _);
+
+    Tensor IGraphConv.Forward(Tensor x, MessageGraph g, Tensor? edgeAttr, Rng? rng, SelfLoopCache? loops) => Forward(x, g, edgeAttr, rng);
 
     /// <summary>As <see cref="Forward(Tensor, MessageGraph, Tensor?, Rng?)"/>, also returning the attention weights α [E, H].</summary>
     public Tensor Forward(Tensor x, MessageGraph g, Tensor? edgeAttr, Rng? rng, out Tensor alpha)

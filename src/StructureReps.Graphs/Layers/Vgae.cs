@@ -20,7 +20,7 @@ namespace StructureReps.Graphs.Layers;
 public sealed class Vgae : Module
 {
     private readonly EdgeAttention? _ea;
-    private readonly Module _conv1, _convMu, _convLogStd;
+    private readonly IGraphConv _conv1, _convMu, _convLogStd;
 
     public Vgae(EncoderConfig config, int edgeDim, Rng rng, Core.Backends.IBackend? backend = null)
     {
@@ -33,10 +33,10 @@ public sealed class Vgae : Module
             input += edgeDim;
         }
         InputWidth = input;
-        _conv1 = RegisterModule("conv1", MakeConv(input, config.Hidden, rng, backend));
+        _conv1 = RegisterConv("conv1", input, config.Hidden, rng, backend);
         int hiddenWidth = config.Hidden * config.Heads; // conv1 concatenates its heads
-        _convMu = RegisterModule("conv_mu", MakeConv(hiddenWidth, config.Latent, rng, backend, concat: false));
-        _convLogStd = RegisterModule("conv_logstd", MakeConv(hiddenWidth, config.Latent, rng, backend, concat: false));
+        _convMu = RegisterConv("conv_mu", hiddenWidth, config.Latent, rng, backend, concat: false);
+        _convLogStd = RegisterConv("conv_logstd", hiddenWidth, config.Latent, rng, backend, concat: false);
         // Registered last: the inner-product model draws exactly the initial weights it always did.
         if (PairDecoder.Create(config.Decoder, config.Latent, rng, backend) is { } decoder) Decoder = RegisterModule("decoder", decoder);
     }
@@ -52,19 +52,16 @@ public sealed class Vgae : Module
     public int EdgeDim { get; }
     public int InputWidth { get; }
 
-    private Module MakeConv(int input, int output, Rng rng, Core.Backends.IBackend? backend, bool concat = true) => Config.Conv switch
+    private IGraphConv RegisterConv(string name, int input, int output, Rng rng, Core.Backends.IBackend? backend, bool concat = true) => Config.Conv switch
     {
-        "tc" => new TransformerConv(input, output, rng, Config.Heads, concat, dropout: Config.AttentionDropout, edgeDim: EdgeDim, backend: backend),
-        "gc" => new GatConv(input, output, rng, Config.Heads, concat, Config.AttentionDropout, EdgeDim, backend),
-        _ => throw new ArgumentException($"conv '{Config.Conv}' is not tc or gc"),
+        GraphConvKind.Transformer => RegisterModule(name, new TransformerConv(input, output, rng, Config.Heads, concat, dropout: Config.AttentionDropout, edgeDim: EdgeDim, backend: backend)),
+        GraphConvKind.Gat => RegisterModule(name, new GatConv(input, output, rng, Config.Heads, concat, Config.AttentionDropout, EdgeDim, backend)),
+        _ => throw new ArgumentOutOfRangeException(nameof(Config.Conv), Config.Conv, "graph convolution"),
     };
 
-    private Tensor Conv(Module conv, Tensor x, GraphBatch b, Rng? rng) => conv switch
-    {
-        TransformerConv tc => tc.Forward(x, b.Messages, b.EdgeAttr, rng),
-        GatConv gc => gc.Forward(x, b.Messages, b.EdgeAttr, rng, b.SelfLoops),
-        _ => throw new InvalidOperationException(),
-    };
+    // Only GATConv adds self-loops; the cache is built lazily, so TransformerConv never pays for it.
+    private Tensor Conv(IGraphConv conv, Tensor x, GraphBatch b, Rng? rng) =>
+        conv.Forward(x, b.Messages, b.EdgeAttr, rng, Config.Conv == GraphConvKind.Gat ? b.SelfLoops : null);
 
     /// <summary>μ and logσ [N, latent] of every node of the batch; <paramref name="rng"/> for training noise and dropout.</summary>
     public (Tensor Mu, Tensor LogStd) Encode(GraphBatch b, Rng? rng = null)

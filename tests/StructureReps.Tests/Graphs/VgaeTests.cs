@@ -43,7 +43,7 @@ public class VgaeTests
         var config = EncoderConfig.Named(name) with { Hidden = 4, Latent = 3, Decoder = decoder };
         var model = new Vgae(config, 1, new Rng(3), be);
         model.Eval(); // no EA noise: a deterministic loss
-        var x = graphs.Select(g => config.Features == "lf" ? g.PositionalEncoding! : StructureReps.Graphs.Features.RandomFeatures.Compute(g.NodeCount, 8)).ToList();
+        var x = graphs.Select(g => config.Features == NodeFeatureKind.Laplacian ? g.PositionalEncoding! : StructureReps.Graphs.Features.RandomFeatures.Compute(g.NodeCount, 8)).ToList();
         var batch = new GraphBatch(graphs, x, 8, g => g.EdgeFeatures, true, be);
         var negatives = batch.SampleNegatives(new Rng(1));
         var eps = new Rng(2).NormalArray(batch.Nodes * 3);

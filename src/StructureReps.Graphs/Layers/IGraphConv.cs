@@ -1,0 +1,13 @@
+using StructureReps.Core;
+
+namespace StructureReps.Graphs.Layers;
+
+/// <summary>
+/// A message-passing layer the encoder stacks, x [N, in] → [N, out] over a message graph with edge features, as
+/// PyG's convolutions share <c>forward(x, edge_index, edge_attr)</c>. <paramref name="loops"/> caches the
+/// self-loops a layer adds (GATConv does; TransformerConv ignores it).
+/// </summary>
+public interface IGraphConv
+{
+    Tensor Forward(Tensor x, MessageGraph g, Tensor? edgeAttr, Rng? rng, SelfLoopCache? loops);
+}
