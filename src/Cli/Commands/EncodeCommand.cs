@@ -54,7 +54,7 @@ public static class EncodeCommand
         var all = runs.SelectMany(r => r.Graphs).ToList();
         if (all.Count == 0) throw new InvalidOperationException($"{graphs}: no graphs (run `graphs build` first)");
         config = config with { K = runs[0].K }; // the node-feature width is the graphs' (graphs build --k)
-        var model = new StructureReps.Graphs.Layers.Vgae(config, all[0].EdgeDim, new Core.Rng(config.Seed), backend);
+        var model = new StructureReps.Graphs.Encoding.Vgae(config, all[0].EdgeDim, new Core.Rng(config.Seed), backend);
         Console.WriteLine($"encode: {config.Label} on {all.Count} graphs of {runs.Count} runs ({runs[0].Task}), {config.Epochs} epochs, batches of {config.BatchGraphs}, backend {backend.Name} → {output}");
         Console.WriteLine($"        {model} ({model.ParameterCount} parameters)");
         var bar = new Bar();

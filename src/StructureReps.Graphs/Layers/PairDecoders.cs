@@ -18,7 +18,7 @@ namespace StructureReps.Graphs.Layers;
 /// </summary>
 public abstract class PairDecoder : Module
 {
-    /// <summary>The names <see cref="Encoding.EncoderConfig.Decoder"/> accepts.</summary>
+    /// <summary>The names EncoderConfig.Decoder accepts.</summary>
     public static readonly string[] Names = ["inner", "bilinear", "distance"];
 
     /// <summary>Logits of the pairs (source[p], target[p]) from z [N, latent] → [pairs].</summary>

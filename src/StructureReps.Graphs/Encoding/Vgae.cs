@@ -1,8 +1,8 @@
 using StructureReps.Core;
-using StructureReps.Graphs.Encoding;
+using StructureReps.Graphs.Layers;
 using StructureReps.Nn.Modules;
 
-namespace StructureReps.Graphs.Layers;
+namespace StructureReps.Graphs.Encoding;
 
 /// <summary>
 /// The variational graph autoencoder (Kipf &amp; Welling 2016; spec §6) over a graph batch:
