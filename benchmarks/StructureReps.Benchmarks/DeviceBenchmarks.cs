@@ -65,20 +65,20 @@ public class DeviceEpochBenchmarks
         switch (Kind)
         {
             case Workload.MlpEpoch:
-            {
-                var w = new EpochWorkloads(backend, fashionImages: 64);
-                return w.CaliforniaMlpEpoch;
-            }
+                {
+                    var w = new EpochWorkloads(backend, fashionImages: 64);
+                    return w.CaliforniaMlpEpoch;
+                }
             case Workload.CnnEpoch:
-            {
-                var w = new EpochWorkloads(backend, fashionImages: 512);
-                return w.FashionCnnEpoch;
-            }
+                {
+                    var w = new EpochWorkloads(backend, fashionImages: 512);
+                    return w.FashionCnnEpoch;
+                }
             default:
-            {
-                var w = new EncoderEpochWorkloads(backend, graphs: 64);
-                return () => w.Epoch("ea_tc_lf_california_mlp");
-            }
+                {
+                    var w = new EncoderEpochWorkloads(backend, graphs: 64);
+                    return () => w.Epoch("ea_tc_lf_california_mlp");
+                }
         }
     }
 

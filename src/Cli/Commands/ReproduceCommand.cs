@@ -115,7 +115,8 @@ public static class ReproduceCommand
             {
                 string label = m switch
                 {
-                    "epoch" => "baseline: epoch", "statnn" => "baseline: StatNN",
+                    "epoch" => "baseline: epoch",
+                    "statnn" => "baseline: StatNN",
                     "untrained" => "baseline: untrained",
                     _ => EncoderConfig.Named(m).Label,
                 };

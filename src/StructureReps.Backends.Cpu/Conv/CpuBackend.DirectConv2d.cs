@@ -103,7 +103,7 @@ public sealed partial class CpuBackend : IDirectConv2d
                     for (int ox0 = 0; ox0 < wo; ox0 += Tile)
                     {
                         int valid = Math.Min(Tile, wo - ox0), srcBase = b * C * plane + oy * s.StrideH * wp + ox0 * s.StrideW;
-                        for (int lane = 0; lane < width; )
+                        for (int lane = 0; lane < width;)
                         {
                             int nv = Math.Min(nvMax, (width - lane) / L);
                             ConvTiles.RowTile<TVec, V>(xpad, srcBase, s.StrideW, offsets, taps, wt.AsSpan(lane * taps),
@@ -197,7 +197,7 @@ public sealed partial class CpuBackend : IDirectConv2d
                         {
                             int valid = Math.Min(Tile, columns - t0), ix0 = rx + t0 * sw;
                             int srcBase = b * O * plane + iy * wd + ix0;
-                            for (int lane = 0; lane < width; )
+                            for (int lane = 0; lane < width;)
                             {
                                 int nv = Math.Min(nvMax, (width - lane) / L);
                                 ConvTiles.RowTile<TVec, V>(dilated, srcBase, sw, tapOffsets, n, wx.AsSpan(cls * taps * width + lane * n),
@@ -268,7 +268,7 @@ public sealed partial class CpuBackend : IDirectConv2d
                     int bEnd = Math.Min(s.Batch, (ig + 1) * ImagesPerGroup);
                     var sum = partial.AsSpan(ig * partialSize, partialSize);
                     var tapOffsets = offsets.AsSpan(g * T, T);
-                    for (int lane = 0; lane < width; )
+                    for (int lane = 0; lane < width;)
                     {
                         int nv = Math.Min(nvMax, (width - lane) / L);
                         acc.Clear();
@@ -412,7 +412,7 @@ public sealed partial class CpuBackend : IDirectConv2d
             {
                 int b = item / tiles, p0 = item % tiles * 6, n = Math.Min(6, pixels - p0);
                 SixPixels(at, p0, n, cols, rowStep, colStep);
-                for (int lane = 0; lane < width; )
+                for (int lane = 0; lane < width;)
                 {
                     int nv = Math.Min(2, (width - lane) / L);
                     ConvTiles.PixelTile6<TVec, V>(src, b * srcImage, at, offsets.AsSpan(0, taps), taps, weights.AsSpan(lane * taps),

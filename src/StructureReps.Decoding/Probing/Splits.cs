@@ -21,22 +21,22 @@ public static class Splits
         switch (mode)
         {
             case "random":
-            {
-                var order = Enumerable.Range(0, runOf.Count).ToArray();
-                rng.Shuffle(order);
-                int cut = (int)Math.Round(order.Length * trainFraction);
-                return (order[..cut].Order().ToArray(), order[cut..].Order().ToArray());
-            }
+                {
+                    var order = Enumerable.Range(0, runOf.Count).ToArray();
+                    rng.Shuffle(order);
+                    int cut = (int)Math.Round(order.Length * trainFraction);
+                    return (order[..cut].Order().ToArray(), order[cut..].Order().ToArray());
+                }
             case "by-run":
-            {
-                var runs = runOf.Distinct().Order().ToArray();
-                if (runs.Length < 2) throw new ArgumentException($"by-run split: needs at least 2 runs, the zoo has {runs.Length}");
-                rng.Shuffle(runs);
-                int cut = Math.Clamp((int)Math.Round(runs.Length * trainFraction), 1, runs.Length - 1);
-                var trainRuns = runs[..cut].ToHashSet();
-                var all = Enumerable.Range(0, runOf.Count);
-                return (all.Where(i => trainRuns.Contains(runOf[i])).ToArray(), all.Where(i => !trainRuns.Contains(runOf[i])).ToArray());
-            }
+                {
+                    var runs = runOf.Distinct().Order().ToArray();
+                    if (runs.Length < 2) throw new ArgumentException($"by-run split: needs at least 2 runs, the zoo has {runs.Length}");
+                    rng.Shuffle(runs);
+                    int cut = Math.Clamp((int)Math.Round(runs.Length * trainFraction), 1, runs.Length - 1);
+                    var trainRuns = runs[..cut].ToHashSet();
+                    var all = Enumerable.Range(0, runOf.Count);
+                    return (all.Where(i => trainRuns.Contains(runOf[i])).ToArray(), all.Where(i => !trainRuns.Contains(runOf[i])).ToArray());
+                }
             default:
                 throw new ArgumentException($"split '{mode}' is not one of {string.Join(", ", Modes)}");
         }
