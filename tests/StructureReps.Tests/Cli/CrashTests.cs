@@ -9,6 +9,7 @@ namespace StructureReps.Tests.Cli;
 /// `encode train` killed with SIGKILL at seeded points, then rerun, give the files of an uninterrupted run byte for
 /// byte; two `zoo train` on one folder give a clean zoo or a clear refusal naming the holder.
 /// </summary>
+[Trait("Speed", "slow")]
 public sealed class CrashTests
 {
     private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "structurereps.dll");

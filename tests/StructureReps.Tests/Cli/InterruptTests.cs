@@ -10,6 +10,7 @@ namespace StructureReps.Tests.Cli;
 /// the same command then finishes the zoo from what was saved. Runs the built CLI as a child process (Linux: the
 /// signal goes through `kill`).
 /// </summary>
+[Trait("Speed", "slow")]
 public sealed class InterruptTests
 {
     [Theory]

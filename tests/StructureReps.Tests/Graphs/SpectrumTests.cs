@@ -117,6 +117,7 @@ public class SpectrumTests
         return (offset + layers[^1], [.. src], [.. dst], [.. w]);
     }
 
+    [Trait("Speed", "slow")]
     [Fact]
     public void Iterative_and_dense_paths_agree_on_eigenvalues_and_subspaces_of_a_3000_node_layered_graph()
     {

@@ -56,6 +56,7 @@ public sealed class IlgpuKernelTests
         Assert.Equal([58f, 64f, 139f, 154f], Download(d));
     }
 
+    [Trait("Speed", "slow")]
     [Theory]
     [InlineData(GemmKernel.Naive, false, false)]
     [InlineData(GemmKernel.Naive, true, true)]

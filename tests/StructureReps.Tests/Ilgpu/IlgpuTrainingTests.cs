@@ -17,6 +17,7 @@ namespace StructureReps.Tests.Ilgpu;
 /// Whole training runs on the ILGPU backend, unchanged: the seeded MLP reaches the reference's pinned losses,
 /// a zoo CNN's epoch and a VGAE encoder's epochs follow the SIMD CPU backend, and reruns give the same bits.
 /// </summary>
+[Trait("Speed", "slow")]
 public sealed class IlgpuTrainingTests
 {
     private static IBackend Ilgpu => IlgpuDevices.Get(IlgpuDeviceKind.Cpu);

@@ -21,6 +21,7 @@ namespace StructureReps.Tests.Reliability;
 /// (<see cref="IOException"/>, <see cref="InvalidOperationException"/>, <see cref="ArgumentException"/>) whose
 /// message names the file — never another exception, never a non-finite value let through.
 /// </summary>
+[Trait("Speed", "slow")]
 public sealed class FaultSuiteTests(ITestOutputHelper output)
 {
     private const int CasesPerKind = 180;

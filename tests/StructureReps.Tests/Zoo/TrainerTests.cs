@@ -21,6 +21,7 @@ public class TrainerTests
         Assert.True(accuracy >= 0.97, $"two-moons test accuracy {accuracy:F4} < 0.97 (loss {loss:F4})");
     }
 
+    [Trait("Speed", "slow")]
     [DataFact(FashionMnist.DebianDir + "/train-images-idx3-ubyte.gz")]
     public void SmallCnnLearnsFashionMnistFarAboveChance()
     {
