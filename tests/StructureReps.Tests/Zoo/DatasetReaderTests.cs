@@ -15,7 +15,7 @@ public class DatasetReaderTests
     private static MemoryStream Text(string s) => new(Encoding.UTF8.GetBytes(s));
 
     [Fact]
-    public void TwoMoonsIsSeededBalancedAndHasTheRightShape()
+    public void Two_moons_is_seeded_balanced_and_has_the_right_shape()
     {
         var a = TwoMoons.Generate(101, 0.1, 7);
         var b = TwoMoons.Generate(101, 0.1, 7);
@@ -33,7 +33,7 @@ public class DatasetReaderTests
     }
 
     [DataFact("california-housing/cal_housing.data.gz")]
-    public void CaliforniaHousingStatLibGivesTheScikitLearnFeatures()
+    public void California_housing_statlib_gives_the_scikit_learn_features()
     {
         string path = Path.Combine(Root, "california-housing", "cal_housing.data.gz");
         using var s = DataFiles.Open(path);
@@ -55,7 +55,7 @@ public class DatasetReaderTests
     }
 
     [Fact]
-    public void CaliforniaHandsOnCsvImputesBlankBedrooms()
+    public void California_hands_on_csv_imputes_blank_bedrooms()
     {
         string csv = "longitude,latitude,housing_median_age,total_rooms,total_bedrooms,population,households,median_income,median_house_value,ocean_proximity\n" +
                      "-122.23,37.88,41,880,129,322,126,8.3252,452600,NEAR BAY\n" +
@@ -72,7 +72,7 @@ public class DatasetReaderTests
     [InlineData("1,2,3,4,5,6,7,8,9,10\n", "more than the expected 9")]
     [InlineData("1,2,3,x,5,6,7,8,9\n", "'x' is not a number")]
     [InlineData("1,2,3,4,5,6,0,8,9\n", "households")]
-    public void CaliforniaMalformedRowsNameTheLine(string text, string expected)
+    public void California_malformed_rows_name_the_line(string text, string expected)
     {
         var e = Assert.Throws<DataFormatException>(() => CaliforniaHousing.ParseStatLib(Text(text), "cal.data", null));
         Assert.Contains(expected, e.Message);
@@ -80,14 +80,14 @@ public class DatasetReaderTests
     }
 
     [Fact]
-    public void CaliforniaBadHeaderAndTruncatedFileAreReported()
+    public void California_bad_header_and_truncated_file_are_reported()
     {
         Assert.Contains("header", Assert.Throws<DataFormatException>(() => CaliforniaHousing.ParseHandsOnCsv(Text("a,b\n1,2\n"), "h.csv")).Message);
         Assert.Contains("1 rows, expected 20640", Assert.Throws<DataFormatException>(() => CaliforniaHousing.ParseStatLib(Text("1,2,3,4,5,6,7,8,9\n"), "cal.data")).Message);
     }
 
     [DataFact("covertype/covertype-small.data.csv.gz")]
-    public void CovertypeSampleLoadsWithCheckedCountsAndLabels()
+    public void Covertype_sample_loads_with_checked_counts_and_labels()
     {
         var task = Covertype.Load(Root, seed: 0);
         Assert.Equal(80_000, task.Train.Count);
@@ -99,7 +99,7 @@ public class DatasetReaderTests
     }
 
     [Fact]
-    public void CovertypeUciLayoutReadsTheLastColumnAsTheLabel()
+    public void Covertype_uci_layout_reads_the_last_column_as_the_label()
     {
         var row = string.Join(",", Enumerable.Range(0, 54).Select(i => i < 10 ? (i * 10).ToString() : (i == 10 || i == 20 ? "1" : "0")));
         var (x, y) = Covertype.ParseUci(Text($"{row},3\n{row},7\n"), "covtype.data", null);
@@ -112,7 +112,7 @@ public class DatasetReaderTests
     }
 
     [DataFact(FashionMnist.DebianDir + "/train-images-idx3-ubyte.gz")]
-    public void FashionMnistSliceHasTheKnownHeaderAndLabels()
+    public void Fashion_mnist_slice_has_the_known_header_and_labels()
     {
         var task = FashionMnist.Load(Root, maxTrain: 2000, maxTest: 500);
         Assert.Equal(2000, task.Train.Count);
@@ -133,7 +133,7 @@ public class DatasetReaderTests
     }
 
     [Fact]
-    public void IdxErrorsNameTheProblem()
+    public void Idx_errors_name_the_problem()
     {
         Assert.Contains("expected 2051", Assert.Throws<DataFormatException>(() => Idx.ReadImages(new MemoryStream(IdxImages(2049, 1, 2, 2, 4)), "img")).Message);
         Assert.Contains("truncated", Assert.Throws<DataFormatException>(() => Idx.ReadImages(new MemoryStream(IdxImages(2051, 3, 2, 2, 5)), "img")).Message);
@@ -146,7 +146,7 @@ public class DatasetReaderTests
     }
 
     [DataFact("cifar10/cifar-10-batches-bin/data_batch_1.bin.gz")]
-    public void Cifar10BinaryBatchHasTheKnownFirstLabelsAndClassCounts()
+    public void Cifar10_binary_batch_has_the_known_first_labels_and_class_counts()
     {
         string path = Path.Combine(Root, "cifar10", "cifar-10-batches-bin", "data_batch_1.bin.gz");
         using var s = DataFiles.Open(path);
@@ -157,7 +157,7 @@ public class DatasetReaderTests
     }
 
     [Fact]
-    public void Cifar10TruncatedRecordAndBadLabelAreReported()
+    public void Cifar10_truncated_record_and_bad_label_are_reported()
     {
         var record = new byte[Cifar10.RecordBytes * 2 - 10];
         Assert.Contains("record 1", Assert.Throws<DataFormatException>(() => Cifar10.ReadBatch(new MemoryStream(record), "b.bin")).Message);
@@ -167,7 +167,7 @@ public class DatasetReaderTests
     }
 
     [Fact]
-    public void ChecksumMismatchNamesTheFile()
+    public void Checksum_mismatch_names_the_file()
     {
         using var dir = new TempDir();
         File.WriteAllText(dir.File("x.gz"), "not the data");

@@ -29,7 +29,7 @@ public class JpegFolderZipTests
     }
 
     [Fact]
-    public void DecodesClassFoldersResizesAndExpandsGrayscale()
+    public void Decodes_class_folders_resizes_and_expands_grayscale()
     {
         using var dir = new TempDir();
         string zip = MakeZip(dir,
@@ -50,7 +50,7 @@ public class JpegFolderZipTests
     }
 
     [Fact]
-    public void UnknownClassFolderAndBrokenJpegAreNamed()
+    public void Unknown_class_folder_and_broken_jpeg_are_named()
     {
         using var dir = new TempDir();
         string zip = MakeZip(dir, ("train/zebra/1.jpg", Jpeg(8, 8, SKColors.Red, false)));

@@ -25,7 +25,7 @@ public class NetworkImportTests
     }
 
     [Fact]
-    public void PyTorchSequentialMlpMatchesTorchOutput()
+    public void PyTorch_sequential_mlp_matches_torch_output()
     {
         var net = NetworkImport.Read(Fixture("torch_mlp.safetensors"), Architecture.Mlp(4, 8, 8, 3), CpuBackend.Default);
         var (input, shape, output) = Expected("torch_mlp.json");
@@ -35,7 +35,7 @@ public class NetworkImportTests
     }
 
     [Fact]
-    public void PyTorchCnnMatchesTorchOutput()
+    public void PyTorch_cnn_matches_torch_output()
     {
         var arch = Architecture.Cnn([1, 7, 7], [new ConvSpec(4, 3, 1, 1), new ConvSpec(4, 3, 2, 0)], 3);
         var net = NetworkImport.Read(Fixture("torch_cnn.safetensors"), arch, CpuBackend.Default);
@@ -46,7 +46,7 @@ public class NetworkImportTests
     }
 
     [Fact]
-    public void WrongArchitectureNamesTheTensorAndTheExpectedShape()
+    public void Wrong_architecture_names_the_tensor_and_the_expected_shape()
     {
         var e = Assert.Throws<DataFormatException>(() => NetworkImport.Read(Fixture("torch_mlp.safetensors"), Architecture.Mlp(4, 16, 8, 3)));
         Assert.Contains("0.weight", e.Message);
@@ -54,7 +54,7 @@ public class NetworkImportTests
     }
 
     [Fact]
-    public void OurCheckpointsReadBackIntoTheSameNetwork()
+    public void Our_checkpoints_read_back_into_the_same_network()
     {
         using var dir = new TempDir();
         var arch = Architecture.Cnn([3, 8, 8], [new ConvSpec(5, 3, 1, 1, 2), new ConvSpec(6, 1)], 4);

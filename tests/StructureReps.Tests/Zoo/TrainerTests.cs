@@ -10,7 +10,7 @@ namespace StructureReps.Tests.Zoo;
 public class TrainerTests
 {
     [Fact]
-    public void MlpOnTwoMoonsReaches97PercentTestAccuracy()
+    public void Mlp_on_two_moons_reaches_97_percent_test_accuracy()
     {
         var task = TwoMoons.Load(seed: 3);
         var config = new TrainConfig { Epochs = 40, BatchSize = 32, LearningRate = 0.01f, Seed = 11 };
@@ -23,7 +23,7 @@ public class TrainerTests
 
     [Trait("Speed", "slow")]
     [DataFact(FashionMnist.DebianDir + "/train-images-idx3-ubyte.gz")]
-    public void SmallCnnLearnsFashionMnistFarAboveChance()
+    public void Small_cnn_learns_fashion_mnist_far_above_chance()
     {
         // The Small CNN Zoo shape (3 × conv3×3 stride 2, GAP, linear) at 32 channels, 4,000 images, 6 epochs.
         var task = FashionMnist.Load(DataFiles.DefaultRoot(), maxTrain: 4000, maxTest: 1000);
@@ -46,7 +46,7 @@ public class TrainerTests
             .ToDictionary(f => Path.GetRelativePath(dir, f), File.ReadAllBytes);
 
     [Fact]
-    public void SeededZooGivesIdenticalFilesTwice()
+    public void Seeded_zoo_gives_identical_files_twice()
     {
         using var a = new TempDir();
         using var b = new TempDir();
@@ -68,7 +68,7 @@ public class TrainerTests
     }
 
     [Fact]
-    public void InterruptedRunResumesToTheSameFilesAsAnUninterruptedOne()
+    public void Interrupted_run_resumes_to_the_same_files_as_an_uninterrupted_one()
     {
         using var straight = new TempDir();
         using var interrupted = new TempDir();
@@ -93,7 +93,7 @@ public class TrainerTests
     }
 
     [Fact]
-    public void ResumeRecomputesAnEpochWhoseOptimizerStateWasNotSaved()
+    public void Resume_recomputes_an_epoch_whose_optimizer_state_was_not_saved()
     {
         using var straight = new TempDir();
         using var crashed = new TempDir();
@@ -111,7 +111,7 @@ public class TrainerTests
     }
 
     [Fact]
-    public void ShardsSplitTheRunsWithoutOverlap()
+    public void Shards_split_the_runs_without_overlap()
     {
         using var dir = new TempDir();
         var s0 = new ZooRunner(MoonsZoo(dir.Path, runs: 5, epochs: 1) with { ShardIndex = 0, ShardCount = 2 }, CpuBackend.Default).Run();
@@ -122,7 +122,7 @@ public class TrainerTests
     }
 
     [Fact]
-    public void StructuralVariantsKeepTheParameterCountWithinTwoPercent()
+    public void Structural_variants_keep_the_parameter_count_within_two_percent()
     {
         foreach (var regular in new[] { Architecture.Mlp(54, 64, 64, 7), Architecture.Mlp(8, 64, 64, 1) })
             foreach (var v in new[] { "deeper", "wider" })

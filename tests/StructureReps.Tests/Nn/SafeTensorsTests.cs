@@ -4,12 +4,12 @@ using StructureReps.Core;
 using StructureReps.Nn.Serialization;
 using StructureReps.Tests.Support;
 
-namespace StructureReps.Tests.Zoo;
+namespace StructureReps.Tests.Nn;
 
 public class SafeTensorsTests
 {
     [Fact]
-    public void RoundTripKeepsNamesShapesValuesAndMetadata()
+    public void Round_trip_keeps_names_shapes_values_and_metadata()
     {
         using var dir = new TempDir();
         var rng = new Rng(5);
@@ -34,7 +34,7 @@ public class SafeTensorsTests
     }
 
     [Fact]
-    public void HeaderIsAlignedAndPaddedWithSpaces()
+    public void Header_is_aligned_and_padded_with_spaces()
     {
         using var dir = new TempDir();
         SafeTensors.Write(dir.File("a.safetensors"), [new NamedArray("x", [1], [1f])]);
@@ -66,7 +66,7 @@ public class SafeTensorsTests
     [InlineData("""{"a":{"dtype":"F32","shape":[2]}}""", 8, "a.data_offsets")]
     [InlineData("""not json at all""", 8, "not valid JSON")]
     [InlineData("""[1, 2]""", 8, "JSON object")]
-    public void MalformedHeadersAreRejectedWithTheFieldNamed(string header, int dataBytes, string expected)
+    public void Malformed_headers_are_rejected_with_the_field_named(string header, int dataBytes, string expected)
     {
         using var dir = new TempDir();
         string path = WriteRaw(dir, header, dataBytes);
@@ -76,7 +76,7 @@ public class SafeTensorsTests
     }
 
     [Fact]
-    public void HugeHeaderLengthIsRejectedBeforeAnyAllocation()
+    public void Huge_header_length_is_rejected_before_any_allocation()
     {
         using var dir = new TempDir();
         string path = WriteRaw(dir, "{}", 0, declaredLength: 1UL << 60);
@@ -87,7 +87,7 @@ public class SafeTensorsTests
     }
 
     [Fact]
-    public void HeaderLongerThanTheFileIsRejected()
+    public void Header_longer_than_the_file_is_rejected()
     {
         using var dir = new TempDir();
         string path = WriteRaw(dir, "{}", 0, declaredLength: 4096);
@@ -95,7 +95,7 @@ public class SafeTensorsTests
     }
 
     [Fact]
-    public void FileShorterThanTheLengthFieldIsRejected()
+    public void File_shorter_than_the_length_field_is_rejected()
     {
         using var dir = new TempDir();
         File.WriteAllBytes(dir.File("tiny.safetensors"), [1, 2, 3]);
@@ -103,7 +103,7 @@ public class SafeTensorsTests
     }
 
     [Fact]
-    public void ReadsHalfPrecisionAndBFloat16()
+    public void Reads_half_precision_and_bfloat16()
     {
         using var dir = new TempDir();
         var data = new byte[8];
