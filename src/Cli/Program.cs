@@ -1,12 +1,7 @@
-using System.Diagnostics;
 using System.Runtime.Intrinsics;
 using StructureReps.Backends.Cpu;
 using StructureReps.Backends.Cpu.Gemm;
-using StructureReps.Core;
-using StructureReps.Core.Backends;
 using StructureReps.Core.Backends.Reference;
-using StructureReps.Nn.Modules;
-using StructureReps.Nn.Optim;
 
 // The StructureReps command line. The pipeline stages (zoo, graphs, encode, decode, reproduce) are added by
 // their own modules; this entry point already carries the engine's own commands.
@@ -18,7 +13,6 @@ try
     {
         null => StructureReps.Cli.Commands.ReproduceCommand.Demo([]),
         "demo" => StructureReps.Cli.Commands.ReproduceCommand.Demo(args[1..]),
-        "engine-demo" => Demo(args.Skip(1).ToArray()),
         "reproduce" => StructureReps.Cli.Commands.ReproduceCommand.Reproduce(args[1..]),
         "decode" => StructureReps.Cli.Commands.ReproduceCommand.Decode(args[1..]),
         "plot" => StructureReps.Cli.Commands.ReproduceCommand.Plot(args[1..]),
@@ -66,8 +60,6 @@ static int Help(int code, string? error = null)
           plot --embeddings FILE --out PNG [--color test|train|epoch|run]
                  the embeddings' 2-D PCA, coloured by a target (ScottPlot, headless)
                  example: dotnet run --project src/Cli -- plot --embeddings enc/moons/embeddings.csv --out moons.png
-          engine-demo [--device D] [--steps N]
-                 train a seeded 2-16-2 MLP on generated rings with the engine alone and print its loss curve
           zoo train --task T --runs N --epochs E --out DIR [--shard i/n] [--arch regular|deeper|wider]
                     [--seed S] [--data DIR] [--max-train N] [--max-test N] [--device D]
                  train a model zoo (checkpoint per epoch in safetensors, metrics.csv, run.json); reruns skip
@@ -123,60 +115,3 @@ static int Info()
     return 0;
 }
 
-static int Demo(string[] options)
-{
-    IBackend backend = StructureReps.Cli.Backends.Select((string?)null);
-    int steps = 100;
-    for (int i = 0; i < options.Length; i++)
-    {
-        switch (options[i])
-        {
-            case "--backend" or "--device" when i + 1 < options.Length:
-                backend = StructureReps.Cli.Backends.Select(options[++i]);
-                break;
-            case "--steps" when i + 1 < options.Length && int.TryParse(options[i + 1], out steps) && steps > 0:
-                i++;
-                break;
-            default:
-                return Help(2, $"demo: unexpected option '{options[i]}'");
-        }
-    }
-
-    // Two noisy rings, radius 1 (class 0) and 2 (class 1).
-    var rng = new Rng(2026);
-    int n = 512;
-    var xs = new float[n * 2];
-    var ys = new int[n];
-    for (int i = 0; i < n; i++)
-    {
-        ys[i] = i % 2;
-        double angle = rng.Uniform(0, 2 * Math.PI), radius = 1 + ys[i] + 0.15 * rng.NextGaussian();
-        xs[2 * i] = (float)(radius * Math.Cos(angle));
-        xs[2 * i + 1] = (float)(radius * Math.Sin(angle));
-    }
-    var init = new Rng(1);
-    var l1 = new Linear(2, 16, init, backend: backend);
-    var l2 = new Linear(16, 2, init, backend: backend);
-    var opt = new Adam([.. l1.Parameters(), .. l2.Parameters()], lr: 0.05f);
-    var x = Tensor.From(xs, [n, 2], backend);
-    var labels = new IndexTensor(ys);
-    Console.WriteLine($"demo: {l1} → ReLU → {l2}, Adam(lr=0.05), {n} points, backend {backend.Name}");
-    Console.WriteLine($"{"step",6} {"loss",10} {"accuracy",9}");
-    var clock = Stopwatch.StartNew();
-    for (int s = 1; s <= steps; s++)
-    {
-        opt.ZeroGrad();
-        var logits = l2.Forward(Ops.Relu(l1.Forward(x)));
-        var loss = Ops.CrossEntropy(logits, labels);
-        loss.Backward();
-        opt.Step();
-        if (s == 1 || s % Math.Max(1, steps / 10) == 0 || s == steps)
-        {
-            var l = logits.ToArray();
-            int correct = Enumerable.Range(0, n).Count(i => (l[2 * i + 1] > l[2 * i] ? 1 : 0) == ys[i]);
-            Console.WriteLine($"{s,6} {loss.Item(),10:F5} {correct / (double)n,9:P1}");
-        }
-    }
-    Console.WriteLine($"done in {clock.Elapsed.TotalMilliseconds:F0} ms");
-    return 0;
-}
