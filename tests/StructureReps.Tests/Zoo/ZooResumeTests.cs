@@ -32,6 +32,14 @@ public sealed class ZooResumeTests
         public void Note(int run, string message) => Lines.Add(message);
     }
 
+    /// <summary>A 4-epoch zoo interrupted after epoch 2, as a Ctrl-C would: weights, metrics and state of epoch 2 on disk.</summary>
+    private static void StopAfterEpoch2(string dir)
+    {
+        var cts = new CancellationTokenSource();
+        var stop = new Notes { OnEpoch = m => { if (m.Epoch == 2) cts.Cancel(); } };
+        Assert.Throws<OperationCanceledException>(() => new ZooRunner(Moons(dir, epochs: 4), CpuBackend.Default, stop).Run(cts.Token));
+    }
+
     [Fact]
     public void Metrics_that_lost_rows_behind_the_optimizer_state_make_the_run_start_over_to_the_same_files()
     {
@@ -53,9 +61,7 @@ public sealed class ZooResumeTests
     public void An_optimizer_state_missing_an_entry_is_refused_naming_the_file_and_the_entry()
     {
         using var dir = new TempDir();
-        var cts = new CancellationTokenSource();
-        var stop = new Notes { OnEpoch = m => { if (m.Epoch == 2) cts.Cancel(); } };
-        Assert.Throws<OperationCanceledException>(() => new ZooRunner(Moons(dir.Path, epochs: 4), CpuBackend.Default, stop).Run(cts.Token));
+        StopAfterEpoch2(dir.Path);
         string state = Path.Combine(dir.Path, "run-0000", "state.safetensors");
         var (tensors, meta) = SafeTensors.Read(state);
         string dropped = tensors[1].Name;
@@ -69,9 +75,7 @@ public sealed class ZooResumeTests
     public void A_checkpoint_with_NaN_weights_at_the_resume_point_is_refused_naming_it()
     {
         using var dir = new TempDir();
-        var cts = new CancellationTokenSource();
-        var stop = new Notes { OnEpoch = m => { if (m.Epoch == 2) cts.Cancel(); } };
-        Assert.Throws<OperationCanceledException>(() => new ZooRunner(Moons(dir.Path, epochs: 4), CpuBackend.Default, stop).Run(cts.Token));
+        StopAfterEpoch2(dir.Path);
         string checkpoint = Path.Combine(dir.Path, "run-0000", "epoch-0002.safetensors");
         var (tensors, meta) = SafeTensors.Read(checkpoint);
         tensors[0].Data[3] = float.NaN;
