@@ -54,7 +54,7 @@ public static class ReproductionPlan
             if (plan.Task == "covertype" && options.Figure2)
                 stages.Add(new("figure 2", "deeper + wider zoos, graphs, one encoder", $"2 × {plan.Runs} runs × {plan.Epochs} epochs, {3 * graphs} graphs",
                     2 * plan.Runs * (plan.Epochs * cost.ZooEpoch + (plan.Epochs + 1) * cost.Graph)
-                    + options.EncoderEpochs * 3 * graphs * cost.EncoderGraphEpoch.Values.First(), ""));
+                    + options.EncoderEpochs * 3 * graphs * cost.EncoderGraphEpoch["ea-tc-lf"], "")); // Figure 2's encoder
         }
         return stages;
     }
@@ -87,7 +87,7 @@ public static class ReproductionPlan
 
         var copies = Enumerable.Repeat(graph, EncoderGraphs).ToList();
         var perEncoder = new Dictionary<string, double>();
-        foreach (var name in options.Encoders.Concat(options.InductiveEncoders).Distinct())
+        foreach (var name in options.Encoders.Concat(options.InductiveEncoders).Append("ea-tc-lf").Distinct())
         {
             var config = EncoderConfig.Named(name) with { Epochs = 1, K = options.Pe.K };
             new EncoderTrainer(config, backend).Train(copies, plan.Task); // warm-up
