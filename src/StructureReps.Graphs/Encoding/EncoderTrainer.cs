@@ -122,12 +122,10 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
                     $"training stops, epoch {epoch - 1} is the last saved; try a lower --lr than {config.LearningRate}");
             log.Add(row);
             if (outDir is not null)
-            {
-                // Order matters for resuming: weights, then the log, then the optimizer state (see Resume).
-                EncoderFile.Write(Path.Combine(outDir, EncoderFileName), new TrainedEncoder(model, config, standardizer, edgeDim, task, epoch, trainedOn));
-                AtomicFile.WriteAllText(Path.Combine(outDir, LogFileName), string.Join("\n", [EncoderEpoch.Header, .. log.Select(x => x.ToCsv())]) + "\n");
-                files!.WriteState(epoch, model, optimizer);
-            }
+                new CheckpointedRun(files!).Save(epoch,
+                    () => EncoderFile.Write(Path.Combine(outDir, EncoderFileName), new TrainedEncoder(model, config, standardizer, edgeDim, task, epoch, trainedOn)),
+                    () => AtomicFile.WriteAllText(Path.Combine(outDir, LogFileName), string.Join("\n", [EncoderEpoch.Header, .. log.Select(x => x.ToCsv())]) + "\n"),
+                    model, optimizer);
             progress?.EpochDone(row, config.Epochs);
         }
         model.Eval();
@@ -153,13 +151,16 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    /// <summary>The last epoch whose weights, log row and optimizer state are all on disk (0 = start afresh); loads them.</summary>
+    /// <summary>
+    /// The last epoch whose weights, log row and optimizer state all agree (<see cref="CheckpointedRun"/>; 0 =
+    /// start afresh, said through <paramref name="progress"/>); loads them. The folder keeps the latest weights
+    /// only, so only that epoch can be resumed.
+    /// </summary>
     private int Resume(string outDir, RunFiles files, Vgae model, Adam optimizer, List<EncoderEpoch> log, string task,
         string trainedOn, IEncoderProgress? progress)
     {
         string encoderPath = Path.Combine(outDir, EncoderFileName), logPath = Path.Combine(outDir, LogFileName);
-        int stateEpoch = files.StateEpoch();
-        if (stateEpoch < 1 || !File.Exists(encoderPath) || !File.Exists(logPath)) return 0;
+        if (!File.Exists(encoderPath) || !File.Exists(logPath) || !File.Exists(files.StatePath)) return 0;
         var saved = EncoderFile.Read(encoderPath, backend);
         if (System.Text.Json.JsonSerializer.Serialize(saved.Config with { Epochs = 0 }) != System.Text.Json.JsonSerializer.Serialize(config with { Epochs = 0 }) || saved.Task != task)
             throw new InvalidOperationException($"{encoderPath}: was trained with another configuration or task; use another --out");
@@ -168,21 +169,17 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
             progress?.Note($"{encoderPath}: trained on other graphs than these (the graph zoo changed); training starts over");
             return 0;
         }
-        if (saved.Epoch != stateEpoch)
+        var rows = File.ReadAllLines(logPath).Skip(1).Where(l => l.Length > 0).ToList();
+        int epoch = new CheckpointedRun(files).ResumePoint(rows.Count, e => e == saved.Epoch, out string? restart);
+        if (epoch < 1)
         {
-            // A crash between the two writes: start again rather than mix epochs.
-            progress?.Note($"{outDir}: the encoder (epoch {saved.Epoch}) and optimizer state (epoch {stateEpoch}) disagree; training starts over");
+            progress?.Note($"{outDir}: {restart ?? $"{rows.Count} epochs logged, the weights are of epoch {saved.Epoch}"}; training starts over");
             return 0;
         }
-        if (stateEpoch > config.Epochs)
+        if (epoch > config.Epochs)
             throw new InvalidOperationException(
-                $"{encoderPath}: holds an encoder trained for {stateEpoch} epochs, {config.Epochs} asked; use another --out, or --epochs ≥ {stateEpoch} to continue it");
-        var rows = File.ReadAllLines(logPath).Skip(1).Where(l => l.Length > 0).Take(stateEpoch).ToList();
-        if (rows.Count != stateEpoch)
-        {
-            progress?.Note($"{logPath}: {rows.Count} epochs logged, {stateEpoch} saved; training starts over");
-            return 0;
-        }
+                $"{encoderPath}: holds an encoder trained for {epoch} epochs, {config.Epochs} asked; use another --out, or --epochs ≥ {epoch} to continue it");
+        rows = rows.Take(epoch).ToList();
         for (int i = 0; i < rows.Count; i++)
         {
             var c = rows[i].Split(',').Select(x => double.TryParse(x, CultureInfo.InvariantCulture, out double v) ? v : double.NaN).ToArray();
@@ -193,6 +190,6 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
         foreach (var (name, p) in model.NamedParameters())
             p.Data.Write(saved.Model.NamedParameters().First(q => q.Name == name).Tensor.ToArray());
         files.LoadState(model, optimizer);
-        return stateEpoch;
+        return epoch;
     }
 }

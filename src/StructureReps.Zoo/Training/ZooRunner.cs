@@ -122,6 +122,7 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
         // One process per run folder: shards share the zoo folder, but a run trained twice at once is refused.
         using var exclusive = OutputLock.Acquire(runDir);
         var files = new RunFiles(runDir);
+        var checkpoints = new CheckpointedRun(files);
         var info = Describe(task, data, run);
         var existing = files.ReadInfo();
         if (existing is not null && System.Text.Json.JsonSerializer.Serialize(existing, RunFiles.Json) != System.Text.Json.JsonSerializer.Serialize(info, RunFiles.Json))
@@ -137,7 +138,7 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
         var net = info.Architecture.Build(new Rng(config.Seed), backend, config.Dropout);
         var trainer = new Trainer(net, config, backend);
         var metrics = files.ReadMetrics();
-        int start = ResumePoint(files, metrics, epochs, out string? restart);
+        int start = checkpoints.ResumePoint(Math.Min(metrics.Count - 1, epochs), e => File.Exists(files.Checkpoint(e)), out string? restart) + 1;
         if (restart is not null) progress?.Note(run, $"run {run}: {restart}; retraining from epoch 0 (same seed, same numbers)");
         bool diverged = start > 0 && start == metrics.Count && !Finite(metrics[start - 1]);
         if ((start == epochs + 1 && metrics.Count == epochs + 1) || diverged)
@@ -155,8 +156,8 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
                 throw new DataFormatException(resumeFrom, bad.Name, "holds NaN or infinite values, but its epoch's losses are finite (a damaged checkpoint); delete the run folder to retrain it");
             net.Module.LoadStateDict(weights, resumeFrom);
             if (start > 1) files.LoadState(net.Module, trainer.Optimizer);
-            metrics = metrics.Take(start).ToList();
         }
+        metrics = metrics.Take(start).ToList(); // rows past the resume point are recomputed (none kept when starting afresh)
         progress?.RunStarted(run, total, position, info, start);
         for (int epoch = start; epoch <= epochs; epoch++)
         {
@@ -166,10 +167,7 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
             var (testPerf, testLoss) = trainer.Evaluate(data.Test);
             var row = new EpochMetrics(epoch, trainPerf, testPerf, trainLoss, testLoss);
             metrics.Add(row);
-            // Order matters for resuming: weights, then metrics, then optimizer state (see ResumePoint).
-            files.WriteCheckpoint(epoch, net.Module, task.Name);
-            files.WriteMetrics(metrics);
-            if (epoch > 0) files.WriteState(epoch, net.Module, trainer.Optimizer);
+            checkpoints.Save(epoch, () => files.WriteCheckpoint(epoch, net.Module, task.Name), () => files.WriteMetrics(metrics), net.Module, trainer.Optimizer);
             progress?.EpochDone(run, row, epochs);
             if (!Finite(row))
             {
@@ -182,29 +180,6 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
         var summary = new RunSummary(run, info, metrics[^1], false, clock.Elapsed.TotalSeconds);
         progress?.RunDone(run, summary);
         return summary;
-    }
-
-    /// <summary>
-    /// The first epoch still to compute: one past the last epoch e with metrics, weights and (for e ≥ 1) the
-    /// optimizer state of e all on disk. A crash between writing the metrics and the state of e leaves the
-    /// state at e − 1, so e is recomputed — deterministically, giving the same numbers.
-    /// The optimizer state holds one epoch only: when it is ahead of the last epoch with metrics and weights
-    /// (metrics.csv lost rows, a checkpoint was deleted), no later epoch can resume exactly, so the run starts
-    /// over from epoch 0 and <paramref name="restart"/> says why.
-    /// </summary>
-    private static int ResumePoint(RunFiles files, List<EpochMetrics> metrics, int epochs, out string? restart)
-    {
-        restart = null;
-        int last = Math.Min(metrics.Count - 1, epochs);
-        while (last >= 0 && !File.Exists(files.Checkpoint(last))) last--;
-        if (last < 1) return last + 1;
-        int state = files.StateEpoch();
-        if (state > last)
-        {
-            restart = $"optimizer state of epoch {state}, but metrics and weights only up to epoch {last}";
-            return 1;
-        }
-        return Math.Min(last, Math.Max(state, 0)) + 1;
     }
 
     private static bool Finite(EpochMetrics m) => double.IsFinite(m.TrainLoss) && double.IsFinite(m.TestLoss);
