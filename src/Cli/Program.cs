@@ -7,6 +7,7 @@ using StructureReps.Core.Backends.Reference;
 // their own modules; this entry point already carries the engine's own commands.
 StructureReps.Cli.Interrupt.Install();
 args = StructureReps.Cli.Failure.TakeVerbose(args);
+if (args.Length > 1 && args.Skip(1).Any(a => a is "--help" or "-h")) return Help(0, command: args);
 try
 {
     return args.FirstOrDefault() switch
@@ -27,70 +28,34 @@ try
 }
 catch (Exception e)
 {
-    return StructureReps.Cli.Failure.Report(e, message => Help(StructureReps.Cli.Failure.BadUsage, message));
+    return StructureReps.Cli.Failure.Report(e, message => Help(StructureReps.Cli.Failure.BadUsage, message, args));
 }
 
-static int Help(int code, string? error = null)
+static IReadOnlyList<StructureReps.Cli.CommandHelp> AllHelp() =>
+[
+    .. StructureReps.Cli.Commands.ReproduceCommand.Help,
+    .. StructureReps.Cli.Commands.ZooCommand.Help,
+    .. StructureReps.Cli.Commands.GraphsCommand.Help,
+    .. StructureReps.Cli.Commands.EncodeCommand.Help,
+    .. StructureReps.Cli.Commands.BenchCommand.Help,
+    new("info", "", "the engine's backends, the GEMM provider (native BLAS or managed) and the SIMD width"),
+    new("help", "", "this text; COMMAND --help prints one command's"),
+];
+
+static int Help(int code, string? error = null, string[]? command = null)
 {
     if (error is not null) Console.Error.WriteLine($"error: {error}\n");
+    // After a usage error, or for COMMAND --help: that command's help only, if it has one.
+    if (command is { Length: > 0 } && StructureReps.Cli.CommandHelp.PrintFor(AllHelp(), command)) return code;
     Console.WriteLine("""
         StructureReps.NET — read a network's properties from its weights.
 
-        usage: dotnet run --project src/Cli -- <command> [options]
+        usage: dotnet run --project src/Cli -- <command> [options]   (COMMAND --help: one command's help)
 
         commands:
-          (no command) / demo [--out runs/demo] [--runs 10] [--epochs 25] [--encoder-epochs 40]
-                 the quick end-to-end run on two-moons: zoo → graphs → EA+TC+LF → probe, with the paper's number
-                 example: dotnet run --project src/Cli
-          reproduce [--quick | --paper] [--plan] [--tasks a,b,…] [--encoders ea-tc-lf,ea-tc-lf:distance,…] [--runs N] [--epochs N] [--encoder-epochs N] [--seeds 5] [--out DIR]
-                    [--encoder-seeds 1] [--inductive-seeds 5] [--inductive-encoders ea-tc-lf,…] [--device D]
-                 every task × the four encoders and EA+TC+LF with the distance decoder, the untrained-encoder
-                 baseline, split modes random, by-run and inductive (by-run with an encoder
-                 trained on the training runs only, one per seed; --inductive-seeds 0 skips it), baselines →
-                 DIR/report.md (Tables 1–2 beside the paper's) and, with covertype, Figure 2 (regular/deeper/wider
-                 variants; --no-figure2 skips it);
-                 --paper: the paper's protocol (one network per task, 200 epochs, a graph per epoch, 200 encoder
-                 epochs, random split); --plan prints each stage's estimated time, measured here, and runs nothing;
-                 --encoder-seeds N trains each encoder from N initializations and pools their probes;
-                 reruns reuse every stage on disk. A task whose data is missing is listed as such
-                 example: dotnet run --project src/Cli -- reproduce --quick
-          decode --embeddings FILE [--seeds 5]
-                 the ridge probe on one embeddings CSV: Pearson, Spearman, Kendall, R² for both splits and targets
-                 example: dotnet run --project src/Cli -- decode --embeddings enc/moons/embeddings.csv
-          plot --embeddings FILE --out PNG [--color test|train|epoch|run]
-                 the embeddings' 2-D PCA, coloured by a target (ScottPlot, headless)
-                 example: dotnet run --project src/Cli -- plot --embeddings enc/moons/embeddings.csv --out moons.png
-          zoo train --task T --runs N --epochs E --out DIR [--shard i/n] [--arch regular|deeper|wider]
-                    [--seed S] [--data DIR] [--max-train N] [--max-test N] [--device D]
-                 train a model zoo (checkpoint per epoch in safetensors, metrics.csv, run.json); reruns skip
-                 complete runs and resume interrupted ones. Tasks: two-moons, california-housing, covertype,
-                 cifar10, imagenet-subset, fashion-mnist
-                 example: dotnet run --project src/Cli -- zoo train --task two-moons --runs 8 --epochs 20 --out zoos/moons
-          zoo show --zoo DIR
-                 the runs of a zoo, their networks and final performance
-          graphs build --zoo DIR --out DIR [--k 8] [--binary] [--dense-threshold 2000] [--lapack auto|mkl|system|managed]
-                 each checkpoint of a zoo → a graph (neurons or channels as nodes, weights or k×k filters as edge
-                 features) with Laplacian-eigenvector (LF) and random (RF) node features; one safetensors file per
-                 run; reruns skip runs already built
-                 example: dotnet run --project src/Cli -- graphs build --zoo zoos/moons --out graphs/moons
-          graphs show FILE
-                 nodes and edges per layer, weight statistics and the Laplacian spectrum per epoch of one run
-                 example: dotnet run --project src/Cli -- graphs show graphs/moons/run-0000.safetensors
-          encode train --graphs DIR --out DIR [--encoder ea-tc-lf|ea-gc-lf|gc-lf|gc-rf] [--epochs 200] [--batch 32]
-                       [--lr 0.01] [--heads 1] [--seed S] [--pooling mean|mean-max] [--no-standardize] [--forward]
-                       [--decoder inner|bilinear|distance]   (inner: the paper's σ(z_i·z_j))
-                 train the VGAE over a graph zoo (resumes after the last saved epoch), then write embeddings.csv
-                 example: dotnet run --project src/Cli -- encode train --graphs graphs/moons --out enc/moons --epochs 20
-          encode embed --encoder FILE --graphs DIR [--out FILE]
-                 embed a graph zoo with a trained encoder (mean of μ per graph) as CSV with run, epoch and targets
-                 example: dotnet run --project src/Cli -- encode embed --encoder enc/moons/encoder.safetensors --graphs graphs/moons
-          bench [devices|epochs|gemm|conv|sparse|attention|pe|peer|all] [BenchmarkDotNet options]
-                 the benchmarks of this checkout in Release (default: devices — every op at two sizes, SIMD CPU vs
-                 ILGPU; epochs — an MLP, a CNN and the VGAE epoch per device); tables as in benchmarks/README.md
-                 example: dotnet run --project src/Cli -- bench epochs
-          info   the engine's backends, the GEMM provider (native BLAS or managed) and the SIMD width
-                 example: dotnet run --project src/Cli -- info
-          help   this text
+        """);
+    foreach (var h in AllHelp()) h.Print();
+    Console.WriteLine("""
 
         devices: every command that trains or embeds takes --device auto|cpu|cuda|opencl|ilgpu-cpu|managed|reference
                  (or the environment variable STRUCTUREREPS_DEVICE). cpu (default): SIMD CPU backend, native BLAS when

@@ -24,6 +24,15 @@ public static class BenchCommand
         ["all"] = (["--filter", "*"], "every BenchmarkDotNet class"),
     };
 
+    public static readonly CommandHelp[] Help =
+    [
+        new("bench", "[devices|epochs|gemm|conv|sparse|attention|pe|peer|all] [BenchmarkDotNet options]", """
+            the benchmarks of this checkout in Release (default: devices — every op at two sizes, SIMD CPU vs
+            ILGPU; epochs — an MLP, a CNN and the VGAE epoch per device); tables as in benchmarks/README.md
+            example: dotnet run --project src/Cli -- bench epochs
+            """),
+    ];
+
     public static int Run(string[] args)
     {
         string group = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "devices";

@@ -7,6 +7,20 @@ namespace StructureReps.Cli.Commands;
 /// <summary>`encode train` (a VGAE over a graph zoo) and `encode embed` (graph embeddings as CSV).</summary>
 public static class EncodeCommand
 {
+    public static readonly CommandHelp[] Help =
+    [
+        new("encode train", "--graphs DIR --out DIR [--encoder ea-tc-lf|ea-gc-lf|gc-lf|gc-rf] [--epochs 200] [--batch 32]\n" +
+            "               [--lr 0.01] [--heads 1] [--seed S] [--pooling mean|mean-max] [--no-standardize] [--forward]\n" +
+            "               [--decoder inner|bilinear|distance]   (inner: the paper's σ(z_i·z_j))", """
+            train the VGAE over a graph zoo (resumes after the last saved epoch), then write embeddings.csv
+            example: dotnet run --project src/Cli -- encode train --graphs graphs/moons --out enc/moons --epochs 20
+            """),
+        new("encode embed", "--encoder FILE --graphs DIR [--out FILE]", """
+            embed a graph zoo with a trained encoder (mean of μ per graph) as CSV with run, epoch and targets
+            example: dotnet run --project src/Cli -- encode embed --encoder enc/moons/encoder.safetensors --graphs graphs/moons
+            """),
+    ];
+
     public static int Run(string[] args)
     {
         string sub = args.FirstOrDefault() ?? throw new UsageException("encode: expected train or embed");

@@ -7,6 +7,20 @@ namespace StructureReps.Cli.Commands;
 /// <summary>`graphs build` (a zoo's checkpoints → graph files with LF and RF features) and `graphs show` (one file's summary).</summary>
 public static class GraphsCommand
 {
+    public static readonly CommandHelp[] Help =
+    [
+        new("graphs build", "--zoo DIR --out DIR [--k 8] [--binary] [--dense-threshold 2000] [--lapack auto|mkl|system|managed]", """
+            each checkpoint of a zoo → a graph (neurons or channels as nodes, weights or k×k filters as edge
+            features) with Laplacian-eigenvector (LF) and random (RF) node features; one safetensors file per
+            run; reruns skip runs already built from the same checkpoints
+            example: dotnet run --project src/Cli -- graphs build --zoo zoos/moons --out graphs/moons
+            """),
+        new("graphs show", "FILE", """
+            nodes and edges per layer, weight statistics and the Laplacian spectrum per epoch of one run
+            example: dotnet run --project src/Cli -- graphs show graphs/moons/run-0000.safetensors
+            """),
+    ];
+
     public static int Run(string[] args)
     {
         string sub = args.FirstOrDefault() ?? throw new UsageException("graphs: expected build or show");

@@ -11,6 +11,35 @@ namespace StructureReps.Cli.Commands;
 /// </summary>
 public static class ReproduceCommand
 {
+    public static readonly CommandHelp[] Help =
+    [
+        new("demo", "[--out runs/demo] [--runs 10] [--epochs 25] [--encoder-epochs 40]   (also: no command)", """
+            the quick end-to-end run on two-moons: zoo → graphs → EA+TC+LF → probe, with the paper's number
+            example: dotnet run --project src/Cli
+            """),
+        new("reproduce", "[--quick | --paper] [--plan] [--tasks a,b,…] [--encoders ea-tc-lf,ea-tc-lf:distance,…] [--runs N]\n" +
+            "            [--epochs N] [--encoder-epochs N] [--seeds 5] [--out DIR] [--encoder-seeds 1] [--inductive-seeds 5]\n" +
+            "            [--inductive-encoders ea-tc-lf,…] [--no-figure2] [--device D]", """
+            every task × the four encoders and EA+TC+LF with the distance decoder, the untrained-encoder
+            baseline, split modes random, by-run and inductive (by-run with an encoder trained on the training
+            runs only, one per seed; --inductive-seeds 0 skips it), baselines → DIR/report.md (Tables 1–2 beside
+            the paper's) and, with covertype, Figure 2 (regular/deeper/wider variants; --no-figure2 skips it);
+            --paper: the paper's protocol (one network per task, 200 epochs, a graph per epoch, 200 encoder
+            epochs, random split); --plan prints each stage's estimated time, measured here, and runs nothing;
+            --encoder-seeds N trains each encoder from N initializations and pools their probes;
+            reruns reuse every stage on disk. A task whose data is missing is listed as such
+            example: dotnet run --project src/Cli -- reproduce --quick
+            """),
+        new("decode", "--embeddings FILE [--seeds 5]", """
+            the ridge probe on one embeddings CSV: Pearson, Spearman, Kendall, R² for both splits and targets
+            example: dotnet run --project src/Cli -- decode --embeddings enc/moons/embeddings.csv
+            """),
+        new("plot", "--embeddings FILE --out PNG [--color test|train|epoch|run]", """
+            the embeddings' 2-D PCA, coloured by a target (ScottPlot, headless)
+            example: dotnet run --project src/Cli -- plot --embeddings enc/moons/embeddings.csv --out moons.png
+            """),
+    ];
+
     public static int Reproduce(string[] args)
     {
         var opts = new Args(args, "--quick", "--paper", "--plan", "--no-figure2");

@@ -8,6 +8,18 @@ namespace StructureReps.Cli.Commands;
 /// <summary>`zoo train` (a zoo of runs with checkpoints per epoch) and `zoo show` (a zoo's summary table).</summary>
 public static class ZooCommand
 {
+    public static readonly CommandHelp[] Help =
+    [
+        new("zoo train", "--task T --runs N --epochs E --out DIR [--shard i/n] [--arch regular|deeper|wider]\n" +
+            "                    [--seed S] [--data DIR] [--max-train N] [--max-test N] [--device D]", """
+            train a model zoo (checkpoint per epoch in safetensors, metrics.csv, run.json); reruns skip
+            complete runs and resume interrupted ones. Tasks: two-moons, california-housing, covertype,
+            cifar10, imagenet-subset, fashion-mnist
+            example: dotnet run --project src/Cli -- zoo train --task two-moons --runs 8 --epochs 20 --out zoos/moons
+            """),
+        new("zoo show", "--zoo DIR", "the runs of a zoo, their networks and final performance"),
+    ];
+
     public static int Run(string[] args)
     {
         string sub = args.FirstOrDefault() ?? throw new UsageException("zoo: expected train or show");

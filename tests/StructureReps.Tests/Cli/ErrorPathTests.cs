@@ -13,13 +13,31 @@ public sealed class ErrorPathTests
 {
     private static (int Code, string Stderr) Cli(params string[] args)
     {
+        var (code, _, stderr) = CliWithOutput(args);
+        return (code, stderr);
+    }
+
+    private static (int Code, string Stdout, string Stderr) CliWithOutput(params string[] args)
+    {
         string cli = Path.Combine(AppContext.BaseDirectory, "structurereps.dll");
         var start = new ProcessStartInfo("dotnet", [cli, .. args]) { RedirectStandardError = true, RedirectStandardOutput = true };
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
         Assert.True(process.WaitForExit(120_000), "the CLI did not exit within two minutes");
-        return (process.ExitCode, stderr.Result);
+        return (process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+    }
+
+    [Theory]
+    [InlineData("graphs build --zoo DIR --out DIR", "graphs", "build", "--help")]
+    [InlineData("zoo show --zoo DIR", "zoo", "-h")]
+    [InlineData("reproduce [--quick | --paper] [--plan]", "reproduce", "--tasks", "x", "--help")]
+    public void Every_command_prints_its_own_help(string expected, params string[] args)
+    {
+        var (code, stdout, _) = CliWithOutput(args);
+        Assert.Equal(0, code);
+        Assert.Contains(expected, stdout);
+        Assert.DoesNotContain("commands:", stdout); // that command's help, not the whole list
     }
 
     [Fact]
