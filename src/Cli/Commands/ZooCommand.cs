@@ -18,6 +18,14 @@ public static class ZooCommand
             example: dotnet run --project src/Cli -- zoo train --task two-moons --runs 8 --epochs 20 --out zoos/moons
             """),
         new("zoo show", "--zoo DIR", "the runs of a zoo, their networks and final performance"),
+        new("zoo import", "--from DIR --out ZOO [--task NAME] [--input C,H,W]", """
+            networks trained elsewhere (PyTorch state_dicts saved with safetensors.torch.save_file) → a zoo that
+            graphs build reads: Linear/Conv2d layers found by shape whatever their names, BatchNorm folded (eval),
+            anything else refused by name; FROM of checkpoints = one run, FROM of folders = one run each; epoch =
+            the last number in a file's name, gaps allowed; an optional metrics.csv per run gives the targets
+            (train_acc, val_accuracy, test_loss, … mapped by name). Pickled .pt files are refused (they can run code)
+            example: dotnet run --project src/Cli -- zoo import --from my_torch_runs --out zoos/mine
+            """),
     ];
 
     public static int Run(string[] args)
@@ -28,7 +36,8 @@ public static class ZooCommand
         {
             "train" => Train(opts),
             "show" => Show(opts),
-            _ => throw new UsageException($"zoo: unknown subcommand '{sub}' (train, show)"),
+            "import" => Import(opts),
+            _ => throw new UsageException($"zoo: unknown subcommand '{sub}' (train, show, import)"),
         };
     }
 
@@ -57,6 +66,30 @@ public static class ZooCommand
         var results = new ZooRunner(spec, backend, bar).Run(Interrupt.Token);
         bar.Finish();
         PrintSummary(results);
+        return 0;
+    }
+
+    private static int Import(Args opts)
+    {
+        string from = opts.RequiredPath("--from"), output = opts.RequiredPath("--out");
+        string task = opts.String("--task") ?? "imported";
+        string? inputText = opts.String("--input");
+        int[]? input = null;
+        if (inputText is not null)
+        {
+            var parts = inputText.Split(',');
+            input = parts.Select(p => int.TryParse(p, CultureInfo.InvariantCulture, out int v) && v >= 1 ? v : -1).ToArray();
+            if (input.Length != 3 || input.Any(v => v < 1)) throw new UsageException($"--input: '{inputText}' is not C,H,W (three positive integers)");
+        }
+        opts.EnsureAllUsed();
+        var runs = Zoo.Import.ZooImport.Import(from, output, task, input, Interrupt.Token);
+        TextTable.Print(["run", "from", "network", "checkpoints", "missing epochs", "targets"], runs.Select(r => (IReadOnlyList<string>)
+        [
+            r.Run.ToString(CultureInfo.InvariantCulture), r.Source, r.Architecture,
+            $"{r.Epochs.Length} (epochs {r.Epochs[0]}–{r.Epochs[^1]})", r.Gaps.Length == 0 ? "none" : string.Join(",", r.Gaps.Take(12)) + (r.Gaps.Length > 12 ? ", …" : ""),
+            r.Targets,
+        ]).ToList());
+        Console.WriteLine($"\n{runs.Count} runs → {output}; next: graphs build --zoo {output} --out GRAPHS");
         return 0;
     }
 

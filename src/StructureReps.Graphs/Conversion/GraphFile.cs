@@ -101,7 +101,7 @@ public static class GraphFile
         if (!eig.Shape.SequenceEqual([t, k])) throw new DataFormatException(path, "eigenvalues", $"shape [{string.Join(", ", eig.Shape)}], expected [{t}, {k}]");
         if (!targets.Shape.SequenceEqual([t, 6])) throw new DataFormatException(path, "targets", $"shape [{string.Join(", ", targets.Shape)}], expected [{t}, 6]");
         if (!rf.Shape.SequenceEqual([n, k])) throw new DataFormatException(path, "rf", $"shape [{string.Join(", ", rf.Shape)}], expected [{n}, {k}]");
-        foreach (var x in new[] { edge, bias, lf, rf, targets }) GraphBuilder.RequireFinite(x, path);
+        foreach (var x in new[] { edge, bias, lf, rf }) GraphBuilder.RequireFinite(x, path); // targets may be NaN: an imported zoo without metrics
         var graphs = new List<NetworkGraph>(t);
         for (int i = 0; i < t; i++)
         {

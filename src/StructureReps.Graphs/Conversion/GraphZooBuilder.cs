@@ -55,13 +55,17 @@ public static class GraphZooBuilder
             var (dir, files, runInfo) = runs[position];
             var clock = Stopwatch.StartNew();
             var metrics = files.ReadMetrics();
-            // A run that diverged (NaN or infinite loss: SGD with a large learning rate does) has no meaningful
-            // weights from then on; its earlier checkpoints are kept and the rest left out, said in the table.
-            int finite = metrics.TakeWhile(Finite).Count();
-            string notes = finite < metrics.Count ? $"; diverged at epoch {metrics[finite].Epoch}, {metrics.Count - finite} checkpoints left out" : "";
-            // A zoo saved every n epochs, or one that lost files, has gaps: the checkpoints present are used, the gaps said.
-            var present = metrics.Take(finite).Where(m => File.Exists(files.Checkpoint(m.Epoch))).ToList();
-            var gaps = metrics.Take(finite).Where(m => !File.Exists(files.Checkpoint(m.Epoch))).Select(m => m.Epoch).ToList();
+            // A zoo saved every n epochs, or one that lost files, has gaps: the checkpoints present are used, the
+            // gaps said. A run that diverged (its loss turned NaN or infinite: SGD with a large learning rate does)
+            // has no meaningful weights from then on; its earlier checkpoints are kept and the rest left out. A run
+            // that records no losses (an imported zoo without metrics) cannot tell, and keeps every checkpoint.
+            var saved = metrics.Where(m => File.Exists(files.Checkpoint(m.Epoch))).ToList();
+            bool recordsLoss = saved.Count > 0 && Finite(saved[0]);
+            int cut = recordsLoss ? saved.FindIndex(m => !Finite(m)) : -1;
+            var present = cut < 0 ? saved : saved.Take(cut).ToList();
+            int until = cut < 0 ? int.MaxValue : saved[cut].Epoch;
+            string notes = cut >= 0 ? $"; diverged at epoch {until}, {saved.Count - cut} checkpoints left out" : "";
+            var gaps = metrics.Where(m => m.Epoch < until && !File.Exists(files.Checkpoint(m.Epoch))).Select(m => m.Epoch).ToList();
             if (gaps.Count > 0) notes += $"; {gaps.Count} checkpoints missing (epoch {Ranges(gaps)})";
             string path = RunPath(outDir, runInfo!.Run);
             if (present.Count == 0)
@@ -126,8 +130,7 @@ public static class GraphZooBuilder
         return string.Join(", ", parts);
     }
 
-    private static bool Finite(EpochMetrics m) =>
-        double.IsFinite(m.TrainLoss) && double.IsFinite(m.TestLoss) && double.IsFinite(m.TrainPerformance) && double.IsFinite(m.TestPerformance);
+    private static bool Finite(EpochMetrics m) => double.IsFinite(m.TrainLoss) && double.IsFinite(m.TestLoss);
 
     public static string RunPath(string graphsDir, int run) => Path.Combine(graphsDir, $"run-{run:D4}.safetensors");
 

@@ -57,8 +57,9 @@ public sealed class RunFiles(string directory)
         if (info.Config.Epochs < 0 || info.Config.BatchSize < 1 || !float.IsFinite(info.Config.LearningRate) || info.Config.Optimizer is not ("adam" or "adamw" or "sgd")
             || info.Config.DataFraction is not (> 0 and <= 1) || !double.IsFinite(info.Config.WidthScale) || info.Config.WidthScale <= 0)
             throw new DataFormatException(RunJson, "config", "expected epochs ≥ 0, batch_size ≥ 1, optimizer adam|adamw|sgd, a finite learning rate, 0 < data_fraction ≤ 1, width_scale > 0");
-        if (info.Performance is not ("accuracy" or "r2")) throw new DataFormatException(RunJson, "performance", $"'{info.Performance}', expected accuracy or r2");
-        if (info.TrainSamples < 1 || info.TestSamples < 0) throw new DataFormatException(RunJson, "train_samples", "expected train_samples ≥ 1 and test_samples ≥ 0");
+        if (info.Performance is not ("accuracy" or "r2" or "unknown"))
+            throw new DataFormatException(RunJson, "performance", $"'{info.Performance}', expected accuracy, r2 or unknown (an imported zoo without targets)");
+        if (info.TrainSamples < 0 || info.TestSamples < 0) throw new DataFormatException(RunJson, "train_samples", "expected train_samples ≥ 0 and test_samples ≥ 0");
         return info;
     }
 
