@@ -16,6 +16,7 @@ try
         "demo" => StructureReps.Cli.Commands.ReproduceCommand.Demo(args[1..]),
         "reproduce" => StructureReps.Cli.Commands.ReproduceCommand.Reproduce(args[1..]),
         "decode" => StructureReps.Cli.Commands.ReproduceCommand.Decode(args[1..]),
+        "predict" => StructureReps.Cli.Commands.ReproduceCommand.Predict(args[1..]),
         "plot" => StructureReps.Cli.Commands.ReproduceCommand.Plot(args[1..]),
         "zoo" => StructureReps.Cli.Commands.ZooCommand.Run(args[1..]),
         "graphs" => StructureReps.Cli.Commands.GraphsCommand.Run(args[1..]),

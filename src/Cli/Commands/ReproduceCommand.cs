@@ -30,9 +30,16 @@ public static class ReproduceCommand
             reruns reuse every stage on disk. A task whose data is missing is listed as such
             example: dotnet run --project src/Cli -- reproduce --quick
             """),
-        new("decode", "--embeddings FILE [--seeds 5]", """
-            the ridge probe on one embeddings CSV: Pearson, Spearman, Kendall, R² for both splits and targets
-            example: dotnet run --project src/Cli -- decode --embeddings enc/moons/embeddings.csv
+        new("decode", "--embeddings FILE [--seeds 5] [--save-probe FILE [--encoder FILE]]", """
+            the ridge probe on one embeddings CSV: Pearson, Spearman, Kendall, R² for both splits and targets;
+            --save-probe fits it on every row and saves it for `predict`, with the identity of the encoder that
+            made the embeddings (--encoder, default: encoder.safetensors beside the CSV)
+            example: dotnet run --project src/Cli -- decode --embeddings enc/moons/embeddings.csv --save-probe enc/moons/probe.json
+            """),
+        new("predict", "--encoder FILE --probe FILE CHECKPOINT… [--embedding] [--input C,H,W] [--device D]", """
+            unseen networks' train/test performance from their weights: each checkpoint (ours or a PyTorch
+            state_dict in safetensors) → graph → the encoder's embedding → the saved probe
+            example: dotnet run --project src/Cli -- predict --encoder enc/moons/encoder.safetensors --probe enc/moons/probe.json net.safetensors
             """),
         new("plot", "--embeddings FILE --out PNG [--color test|train|epoch|run]", """
             the embeddings' 2-D PCA, coloured by a target (ScottPlot, headless)
@@ -210,6 +217,9 @@ public static class ReproduceCommand
         var opts = new Args(args);
         string path = opts.RequiredPath("--embeddings");
         int seeds = opts.Int("--seeds", min: 2) ?? 5;
+        string? saveProbe = opts.PathOption("--save-probe");
+        string? encoderPath = opts.PathOption("--encoder");
+        if (encoderPath is not null && saveProbe is null) throw new UsageException("--encoder: only with --save-probe");
         opts.EnsureAllUsed();
         var rows = Embedder.ReadCsv(path);
         var x = rows.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList();
@@ -227,6 +237,54 @@ public static class ReproduceCommand
             }
         Console.WriteLine($"{path}: {rows.Count} checkpoints of {runOf.Distinct().Count()} runs, {x[0].Length}-dim embeddings; ridge probe, 80/20, {seeds} seeds\n");
         TextTable.Print(["split", "target", "Pearson r", "Spearman ρ", "Kendall τ", "R²"], table);
+        if (saveProbe is not null) SaveProbe(saveProbe, encoderPath ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "encoder.safetensors"), path, rows, x);
+        return 0;
+    }
+
+    /// <summary>The probe fitted on every row, for `predict`, with the identity of the encoder behind the embeddings.</summary>
+    private static void SaveProbe(string output, string encoderPath, string embeddings, List<EmbeddingRow> rows, List<double[]> x)
+    {
+        if (!File.Exists(encoderPath))
+            throw new FileNotFoundException($"{encoderPath}: not found; --save-probe needs the encoder that made {embeddings} (--encoder FILE)", encoderPath);
+        var encoder = EncoderFile.Read(encoderPath);
+        if (encoder.Config.Latent * (encoder.Config.Pooling == PoolingKind.MeanMax ? 2 : 1) != x[0].Length)
+            throw new InvalidOperationException($"{encoderPath}: gives {encoder.Config.Latent}-dim embeddings, {embeddings} holds {x[0].Length}-dim ones; not the encoder that made them");
+        const double lambda = 1e-3;
+        var train = RidgeProbe.Fit(x, rows.Select(r => r.Targets.TrainPerformance).ToList(), lambda);
+        var test = RidgeProbe.Fit(x, rows.Select(r => r.Targets.TestPerformance).ToList(), lambda);
+        var saved = new SavedProbe(SavedProbe.FormatName, StructureReps.Pipeline.Predictor.Sha256(encoderPath), encoder.Config.Name, encoder.Epoch,
+            x[0].Length, "", rows.Count, lambda, train.State, test.State, Path.GetFullPath(embeddings));
+        StructureReps.Core.AtomicFile.WriteAllText(output, saved.ToJson());
+        Console.WriteLine($"\nprobe (both targets, fitted on all {rows.Count} checkpoints) → {output}");
+    }
+
+    /// <summary>`predict --encoder FILE --probe FILE CHECKPOINT…`: predicted performance of unseen networks.</summary>
+    public static int Predict(string[] args)
+    {
+        // Checkpoints are the arguments that are neither an option nor an option's value, wherever they stand.
+        var checkpoints = new List<string>();
+        var options = new List<string>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal)) checkpoints.Add(args[i]);
+            else if (args[i] == "--embedding" || i + 1 >= args.Length) options.Add(args[i]);
+            else options.AddRange([args[i], args[++i]]);
+        }
+        var opts = new Args(options, "--embedding");
+        string encoderPath = opts.RequiredPath("--encoder"), probePath = opts.RequiredPath("--probe");
+        bool embedding = opts.Flag("--embedding");
+        string? inputText = opts.String("--input");
+        var backend = Backends.Select(opts);
+        opts.EnsureAllUsed();
+        if (checkpoints.Count == 0) throw new UsageException("predict: name at least one checkpoint (a .safetensors file)");
+        int[]? input = inputText?.Split(',').Select(p => int.TryParse(p, out int v) && v >= 1 ? v : throw new UsageException($"--input: '{inputText}' is not C,H,W")).ToArray();
+        var predictions = StructureReps.Pipeline.Predictor.Predict(encoderPath, probePath, checkpoints, backend, input);
+        TextTable.Print(["checkpoint", "network", "predicted train", "predicted test", .. embedding ? new[] { "embedding" } : []],
+            predictions.Select(p => (IReadOnlyList<string>)
+            [
+                p.Checkpoint, p.Network, p.Train.ToString("F4", CultureInfo.InvariantCulture), p.Test.ToString("F4", CultureInfo.InvariantCulture),
+                .. embedding ? new[] { string.Join(" ", p.Embedding.Select(v => v.ToString("G4", CultureInfo.InvariantCulture))) } : [],
+            ]).ToList());
         return 0;
     }
 }

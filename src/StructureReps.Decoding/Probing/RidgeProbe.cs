@@ -38,6 +38,21 @@ public sealed class RidgeProbe
         return new RidgeProbe(mean, std, w.ToArray(), yMean);
     }
 
+    /// <summary>What the probe learned, to save it: standardization, weights, intercept.</summary>
+    public ProbeState State => new(_mean, _std, _w, _intercept);
+
+    /// <summary>A probe saved as <see cref="State"/>; lengths must agree.</summary>
+    public static RidgeProbe From(ProbeState s)
+    {
+        if (s.Mean is null || s.Std is null || s.Weights is null || s.Mean.Length != s.Weights.Length || s.Std.Length != s.Weights.Length)
+            throw new ArgumentException("probe: mean, std and weights must be present and of one length");
+        if (!double.IsFinite(s.Intercept) || s.Mean.Concat(s.Std).Concat(s.Weights).Any(v => !double.IsFinite(v)))
+            throw new ArgumentException("probe: non-finite values");
+        return new RidgeProbe(s.Mean, s.Std, s.Weights, s.Intercept);
+    }
+
+    public int Dimensions => _w.Length;
+
     public double Predict(double[] x)
     {
         double s = _intercept;
@@ -46,3 +61,6 @@ public sealed class RidgeProbe
         return s;
     }
 }
+
+/// <summary>A fitted probe's numbers: per-feature mean and std of the training rows, the weights, the intercept.</summary>
+public sealed record ProbeState(double[] Mean, double[] Std, double[] Weights, double Intercept);

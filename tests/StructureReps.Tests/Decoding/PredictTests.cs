@@ -1,0 +1,44 @@
+using StructureReps.Cli.Commands;
+using StructureReps.Decoding.Probing;
+using StructureReps.Graphs.Encoding;
+using StructureReps.Pipeline;
+using StructureReps.Tests.Support;
+
+namespace StructureReps.Tests.Decoding;
+
+/// <summary>
+/// `decode --save-probe` then `predict`: a checkpoint's predicted performance through graph → embedding → saved
+/// probe equals the probe applied to that checkpoint's row of the embeddings file; a probe is tied to its encoder.
+/// </summary>
+public sealed class PredictTests
+{
+    [Fact]
+    public void Predict_reads_a_checkpoint_as_the_saved_probe_reads_its_embedding_and_refuses_another_encoder()
+    {
+        using var dir = new TempDir();
+        string zoo = dir.File("zoo"), graphs = dir.File("graphs"), enc = dir.File("enc"), other = dir.File("other");
+        Assert.Equal(0, ZooCommand.Run(["train", "--task", "two-moons", "--runs", "3", "--epochs", "4", "--out", zoo]));
+        Assert.Equal(0, GraphsCommand.Run(["build", "--zoo", zoo, "--out", graphs]));
+        Assert.Equal(0, EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "2"]));
+        string probe = dir.File("probe.json");
+        Assert.Equal(0, ReproduceCommand.Decode(["--embeddings", Path.Combine(enc, "embeddings.csv"), "--save-probe", probe]));
+
+        string checkpoint = Path.Combine(zoo, "run-0002", "epoch-0003.safetensors");
+        var p = Assert.Single(Predictor.Predict(Path.Combine(enc, "encoder.safetensors"), probe, [checkpoint], StructureReps.Backends.Cpu.CpuBackend.Default));
+        var row = Embedder.ReadCsv(Path.Combine(enc, "embeddings.csv")).Single(r => r.Targets.Run == 2 && r.Targets.Epoch == 3);
+        Numerics.AssertClose(row.Vector.Select(v => (double)v).ToArray(), p.Embedding.Select(v => (double)v).ToArray(), 1e-5, 1e-6, "embedding");
+        var saved = SavedProbe.Read(probe);
+        var x = row.Vector.Select(v => (double)v).ToArray();
+        Assert.Equal(RidgeProbe.From(saved.Test).Predict(x), p.Test, 4);
+        Assert.Equal(RidgeProbe.From(saved.Train).Predict(x), p.Train, 4);
+
+        Assert.Equal(0, EncodeCommand.Run(["train", "--graphs", graphs, "--out", other, "--epochs", "2", "--seed", "7"]));
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            Predictor.Predict(Path.Combine(other, "encoder.safetensors"), probe, [checkpoint], StructureReps.Backends.Cpu.CpuBackend.Default));
+        Assert.Contains("fitted on the embeddings of another encoder", e.Message);
+
+        File.WriteAllText(probe, File.ReadAllText(probe).Replace("\"dimensions\": 16", "\"dimensions\": 5"));
+        var bad = Assert.Throws<InvalidDataException>(() => SavedProbe.Read(probe));
+        Assert.Contains("probe.json", bad.Message);
+    }
+}
