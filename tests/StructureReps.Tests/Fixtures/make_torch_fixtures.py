@@ -63,6 +63,47 @@ def main():
         json.dump({"input_shape": list(xi.shape), "input": xi.flatten().tolist(),
                    "output_shape": [2, 3], "output": cnn(xi).detach().flatten().tolist()}, f)
 
+    # For `zoo import`: BatchNorm to fold (running statistics from a few training-mode passes, outputs in eval
+    # mode), named modules (conv1/bn1 …, so name order is not layer order), and a LayerNorm to refuse.
+    torch.manual_seed(20261202)
+    mlp_bn = nn.Sequential(nn.Linear(4, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 3))
+    for _ in range(5):
+        mlp_bn(torch.randn(16, 4) * 2 + 1)
+    mlp_bn.eval()
+    x = torch.randn(5, 4)
+    save_safetensors(mlp_bn.state_dict(), os.path.join(HERE, "torch_mlp_bn.safetensors"))
+    with open(os.path.join(HERE, "torch_mlp_bn.json"), "w") as f:
+        json.dump({"input_shape": list(x.shape), "input": x.flatten().tolist(),
+                   "output_shape": [5, 3], "output": mlp_bn(x).detach().flatten().tolist()}, f)
+
+    cnn_bn = NamedCnnBn()
+    for _ in range(5):
+        cnn_bn(torch.randn(4, 1, 7, 7) + 0.5)
+    cnn_bn.eval()
+    xi = torch.randn(2, 1, 7, 7)
+    save_safetensors(cnn_bn.state_dict(), os.path.join(HERE, "torch_cnn_bn.safetensors"))
+    with open(os.path.join(HERE, "torch_cnn_bn.json"), "w") as f:
+        json.dump({"input_shape": list(xi.shape), "input": xi.flatten().tolist(),
+                   "output_shape": [2, 3], "output": cnn_bn(xi).detach().flatten().tolist()}, f)
+
+    layernorm = nn.Sequential(nn.Linear(4, 8), nn.LayerNorm(8), nn.ReLU(), nn.Linear(8, 3))
+    save_safetensors(layernorm.state_dict(), os.path.join(HERE, "torch_layernorm.safetensors"))
+
+
+class NamedCnnBn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 4, 3, padding=1)
+        self.bn1 = nn.BatchNorm2d(4)
+        self.conv2 = nn.Conv2d(4, 6, 3, padding=1)
+        self.bn2 = nn.BatchNorm2d(6)
+        self.fc = nn.Linear(6, 3)
+
+    def forward(self, x):
+        x = F.relu(self.bn1(self.conv1(x)))
+        x = F.relu(self.bn2(self.conv2(x)))
+        return self.fc(x.mean(dim=(2, 3)))
+
 
 if __name__ == "__main__":
     main()

@@ -37,6 +37,34 @@ public sealed class ZooImportTests
         Numerics.AssertClose(expected, y.Select(v => (double)v).ToArray(), 1e-5, 1e-6, "imported MLP vs torch");
     }
 
+    [Theory]
+    [InlineData("torch_mlp_bn", "MLP 4-8-3", null)]
+    [InlineData("torch_cnn_bn", "CNN 1×7×7 → conv3×3(4) → conv3×3(6) → GAP → 3", new[] { 1, 7, 7 })]
+    public void PyTorch_networks_with_BatchNorm_fold_to_torchs_eval_outputs(string fixture, string expectedArch, int[]? input)
+    {
+        // Written by real PyTorch (make_torch_fixtures.py): running statistics from training-mode passes, outputs in
+        // eval mode; the CNN's modules are named conv1, bn1, conv2, bn2, fc (name order is not layer order).
+        var (arch, tensors) = ForeignNetwork.Read(Fixture(fixture + ".safetensors"), input);
+        Assert.Equal(expectedArch, arch.ToString());
+        var net = arch.Build(new Rng(0), CpuBackend.Default);
+        net.Module.LoadStateDict(tensors, fixture);
+        net.Module.Eval();
+        using var doc = JsonDocument.Parse(File.ReadAllText(Fixture(fixture + ".json")));
+        var x = doc.RootElement.GetProperty("input").EnumerateArray().Select(e => e.GetSingle()).ToArray();
+        var shape = doc.RootElement.GetProperty("input_shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        var expected = doc.RootElement.GetProperty("output").EnumerateArray().Select(e => (double)e.GetSingle()).ToArray();
+        var y = net.Forward(Tensor.From(x, shape, CpuBackend.Default)).ToArray();
+        Numerics.AssertClose(expected, y.Select(v => (double)v).ToArray(), 1e-4, 1e-5, $"{fixture}: folded vs torch eval");
+    }
+
+    [Fact]
+    public void A_pytorch_layernorm_is_refused_naming_it()
+    {
+        var e = Assert.Throws<DataFormatException>(() => ForeignNetwork.Read(Fixture("torch_layernorm.safetensors")));
+        Assert.Contains("1.weight", e.Message);
+        Assert.Contains("LayerNorm", e.Message);
+    }
+
     [Fact]
     public void A_pytorch_cnn_with_named_modules_keeps_its_layers_in_order()
     {
