@@ -31,8 +31,28 @@ public static partial class ForeignNetwork
         public bool IsBatchNorm => Parts.ContainsKey("running_mean") && Parts.ContainsKey("running_var");
     }
 
+    /// <summary>One Linear or Conv2d layer of a foreign network, BatchNorm folded in: its name there, weight and bias.</summary>
+    public sealed record Layer(string Prefix, int[] Shape, float[] Weight, float[] Bias);
+
     /// <summary>The architecture and the tensors under our names (<c>layers.L</c>, or <c>convs.L</c> and <c>head</c>).</summary>
     public static (Architecture Architecture, List<NamedArray> Tensors) Read(string path, int[]? inputSize = null)
+    {
+        var layers = Layers(path);
+        var convs = layers.Where(l => l.Shape.Length == 4).ToList();
+        var linears = layers.Where(l => l.Shape.Length == 2).ToList();
+        var arch = convs.Count == 0 ? MlpOf(path, linears) : CnnOf(path, convs, linears, inputSize);
+        var ours = new List<NamedArray>();
+        for (int i = 0; i < layers.Count; i++)
+        {
+            string name = convs.Count == 0 ? $"layers.{i}" : i < convs.Count ? $"convs.{i}" : "head";
+            ours.Add(new NamedArray(name + ".weight", (int[])layers[i].Shape.Clone(), layers[i].Weight));
+            ours.Add(new NamedArray(name + ".bias", [layers[i].Shape[0]], layers[i].Bias));
+        }
+        return (arch, ours);
+    }
+
+    /// <summary>The network's Linear and Conv2d layers in order (convolutions first), each BatchNorm folded into its layer.</summary>
+    public static List<Layer> Layers(string path)
     {
         var (tensors, _) = SafeTensors.Read(path);
         var modules = new Dictionary<string, Module>();
@@ -58,59 +78,48 @@ public static partial class ForeignNetwork
             else
                 throw new DataFormatException(path, name, $"shape [{string.Join(", ", w.Shape)}]: only Linear [out, in] and Conv2d [out, in, k, k] weights are supported");
         }
-        var convs = layers.Where(l => l.Weight.Shape.Length == 4).OrderBy(l => NaturalKey(l.Prefix), StringComparer.Ordinal).ToList();
-        var linears = layers.Where(l => l.Weight.Shape.Length == 2).OrderBy(l => NaturalKey(l.Prefix), StringComparer.Ordinal).ToList();
-        var ordered = convs.Concat(linears).ToList();
+        var ordered = layers.Where(l => l.Weight.Shape.Length == 4).OrderBy(l => NaturalKey(l.Prefix), StringComparer.Ordinal)
+            .Concat(layers.Where(l => l.Weight.Shape.Length == 2).OrderBy(l => NaturalKey(l.Prefix), StringComparer.Ordinal)).ToList();
         if (ordered.Count == 0) throw new DataFormatException(path, "tensors", "no Linear or Conv2d weights");
         var weights = ordered.ToDictionary(l => l, l => (float[])l.Weight.Data.Clone());
         var biases = ordered.ToDictionary(l => l, l => l.Parts.TryGetValue("bias", out var b) ? (float[])b.Data.Clone() : new float[l.Weight.Shape[0]]);
         foreach (var bn in norms) Fold(path, bn, TargetOf(path, bn, modules.Values, ordered), weights, biases);
-
-        var arch = convs.Count == 0 ? MlpOf(path, linears) : CnnOf(path, convs, linears, inputSize);
-        var ours = new List<NamedArray>();
-        for (int i = 0; i < ordered.Count; i++)
-        {
-            var l = ordered[i];
-            string name = convs.Count == 0 ? $"layers.{i}" : i < convs.Count ? $"convs.{i}" : "head";
-            ours.Add(new NamedArray(name + ".weight", (int[])l.Weight.Shape.Clone(), weights[l]));
-            ours.Add(new NamedArray(name + ".bias", [l.Weight.Shape[0]], biases[l]));
-        }
-        return (arch, ours);
+        return [.. ordered.Select(l => new Layer(l.Prefix, (int[])l.Weight.Shape.Clone(), weights[l], biases[l]))];
     }
 
-    private static Architecture MlpOf(string path, List<Module> linears)
+    private static Architecture MlpOf(string path, List<Layer> linears)
     {
-        var sizes = new List<int> { linears[0].Weight.Shape[1] };
+        var sizes = new List<int> { linears[0].Shape[1] };
         foreach (var l in linears)
         {
-            if (l.Weight.Shape[1] != sizes[^1])
-                throw new DataFormatException(path, l.Prefix + ".weight", $"takes {l.Weight.Shape[1]} inputs, but the layer before gives {sizes[^1]}");
-            sizes.Add(l.Weight.Shape[0]);
+            if (l.Shape[1] != sizes[^1])
+                throw new DataFormatException(path, l.Prefix + ".weight", $"takes {l.Shape[1]} inputs, but the layer before gives {sizes[^1]}");
+            sizes.Add(l.Shape[0]);
         }
         return Architecture.Mlp([.. sizes]);
     }
 
-    private static Architecture CnnOf(string path, List<Module> convs, List<Module> linears, int[]? inputSize)
+    private static Architecture CnnOf(string path, List<Layer> convs, List<Layer> linears, int[]? inputSize)
     {
-        int c = convs[0].Weight.Shape[1];
+        int c = convs[0].Shape[1];
         var specs = new List<ConvSpec>();
         foreach (var l in convs)
         {
-            var s = l.Weight.Shape;
+            var s = l.Shape;
             if (s[1] != c) throw new DataFormatException(path, l.Prefix + ".weight", $"takes {s[1]} channels, but the layer before gives {c}");
             if (s[2] != s[3]) throw new DataFormatException(path, l.Prefix + ".weight", $"a {s[2]}×{s[3]} kernel; only square kernels are supported");
             specs.Add(new ConvSpec(s[0], s[2], 1, s[2] / 2));
             c = s[0];
         }
-        if (linears.Count != 1 || linears[0].Weight.Shape[1] != c)
+        if (linears.Count != 1 || linears[0].Shape[1] != c)
             throw new DataFormatException(path, linears.Count == 0 ? "classifier" : linears[0].Prefix + ".weight",
                 $"expected one Linear head taking the last conv's {c} channels (global average pooling); found " +
-                (linears.Count == 0 ? "none" : string.Join(", ", linears.Select(l => $"{l.Prefix} [{string.Join(", ", l.Weight.Shape)}]"))) +
+                (linears.Count == 0 ? "none" : string.Join(", ", linears.Select(l => $"{l.Prefix} [{string.Join(", ", l.Shape)}]"))) +
                 ": a flatten classifier or several Linear layers after the convolutions are not supported");
-        int[] input = inputSize ?? [convs[0].Weight.Shape[1], 32, 32];
-        if (input.Length != 3 || input[0] != convs[0].Weight.Shape[1])
-            throw new ArgumentException($"--input: expected C,H,W with C = {convs[0].Weight.Shape[1]} (the first conv's input channels)");
-        var arch = Architecture.Cnn(input, [.. specs], linears[0].Weight.Shape[0]);
+        int[] input = inputSize ?? [convs[0].Shape[1], 32, 32];
+        if (input.Length != 3 || input[0] != convs[0].Shape[1])
+            throw new ArgumentException($"--input: expected C,H,W with C = {convs[0].Shape[1]} (the first conv's input channels)");
+        var arch = Architecture.Cnn(input, [.. specs], linears[0].Shape[0]);
         if (arch.Problem() is { } problem) throw new DataFormatException(path, "architecture", problem);
         return arch;
     }

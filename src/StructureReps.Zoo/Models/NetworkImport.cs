@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using StructureReps.Core;
 using StructureReps.Nn.Serialization;
 
@@ -6,23 +5,21 @@ namespace StructureReps.Zoo.Models;
 
 /// <summary>
 /// Reads a network saved elsewhere (e.g. PyTorch: `safetensors.torch.save_file(model.state_dict(), path)`) as
-/// one of our MLPs or CNNs, given its architecture (the layer list). Whatever the module names were
-/// (`net.0`, `fc1`, `layers.2`…), the weights are taken in natural name order — `x.10` after `x.9` — each
-/// `….weight` with its `….bias`; rank-2 weights are Linear layers, rank-4 Conv2d, and every one must match the
-/// architecture's layer at that position.
+/// one of our MLPs or CNNs, given its architecture (strides, padding and pooling are not in the weights). The
+/// layers are found as `zoo import` finds them (<see cref="Import.ForeignNetwork.Layers"/>: Conv2d then Linear in
+/// natural name order, BatchNorm folded, other layers refused), and each must match the architecture's layer at
+/// its position. <paramref name="layerNames"/> picks the layers by name instead.
 /// </summary>
-public static partial class NetworkImport
+public static class NetworkImport
 {
     public static INetwork Read(string path, Architecture architecture, Core.Backends.IBackend? backend = null, IReadOnlyList<string>? layerNames = null)
     {
-        var (tensors, _) = SafeTensors.Read(path);
         var net = architecture.Build(new Rng(0), backend);
         var ours = net.Module.NamedParameters().ToList();
+        if (layerNames is null) return LoadLayers(path, architecture, net, ours);
+        var (tensors, _) = SafeTensors.Read(path);
         var byName = tensors.ToDictionary(t => t.Name);
-        var layers = layerNames is not null
-            ? layerNames.Select(n => byName.TryGetValue(n + ".weight", out var w) ? w : throw new DataFormatException(path, n + ".weight", "no such tensor")).ToList()
-            : tensors.Where(t => t.Name.EndsWith(".weight", StringComparison.Ordinal) || t.Name == "weight")
-                .OrderBy(t => t.Shape.Length == 4 ? 0 : 1).ThenBy(t => NaturalKey(t.Name), StringComparer.Ordinal).ToList();
+        var layers = layerNames.Select(n => byName.TryGetValue(n + ".weight", out var w) ? w : throw new DataFormatException(path, n + ".weight", "no such tensor")).ToList();
         var ourWeights = ours.Where(p => p.Name.EndsWith(".weight", StringComparison.Ordinal)).ToList();
         if (layers.Count != ourWeights.Count)
             throw new DataFormatException(path, "layers", $"{layers.Count} weight tensors ({string.Join(", ", layers.Select(l => l.Name))}), but {architecture} has {ourWeights.Count} layers");
@@ -41,9 +38,24 @@ public static partial class NetworkImport
         return net;
     }
 
-    /// <summary>Zero-pads every run of digits so that ordinal order is natural order.</summary>
-    private static string NaturalKey(string name) => Digits().Replace(name, m => m.Value.PadLeft(10, '0'));
-
-    [GeneratedRegex("[0-9]+")]
-    private static partial Regex Digits();
+    private static INetwork LoadLayers(string path, Architecture architecture, INetwork net, List<(string Name, Tensor Tensor)> ours)
+    {
+        var layers = Import.ForeignNetwork.Layers(path);
+        var ourWeights = ours.Where(p => p.Name.EndsWith(".weight", StringComparison.Ordinal)).ToList();
+        if (layers.Count != ourWeights.Count)
+            throw new DataFormatException(path, "layers", $"{layers.Count} layers ({string.Join(", ", layers.Select(l => l.Prefix))}), but {architecture} has {ourWeights.Count}");
+        var renamed = new List<NamedArray>();
+        for (int i = 0; i < layers.Count; i++)
+        {
+            var (ourName, ourTensor) = ourWeights[i];
+            if (!layers[i].Shape.SequenceEqual(ourTensor.Shape))
+                throw new DataFormatException(path, layers[i].Prefix + ".weight",
+                    $"shape [{string.Join(", ", layers[i].Shape)}], but layer {i} of {architecture} expects [{string.Join(", ", ourTensor.Shape)}]");
+            string prefix = ourName[..^"weight".Length];
+            renamed.Add(new NamedArray(ourName, layers[i].Shape, layers[i].Weight));
+            renamed.Add(new NamedArray(prefix + "bias", [layers[i].Shape[0]], layers[i].Bias));
+        }
+        net.Module.LoadStateDict(renamed, path);
+        return net;
+    }
 }

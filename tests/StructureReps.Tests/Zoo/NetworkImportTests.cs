@@ -46,6 +46,16 @@ public class NetworkImportTests
     }
 
     [Fact]
+    public void A_batchnorm_is_folded_not_counted_as_a_layer()
+    {
+        var net = NetworkImport.Read(Fixture("torch_mlp_bn.safetensors"), Architecture.Mlp(4, 8, 3), CpuBackend.Default);
+        var (input, shape, output) = Expected("torch_mlp_bn.json");
+        net.Module.Eval();
+        var y = net.Forward(Tensor.From(input, shape, CpuBackend.Default)).ToArray();
+        Numerics.AssertClose(output.Select(v => (double)v).ToArray(), y.Select(v => (double)v).ToArray(), 1e-4, 1e-5, "MLP+BN vs torch");
+    }
+
+    [Fact]
     public void Wrong_architecture_names_the_tensor_and_the_expected_shape()
     {
         var e = Assert.Throws<DataFormatException>(() => NetworkImport.Read(Fixture("torch_mlp.safetensors"), Architecture.Mlp(4, 16, 8, 3)));
