@@ -18,12 +18,13 @@ public static class ZooCommand
             example: dotnet run --project src/Cli -- zoo train --task two-moons --runs 8 --epochs 20 --out zoos/moons
             """),
         new("zoo show", "--zoo DIR", "the runs of a zoo, their networks and final performance"),
-        new("zoo import", "--from DIR --out ZOO [--task NAME] [--input C,H,W]", """
+        new("zoo import", "--from DIR --out ZOO [--task NAME] [--input C,H,W] [--each-file-a-network]", """
             networks trained elsewhere (PyTorch state_dicts saved with safetensors.torch.save_file) → a zoo that
             graphs build reads: Linear/Conv2d layers found by shape whatever their names, BatchNorm folded (eval),
             anything else refused by name; FROM of checkpoints = one run, FROM of folders = one run each; epoch =
             the last number in a file's name, gaps allowed; an optional metrics.csv per run gives the targets
-            (train_acc, val_accuracy, test_loss, … mapped by name). Pickled .pt files are refused (they can run code)
+            (train_acc, val_accuracy, test_loss, … mapped by name). --each-file-a-network: every file of FROM is its
+            own network, its targets in FROM/metrics.csv by a file column. Pickled .pt files are refused (they can run code)
             example: dotnet run --project src/Cli -- zoo import --from my_torch_runs --out zoos/mine
             """),
     ];
@@ -31,7 +32,7 @@ public static class ZooCommand
     public static int Run(string[] args)
     {
         string sub = args.FirstOrDefault() ?? throw new UsageException("zoo: expected train or show");
-        var opts = new Args(args.Skip(1));
+        var opts = new Args(args.Skip(1), "--each-file-a-network");
         return sub switch
         {
             "train" => Train(opts),
@@ -71,6 +72,7 @@ public static class ZooCommand
 
     private static int Import(Args opts)
     {
+        bool eachFile = opts.Flag("--each-file-a-network");
         string from = opts.RequiredPath("--from"), output = opts.RequiredPath("--out");
         string task = opts.String("--task") ?? "imported";
         string? inputText = opts.String("--input");
@@ -82,7 +84,7 @@ public static class ZooCommand
             if (input.Length != 3 || input.Any(v => v < 1)) throw new UsageException($"--input: '{inputText}' is not C,H,W (three positive integers)");
         }
         opts.EnsureAllUsed();
-        var runs = Zoo.Import.ZooImport.Import(from, output, task, input, Interrupt.Token);
+        var runs = Zoo.Import.ZooImport.Import(from, output, task, input, Interrupt.Token, eachFile);
         TextTable.Print(["run", "from", "network", "checkpoints", "missing epochs", "targets"], runs.Select(r => (IReadOnlyList<string>)
         [
             r.Run.ToString(CultureInfo.InvariantCulture), r.Source, r.Architecture,

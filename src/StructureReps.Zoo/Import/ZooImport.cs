@@ -35,9 +35,14 @@ public static partial class ZooImport
 
     private static readonly string[] Pickled = [".pt", ".pth", ".bin", ".ckpt", ".pkl"];
 
-    public static List<ImportedRun> Import(string from, string output, string task, int[]? inputSize = null, CancellationToken cancel = default)
+    /// <param name="eachFileANetwork">Every safetensors file of <paramref name="from"/> is its own network (a run of
+    /// one checkpoint, epoch 0) instead of an epoch of one run; FROM/metrics.csv then maps its rows to files by a
+    /// <c>file</c> (or <c>name</c>, <c>checkpoint</c>) column.</param>
+    public static List<ImportedRun> Import(string from, string output, string task, int[]? inputSize = null, CancellationToken cancel = default,
+        bool eachFileANetwork = false)
     {
         if (!Directory.Exists(from)) throw new DirectoryNotFoundException($"{from}: no such folder");
+        if (eachFileANetwork) return ImportEachFile(from, output, task, inputSize, cancel);
         var runDirs = Checkpoints(from).Count > 0 ? [from]
             : Directory.GetDirectories(from).Where(d => Checkpoints(d).Count > 0).OrderBy(d => ForeignNetwork.NaturalKey(Path.GetFileName(d)), StringComparer.Ordinal).ToList();
         if (runDirs.Count == 0)
@@ -58,6 +63,66 @@ public static partial class ZooImport
         return imported;
     }
 
+    private static List<ImportedRun> ImportEachFile(string from, string output, string task, int[]? inputSize, CancellationToken cancel)
+    {
+        var files = Checkpoints(from);
+        if (files.Count == 0) throw new DataFormatException(from, "checkpoints", "no .safetensors files in it");
+        var targets = TargetsByFile(Path.Combine(from, "metrics.csv"));
+        using var exclusive = OutputLock.Acquire(output);
+        AtomicFile.RemoveOrphans(output);
+        var imported = new List<ImportedRun>();
+        for (int run = 0; run < files.Count; run++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            string name = Path.GetFileName(files[run]), stem = Path.GetFileNameWithoutExtension(files[run]);
+            var row = targets?.GetValueOrDefault(name) ?? targets?.GetValueOrDefault(stem);
+            imported.Add(WriteRun(Path.Combine(output, $"run-{run:D4}"), run, task, from, new SortedDictionary<int, string> { [0] = files[run] }, inputSize,
+                [new EpochMetrics(0, row?[0] ?? double.NaN, row?[1] ?? double.NaN, row?[2] ?? double.NaN, row?[3] ?? double.NaN)],
+                targets is null ? "unknown" : targets.Performance, row is null ? "none" : "metrics.csv row of " + name));
+        }
+        return imported;
+    }
+
+    /// <summary>FROM/metrics.csv of a folder of networks: per file name, its four targets (null without the file).</summary>
+    private static FileTargets? TargetsByFile(string path)
+    {
+        if (!File.Exists(path)) return null;
+        var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToList();
+        if (lines.Count == 0) throw new DataFormatException(path, "header", "empty file");
+        var header = lines[0].Split(',').Select(h => h.Trim().ToLowerInvariant()).ToList();
+        int key = new[] { "file", "name", "checkpoint" }.Select(n => header.IndexOf(n)).FirstOrDefault(i => i >= 0, -1);
+        if (key < 0) throw new DataFormatException(path, "header", "one network per file needs a file (or name, checkpoint) column naming each file");
+        string[] targets = ["train_perf", "test_perf", "train_loss", "test_loss"];
+        var column = targets.Select(t => Columns[t].Select(name => header.IndexOf(name)).FirstOrDefault(i => i >= 0, -1)).ToArray();
+        var result = new FileTargets(PerformanceOf(header, column));
+        for (int r = 1; r < lines.Count; r++)
+        {
+            var cells = lines[r].Split(',');
+            if (cells.Length != header.Count) throw new DataFormatException(path, $"line {r + 1}", $"{cells.Length} cells, the header has {header.Count}");
+            result[cells[key].Trim()] = [.. Enumerable.Range(0, 4).Select(t => column[t] < 0 ? double.NaN : Number(path, r, header[column[t]], cells[column[t]]))];
+        }
+        return result;
+    }
+
+    private sealed class FileTargets(string performance) : Dictionary<string, double[]>
+    {
+        public string Performance { get; } = performance;
+    }
+
+    private static double Number(string path, int r, string column, string cell)
+    {
+        cell = cell.Trim();
+        if (cell.Length == 0) return double.NaN;
+        return double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v
+            : throw new DataFormatException(path, $"line {r + 1}, column {column}", $"'{cell}', expected a number");
+    }
+
+    private static string PerformanceOf(List<string> header, int[] column)
+    {
+        string perf = string.Join(" ", new[] { column[0], column[1] }.Where(c => c >= 0).Select(c => header[c]));
+        return perf.Contains("r2") ? "r2" : perf.Contains("acc") ? "accuracy" : "unknown";
+    }
+
     private static ImportedRun ImportRun(string dir, int run, string runDir, string task, int[]? inputSize)
     {
         var byEpoch = new SortedDictionary<int, string>();
@@ -67,7 +132,7 @@ public static partial class ZooImport
             string stem = Path.GetFileNameWithoutExtension(file);
             var number = LastNumber().Match(stem);
             if (!number.Success && files.Count > 1)
-                throw new DataFormatException(file, "name", "no epoch number in the name, and the folder holds several checkpoints");
+                throw new DataFormatException(file, "name", "no epoch number in the name, and the folder holds several checkpoints (each file its own network? --each-file-a-network)");
             int epoch = number.Success && int.TryParse(number.Value, CultureInfo.InvariantCulture, out int e) ? e : 0;
             if (number.Success && epoch.ToString(CultureInfo.InvariantCulture).Length < number.Value.TrimStart('0').Length)
                 throw new DataFormatException(file, "name", $"epoch number {number.Value} is out of range");
@@ -75,7 +140,16 @@ public static partial class ZooImport
                 throw new DataFormatException(file, "name", $"epoch {epoch} again (also {Path.GetFileName(other)})");
             byEpoch[epoch] = file;
         }
-        var files2 = new RunFiles(runDir);
+        int last = byEpoch.Keys.Max();
+        var (rows, performance, targets) = Targets(dir, last);
+        return WriteRun(runDir, run, task, dir, byEpoch, inputSize, rows, performance, targets);
+    }
+
+    /// <summary>Our run folder from foreign checkpoints: weights under our names, metrics rows 0 … last, run.json.</summary>
+    private static ImportedRun WriteRun(string runDir, int run, string task, string source, SortedDictionary<int, string> byEpoch, int[]? inputSize,
+        List<EpochMetrics> rows, string performance, string targets)
+    {
+        var files = new RunFiles(runDir);
         using var exclusive = OutputLock.Acquire(runDir);
         Models.Architecture? architecture = null;
         foreach (var (epoch, file) in byEpoch)
@@ -84,7 +158,7 @@ public static partial class ZooImport
             if (architecture is not null && System.Text.Json.JsonSerializer.Serialize(arch) != System.Text.Json.JsonSerializer.Serialize(architecture))
                 throw new DataFormatException(file, "architecture", $"{arch}, but the run's earlier checkpoints are {architecture}");
             architecture = arch;
-            SafeTensors.Write(files2.Checkpoint(epoch), tensors, new Dictionary<string, string>
+            SafeTensors.Write(files.Checkpoint(epoch), tensors, new Dictionary<string, string>
             {
                 ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
                 ["task"] = task,
@@ -93,23 +167,22 @@ public static partial class ZooImport
             });
         }
         int last = byEpoch.Keys.Max();
-        var (rows, performance, targets) = Targets(dir, last);
-        files2.WriteMetrics(rows);
-        files2.WriteInfo(new RunInfo
+        files.WriteMetrics(rows);
+        files.WriteInfo(new RunInfo
         {
             Task = task,
             Run = run,
             Architecture = architecture!,
             Config = new TrainConfig { Epochs = last },
             ParameterCount = architecture!.ParameterCount(),
-            Dataset = $"imported from {Path.GetFullPath(dir)}",
+            Dataset = $"imported from {Path.GetFullPath(source)}",
             Preprocessing = "unknown (trained elsewhere)",
             TrainSamples = 0,
             TestSamples = 0,
             Performance = performance,
         });
         var gaps = Enumerable.Range(0, last + 1).Where(e => !byEpoch.ContainsKey(e)).ToArray();
-        return new ImportedRun(run, dir, architecture.ToString(), [.. byEpoch.Keys], gaps, targets);
+        return new ImportedRun(run, source, architecture.ToString(), [.. byEpoch.Keys], gaps, targets);
     }
 
     private static List<string> Checkpoints(string dir) =>
@@ -147,8 +220,7 @@ public static partial class ZooImport
                 values[epoch][t] = v;
             }
         }
-        string perf = string.Join(" ", new[] { column[0], column[1] }.Where(c => c >= 0).Select(c => header[c]));
-        string performance = perf.Contains("r2") ? "r2" : perf.Contains("acc") ? "accuracy" : "unknown";
+        string performance = PerformanceOf(header, column);
         string described = string.Join(", ", targets.Zip(column).Where(p => p.Second >= 0).Select(p => $"{p.First} ← {header[p.Second]}"));
         return (Rows(values), performance, described);
     }

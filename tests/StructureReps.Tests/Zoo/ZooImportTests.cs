@@ -162,6 +162,52 @@ public sealed class ZooImportTests
         Assert.Equal(0.6, built[0].Graphs[1].Targets.TestPerformance, 6);
     }
 
+    [Fact]
+    public void A_folder_of_networks_one_per_file_imports_with_targets_by_file_name()
+    {
+        using var dir = new TempDir();
+        string from = dir.File("nets");
+        Directory.CreateDirectory(from);
+        foreach (var name in new[] { "net_a", "net_b", "net_c" }) File.Copy(Fixture("torch_mlp.safetensors"), Path.Combine(from, name + ".safetensors"));
+        File.WriteAllLines(Path.Combine(from, "metrics.csv"), ["file,test_acc", "net_a.safetensors,0.9", "net_c,0.4"]);
+        var runs = ZooImport.Import(from, dir.File("zoo"), "mine", eachFileANetwork: true);
+        Assert.Equal(3, runs.Count);
+        Assert.All(runs, r => Assert.Equal([0], r.Epochs));
+        double Test(int run) => new RunFiles(Path.Combine(dir.File("zoo"), $"run-{run:D4}")).ReadMetrics()[0].TestPerformance;
+        Assert.Equal(0.9, Test(0));
+        Assert.True(double.IsNaN(Test(1))); // no row for net_b
+        Assert.Equal(0.4, Test(2));
+    }
+
+    [Fact]
+    public void A_foreign_zoo_goes_through_import_graphs_encoder_probe_and_predict()
+    {
+        // Our own zoo's checkpoints under foreign names (ckpt_N, the keys layers.L.* are foreign keys too) and a
+        // PyTorch-style metrics.csv: the whole path a user's zoo takes, through the commands the README gives.
+        using var dir = new TempDir();
+        string ours = dir.File("ours"), from = dir.File("from"), zoo = dir.File("zoo"), graphs = dir.File("graphs"), enc = dir.File("enc");
+        Assert.Equal(0, StructureReps.Cli.Commands.ZooCommand.Run(["train", "--task", "two-moons", "--runs", "2", "--epochs", "6", "--out", ours]));
+        foreach (var run in new[] { 0, 1 })
+        {
+            string src = Path.Combine(ours, $"run-{run:D4}"), dst = Path.Combine(from, $"seed{run}");
+            Directory.CreateDirectory(dst);
+            foreach (int e in new[] { 0, 1, 2, 3, 4, 5, 6 }) File.Copy(Path.Combine(src, $"epoch-{e:D4}.safetensors"), Path.Combine(dst, $"ckpt_{e}.safetensors"));
+            var metrics = new RunFiles(src).ReadMetrics();
+            File.WriteAllLines(Path.Combine(dst, "metrics.csv"), ["epoch,train_acc,val_acc,train_loss,val_loss",
+                .. metrics.Select(m => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{m.Epoch},{m.TrainPerformance},{m.TestPerformance},{m.TrainLoss},{m.TestLoss}"))]);
+        }
+        Assert.Equal(0, StructureReps.Cli.Commands.ZooCommand.Run(["import", "--from", from, "--out", zoo]));
+        Assert.Equal(0, StructureReps.Cli.Commands.GraphsCommand.Run(["build", "--zoo", zoo, "--out", graphs]));
+        Assert.Equal(0, StructureReps.Cli.Commands.EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "2"]));
+        Assert.Equal(0, StructureReps.Cli.Commands.ReproduceCommand.Decode(["--embeddings", Path.Combine(enc, "embeddings.csv"), "--save-probe", dir.File("probe.json")]));
+        Assert.Equal(0, StructureReps.Cli.Commands.ReproduceCommand.Predict([Path.Combine(from, "seed1", "ckpt_6.safetensors"),
+            "--encoder", Path.Combine(enc, "encoder.safetensors"), "--probe", dir.File("probe.json")]));
+        // The imported checkpoints are the same networks: the same graphs as our own zoo's.
+        GraphZooBuilder.Build(ours, dir.File("our-graphs"), new PeOptions());
+        Assert.Equal(GraphFile.Read(Path.Combine(dir.File("our-graphs"), "run-0001.safetensors")).Graphs[6].EdgeFeatures,
+            GraphFile.Read(Path.Combine(graphs, "run-0001.safetensors")).Graphs[6].EdgeFeatures);
+    }
+
     [Theory]
     [InlineData("pickled", "pickled PyTorch files can run code")]
     [InlineData("twice", "epoch 3 again")]
