@@ -35,7 +35,8 @@ public static class Failure
 
     /// <summary>Bad input: what a user can fix from the message alone.</summary>
     public static bool IsBadInput(Exception e) => e is IOException or ArgumentException or InvalidOperationException or FormatException
-        or OverflowException or UnauthorizedAccessException or System.Text.Json.JsonException or NotSupportedException;
+        or OverflowException or UnauthorizedAccessException or System.Text.Json.JsonException or NotSupportedException
+        or InvalidDataException; // a damaged file (not an IOException)
 
     /// <summary>Reports <paramref name="e"/> and returns the exit code.</summary>
     public static int Report(Exception e, Func<string, int> usage)

@@ -221,6 +221,9 @@ public static class ReproduceCommand
         string? encoderPath = opts.PathOption("--encoder");
         if (encoderPath is not null && saveProbe is null) throw new UsageException("--encoder: only with --save-probe");
         opts.EnsureAllUsed();
+        encoderPath ??= Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "encoder.safetensors");
+        if (saveProbe is not null && !File.Exists(encoderPath)) // before the probe runs, not after
+            throw new FileNotFoundException($"{encoderPath}: not found; --save-probe needs the encoder that made {path} (--encoder FILE)", encoderPath);
         var rows = Embedder.ReadCsv(path);
         var x = rows.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList();
         var runOf = rows.Select(r => r.Targets.Run).ToList();
@@ -237,15 +240,13 @@ public static class ReproduceCommand
             }
         Console.WriteLine($"{path}: {rows.Count} checkpoints of {runOf.Distinct().Count()} runs, {x[0].Length}-dim embeddings; ridge probe, 80/20, {seeds} seeds\n");
         TextTable.Print(["split", "target", "Pearson r", "Spearman ρ", "Kendall τ", "R²"], table);
-        if (saveProbe is not null) SaveProbe(saveProbe, encoderPath ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "encoder.safetensors"), path, rows, x);
+        if (saveProbe is not null) SaveProbe(saveProbe, encoderPath, path, rows, x);
         return 0;
     }
 
     /// <summary>The probe fitted on every row, for `predict`, with the identity of the encoder behind the embeddings.</summary>
     private static void SaveProbe(string output, string encoderPath, string embeddings, List<EmbeddingRow> rows, List<double[]> x)
     {
-        if (!File.Exists(encoderPath))
-            throw new FileNotFoundException($"{encoderPath}: not found; --save-probe needs the encoder that made {embeddings} (--encoder FILE)", encoderPath);
         var encoder = EncoderFile.Read(encoderPath);
         if (encoder.Config.Latent * (encoder.Config.Pooling == PoolingKind.MeanMax ? 2 : 1) != x[0].Length)
             throw new InvalidOperationException($"{encoderPath}: gives {encoder.Config.Latent}-dim embeddings, {embeddings} holds {x[0].Length}-dim ones; not the encoder that made them");

@@ -27,16 +27,19 @@ public sealed record SavedProbe(
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such probe file (write one with decode --save-probe)", path);
         SavedProbe? p;
         try { p = JsonSerializer.Deserialize<SavedProbe>(File.ReadAllText(path), Json); }
-        catch (JsonException e) { throw new InvalidDataException($"{path}: not a probe file ({e.Message})"); }
-        if (p is null || p.Format != FormatName) throw new InvalidDataException($"{path}: format '{p?.Format}', expected '{FormatName}'");
-        if (p.EncoderSha256 is not { Length: 64 }) throw new InvalidDataException($"{path}: encoder_sha256 missing or not a SHA-256");
-        try
+        catch (JsonException e) { throw new Core.DataFormatException(path, "probe", $"not a probe file ({e.Message})"); }
+        if (p is null || p.Format != FormatName) throw new Core.DataFormatException(path, "format", $"'{p?.Format}', expected '{FormatName}'");
+        if (p.EncoderSha256 is not { Length: 64 }) throw new Core.DataFormatException(path, "encoder_sha256", "missing or not a SHA-256");
+        foreach (var (name, s) in new[] { ("train", p.Train), ("test", p.Test) })
         {
-            if (p.Train is null || p.Test is null) throw new ArgumentException("train or test probe missing");
-            foreach (var s in new[] { p.Train, p.Test })
-                if (RidgeProbe.From(s).Dimensions != p.Dimensions) throw new ArgumentException($"a probe of {RidgeProbe.From(s).Dimensions} features, dimensions says {p.Dimensions}");
+            try
+            {
+                if (s is null) throw new ArgumentException("missing");
+                int d = RidgeProbe.From(s).Dimensions;
+                if (d != p.Dimensions) throw new ArgumentException($"{d} weights, dimensions says {p.Dimensions}");
+            }
+            catch (ArgumentException e) { throw new Core.DataFormatException(path, name, e.Message); }
         }
-        catch (ArgumentException e) { throw new InvalidDataException($"{path}: {e.Message}"); }
         return p;
     }
 }

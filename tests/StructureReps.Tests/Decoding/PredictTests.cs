@@ -38,7 +38,7 @@ public sealed class PredictTests
         Assert.Contains("fitted on the embeddings of another encoder", e.Message);
 
         File.WriteAllText(probe, File.ReadAllText(probe).Replace("\"dimensions\": 16", "\"dimensions\": 5"));
-        var bad = Assert.Throws<InvalidDataException>(() => SavedProbe.Read(probe));
+        var bad = Assert.Throws<StructureReps.Core.DataFormatException>(() => SavedProbe.Read(probe));
         Assert.Contains("probe.json", bad.Message);
     }
 }

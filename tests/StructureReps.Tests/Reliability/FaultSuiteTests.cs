@@ -102,6 +102,16 @@ internal sealed class FaultFixture
         Directory.CreateDirectory(data);
 
         FileKind Kind(string name, string path, Action<string> read, IReadOnlyList<Mutation> mutations) => new(name, path, File.ReadAllBytes(path), read, mutations);
+        static string ProbeFile(string encDir, TrainedEncoder encoder)
+        {
+            var rows = Embedder.ReadCsv(System.IO.Path.Combine(encDir, "embeddings.csv"));
+            var x = rows.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList();
+            var fit = (Func<EmbeddingRow, double> target) => StructureReps.Decoding.Probing.RidgeProbe.Fit(x, rows.Select(target).ToList()).State;
+            string path = System.IO.Path.Combine(encDir, "probe.json");
+            File.WriteAllText(path, new StructureReps.Decoding.Probing.SavedProbe(StructureReps.Decoding.Probing.SavedProbe.FormatName, new string('a', 64),
+                encoder.Config.Name, encoder.Epoch, x[0].Length, "", rows.Count, 1e-3, fit(r => r.Targets.TrainPerformance), fit(r => r.Targets.TestPerformance), encDir).ToJson());
+            return path;
+        }
         return new FaultFixture
         {
             Kinds =
@@ -141,6 +151,12 @@ internal sealed class FaultFixture
                 Kind("train-log.csv", System.IO.Path.Combine(encDir, EncoderTrainer.LogFileName),
                     _ => new EncoderTrainer(config, backend).Train(graphs, "two-moons", encDir), text),
                 Kind("embeddings.csv", System.IO.Path.Combine(encDir, "embeddings.csv"), p => Embedder.ReadCsv(p), text),
+                Kind("probe.json", ProbeFile(encDir, trained), p =>
+                {
+                    var probe = StructureReps.Decoding.Probing.SavedProbe.Read(p);
+                    var x = Embedder.ReadCsv(System.IO.Path.Combine(encDir, "embeddings.csv"))[0].Vector.Select(v => (double)v).ToArray();
+                    if (!double.IsFinite(StructureReps.Decoding.Probing.RidgeProbe.From(probe.Test).Predict(x))) throw new LetThroughException("non-finite prediction");
+                }, json),
                 Kind("zoo.json", System.IO.Path.Combine(zoo, ZooRunner.ZooJson),
                     _ => new ZooRunner(new ZooSpec { Task = "two-moons", Runs = 1, Epochs = 2, Output = zoo, Seed = 3, MaxTrain = 200, MaxTest = 100 }, backend).Run(), json),
                 Kind("numeric csv", DatasetFiles.Csv(data), p => { using var s = File.OpenRead(p); DataFiles.ReadNumericCsv(s, p, 4, 50); }, text),
