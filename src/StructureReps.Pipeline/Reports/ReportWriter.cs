@@ -81,6 +81,19 @@ public static class ReportWriter
                 if (outcome.Results.FirstOrDefault(x => x.Task == t && x.Method == key && x.Split == "random" && x.Target == "test") is { } r)
                     sb.AppendLine($"| {t} | {label} | {r.Summary.PearsonMean:F3} | {r.Summary.SpearmanMean:F3} | {r.Summary.KendallMean:F3} | {r.Summary.R2Mean:F3} |");
         sb.AppendLine();
+        // Rank agreement on every split: a probe can correlate well and still order networks poorly.
+        var splitNames = Splits.Modes.Append(Splits.Inductive).Where(m => outcome.Results.Any(r => r.Split == m)).ToList();
+        sb.AppendLine("## Kendall τ per split (test performance)\n");
+        sb.AppendLine("| task | encoder | " + string.Join(" | ", splitNames) + " |");
+        sb.AppendLine("|---|---|" + string.Concat(splitNames.Select(_ => "---|")));
+        foreach (var t in tasks)
+            foreach (var (key, label) in methods)
+            {
+                var cells = splitNames.Select(sp => outcome.Results.FirstOrDefault(x => x.Task == t && x.Method == key && x.Split == sp && x.Target == "test")
+                    is { } r ? $"{r.Summary.KendallMean:F3}" : "—").ToList();
+                if (cells.Any(c => c != "—")) sb.AppendLine($"| {t} | {label} | {string.Join(" | ", cells)} |");
+            }
+        sb.AppendLine();
         sb.AppendLine("## Does the paper's ordering hold?\n");
         sb.AppendLine("The paper finds EA+TC+LF > EA+GC+LF > GC+LF > GC+RF on every task (Pearson r, test performance, split `random`).\n");
         foreach (var t in tasks)
