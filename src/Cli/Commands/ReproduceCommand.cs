@@ -36,7 +36,7 @@ public static class ReproduceCommand
             made the embeddings (--encoder, default: encoder.safetensors beside the CSV)
             example: dotnet run --project src/Cli -- decode --embeddings enc/moons/embeddings.csv --save-probe enc/moons/probe.json
             """),
-        new("predict", "--encoder FILE --probe FILE CHECKPOINT… [--embedding] [--input C,H,W] [--device D]", """
+        new("predict", "--encoder FILE|DIR --probe FILE CHECKPOINT… [--embedding] [--input C,H,W] [--device D]", """
             unseen networks' train/test performance from their weights: each checkpoint (ours or a PyTorch
             state_dict in safetensors) → graph → the encoder's embedding → the saved probe
             example: dotnet run --project src/Cli -- predict --encoder enc/moons/encoder.safetensors --probe enc/moons/probe.json net.safetensors
@@ -273,6 +273,7 @@ public static class ReproduceCommand
         }
         var opts = new Args(options, "--embedding");
         string encoderPath = opts.RequiredPath("--encoder"), probePath = opts.RequiredPath("--probe");
+        if (Directory.Exists(encoderPath)) encoderPath = Path.Combine(encoderPath, EncoderTrainer.EncoderFileName); // an encode train --out folder
         bool embedding = opts.Flag("--embedding");
         string? inputText = opts.String("--input");
         var backend = Backends.Select(opts);
