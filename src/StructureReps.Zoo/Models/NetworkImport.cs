@@ -15,33 +15,8 @@ public static class NetworkImport
     public static INetwork Read(string path, Architecture architecture, Core.Backends.IBackend? backend = null, IReadOnlyList<string>? layerNames = null)
     {
         var net = architecture.Build(new Rng(0), backend);
-        var ours = net.Module.NamedParameters().ToList();
-        if (layerNames is null) return LoadLayers(path, architecture, net, ours);
-        var (tensors, _) = SafeTensors.Read(path);
-        var byName = tensors.ToDictionary(t => t.Name);
-        var layers = layerNames.Select(n => byName.TryGetValue(n + ".weight", out var w) ? w : throw new DataFormatException(path, n + ".weight", "no such tensor")).ToList();
-        var ourWeights = ours.Where(p => p.Name.EndsWith(".weight", StringComparison.Ordinal)).ToList();
-        if (layers.Count != ourWeights.Count)
-            throw new DataFormatException(path, "layers", $"{layers.Count} weight tensors ({string.Join(", ", layers.Select(l => l.Name))}), but {architecture} has {ourWeights.Count} layers");
-        var renamed = new List<NamedArray>();
-        for (int i = 0; i < layers.Count; i++)
-        {
-            var (ourName, ourTensor) = ourWeights[i];
-            var theirs = layers[i];
-            if (!theirs.Shape.SequenceEqual(ourTensor.Shape))
-                throw new DataFormatException(path, theirs.Name, $"shape [{string.Join(", ", theirs.Shape)}], but layer {i} of {architecture} expects [{string.Join(", ", ourTensor.Shape)}]");
-            renamed.Add(theirs with { Name = ourName });
-            string prefix = theirs.Name[..^"weight".Length], ourPrefix = ourName[..^"weight".Length];
-            if (byName.TryGetValue(prefix + "bias", out var bias)) renamed.Add(bias with { Name = ourPrefix + "bias" });
-        }
-        net.Module.LoadStateDict(renamed, path);
-        return net;
-    }
-
-    private static INetwork LoadLayers(string path, Architecture architecture, INetwork net, List<(string Name, Tensor Tensor)> ours)
-    {
-        var layers = Import.ForeignNetwork.Layers(path);
-        var ourWeights = ours.Where(p => p.Name.EndsWith(".weight", StringComparison.Ordinal)).ToList();
+        var layers = layerNames is null ? Import.ForeignNetwork.Layers(path) : Named(path, layerNames);
+        var ourWeights = net.Module.NamedParameters().Where(p => p.Name.EndsWith(".weight", StringComparison.Ordinal)).ToList();
         if (layers.Count != ourWeights.Count)
             throw new DataFormatException(path, "layers", $"{layers.Count} layers ({string.Join(", ", layers.Select(l => l.Prefix))}), but {architecture} has {ourWeights.Count}");
         var renamed = new List<NamedArray>();
@@ -57,5 +32,16 @@ public static class NetworkImport
         }
         net.Module.LoadStateDict(renamed, path);
         return net;
+    }
+
+    /// <summary>The layers named by the caller, as they are (no folding); a layer without a bias has a zero one, as in PyTorch.</summary>
+    private static List<Import.ForeignNetwork.Layer> Named(string path, IReadOnlyList<string> layerNames)
+    {
+        var byName = SafeTensors.Read(path).Tensors.ToDictionary(t => t.Name);
+        return [.. layerNames.Select(n =>
+        {
+            var w = byName.TryGetValue(n + ".weight", out var weight) ? weight : throw new DataFormatException(path, n + ".weight", "no such tensor");
+            return new Import.ForeignNetwork.Layer(n, w.Shape, w.Data, byName.TryGetValue(n + ".bias", out var b) ? b.Data : new float[w.Shape[0]]);
+        })];
     }
 }

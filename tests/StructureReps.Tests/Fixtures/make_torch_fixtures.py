@@ -37,6 +37,15 @@ def save_safetensors(state_dict, path):
             f.write(b)
 
 
+def save_with_output(model, x, name):
+    """name.safetensors (the state_dict) and name.json (a fixed input and the model's output on it)."""
+    save_safetensors(model.state_dict(), os.path.join(HERE, name + ".safetensors"))
+    y = model(x).detach()
+    with open(os.path.join(HERE, name + ".json"), "w") as f:
+        json.dump({"input_shape": list(x.shape), "input": x.flatten().tolist(),
+                   "output_shape": list(y.shape), "output": y.flatten().tolist()}, f)
+
+
 class SmallCnn(nn.Module):
     def __init__(self):
         super().__init__()
@@ -51,17 +60,11 @@ def main():
     torch.manual_seed(20261124)
     mlp = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 3))
     x = torch.randn(5, 4)
-    save_safetensors(mlp.state_dict(), os.path.join(HERE, "torch_mlp.safetensors"))
-    with open(os.path.join(HERE, "torch_mlp.json"), "w") as f:
-        json.dump({"input_shape": list(x.shape), "input": x.flatten().tolist(),
-                   "output_shape": [5, 3], "output": mlp(x).detach().flatten().tolist()}, f)
+    save_with_output(mlp, x, "torch_mlp")
 
     cnn = SmallCnn()
     xi = torch.randn(2, 1, 7, 7)
-    save_safetensors(cnn.state_dict(), os.path.join(HERE, "torch_cnn.safetensors"))
-    with open(os.path.join(HERE, "torch_cnn.json"), "w") as f:
-        json.dump({"input_shape": list(xi.shape), "input": xi.flatten().tolist(),
-                   "output_shape": [2, 3], "output": cnn(xi).detach().flatten().tolist()}, f)
+    save_with_output(cnn, xi, "torch_cnn")
 
     # For `zoo import`: BatchNorm to fold (running statistics from a few training-mode passes, outputs in eval
     # mode), named modules (conv1/bn1 …, so name order is not layer order), and a LayerNorm to refuse.
@@ -71,20 +74,14 @@ def main():
         mlp_bn(torch.randn(16, 4) * 2 + 1)
     mlp_bn.eval()
     x = torch.randn(5, 4)
-    save_safetensors(mlp_bn.state_dict(), os.path.join(HERE, "torch_mlp_bn.safetensors"))
-    with open(os.path.join(HERE, "torch_mlp_bn.json"), "w") as f:
-        json.dump({"input_shape": list(x.shape), "input": x.flatten().tolist(),
-                   "output_shape": [5, 3], "output": mlp_bn(x).detach().flatten().tolist()}, f)
+    save_with_output(mlp_bn, x, "torch_mlp_bn")
 
     cnn_bn = NamedCnnBn()
     for _ in range(5):
         cnn_bn(torch.randn(4, 1, 7, 7) + 0.5)
     cnn_bn.eval()
     xi = torch.randn(2, 1, 7, 7)
-    save_safetensors(cnn_bn.state_dict(), os.path.join(HERE, "torch_cnn_bn.safetensors"))
-    with open(os.path.join(HERE, "torch_cnn_bn.json"), "w") as f:
-        json.dump({"input_shape": list(xi.shape), "input": xi.flatten().tolist(),
-                   "output_shape": [2, 3], "output": cnn_bn(xi).detach().flatten().tolist()}, f)
+    save_with_output(cnn_bn, xi, "torch_cnn_bn")
 
     layernorm = nn.Sequential(nn.Linear(4, 8), nn.LayerNorm(8), nn.ReLU(), nn.Linear(8, 3))
     save_safetensors(layernorm.state_dict(), os.path.join(HERE, "torch_layernorm.safetensors"))
