@@ -31,7 +31,8 @@ public static class ReproduceCommand
             example: dotnet run --project src/Cli -- reproduce --quick
             """),
         new("decode", "--embeddings FILE [--seeds 5] [--save-probe FILE [--encoder FILE]]", """
-            the ridge probe on one embeddings CSV: Pearson, Spearman, Kendall, R² for both splits and targets;
+            the ridge probe on one embeddings CSV: Pearson, Spearman, Kendall, R² for both splits and targets,
+            beside the untrained encoder (embeddings-untrained.csv, written by encode train) and the epoch number;
             --save-probe fits it on every row and saves it for `predict`, with the identity of the encoder that
             made the embeddings (--encoder, default: encoder.safetensors beside the CSV)
             example: dotnet run --project src/Cli -- decode --embeddings enc/moons/embeddings.csv --save-probe enc/moons/probe.json
@@ -211,6 +212,9 @@ public static class ReproduceCommand
 
     private const int MinimumCheckpoints = 10;
 
+    /// <summary>Written by `encode train` beside embeddings.csv: the same encoder with its initial weights.</summary>
+    public const string UntrainedEmbeddings = "embeddings-untrained.csv";
+
     /// <summary>`decode --embeddings CSV`: the probe on one embeddings file, both splits and targets.</summary>
     public static int Decode(string[] args)
     {
@@ -231,15 +235,27 @@ public static class ReproduceCommand
         if (rows.Count < MinimumCheckpoints || runOf.Distinct().Count() < 2)
             throw new StructureReps.Core.DataFormatException(path, "rows",
                 $"{rows.Count} checkpoints of {runOf.Distinct().Count()} runs; the probe needs at least {MinimumCheckpoints} checkpoints of 2 runs");
+        // Beside the encoder's rows, the baselines these files allow: the same encoder untrained (its embeddings,
+        // written by encode train beside the trained ones) and the epoch number alone. What training adds is the gap.
+        var features = new List<(string Label, List<double[]> X)> { ("encoder", x) };
+        string untrainedPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, UntrainedEmbeddings);
+        if (Path.GetFileName(path) == "embeddings.csv" && File.Exists(untrainedPath))
+        {
+            var untrained = Embedder.ReadCsv(untrainedPath);
+            if (untrained.Count == rows.Count && untrained.Zip(rows).All(p => p.First.Targets.Run == p.Second.Targets.Run && p.First.Targets.Epoch == p.Second.Targets.Epoch))
+                features.Add(("untrained encoder", untrained.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList()));
+        }
+        features.Add(("epoch number", rows.Select(r => new double[] { r.Targets.Epoch }).ToList()));
         var table = new List<IReadOnlyList<string>>();
-        foreach (var split in Splits.Modes)
-            foreach (var (target, y) in new[] { ("train", rows.Select(r => r.Targets.TrainPerformance).ToList()), ("test", rows.Select(r => r.Targets.TestPerformance).ToList()) })
-            {
-                var s = ProbeRunner.Evaluate(x, y, runOf, split, seeds);
-                table.Add([split, target, s.Format(), s.SpearmanMean.ToString("F3", CultureInfo.InvariantCulture), s.KendallMean.ToString("F3", CultureInfo.InvariantCulture), s.R2Mean.ToString("F3", CultureInfo.InvariantCulture)]);
-            }
+        foreach (var (label, fx) in features)
+            foreach (var split in Splits.Modes)
+                foreach (var (target, y) in new[] { ("train", rows.Select(r => r.Targets.TrainPerformance).ToList()), ("test", rows.Select(r => r.Targets.TestPerformance).ToList()) })
+                {
+                    var s = ProbeRunner.Evaluate(fx, y, runOf, split, seeds);
+                    table.Add([label, split, target, s.Format(), s.SpearmanMean.ToString("F3", CultureInfo.InvariantCulture), s.KendallMean.ToString("F3", CultureInfo.InvariantCulture), s.R2Mean.ToString("F3", CultureInfo.InvariantCulture)]);
+                }
         Console.WriteLine($"{path}: {rows.Count} checkpoints of {runOf.Distinct().Count()} runs, {x[0].Length}-dim embeddings; ridge probe, 80/20, {seeds} seeds\n");
-        TextTable.Print(["split", "target", "Pearson r", "Spearman ρ", "Kendall τ", "R²"], table);
+        TextTable.Print(["features", "split", "target", "Pearson r", "Spearman ρ", "Kendall τ", "R²"], table);
         if (saveProbe is not null) SaveProbe(saveProbe, encoderPath, path, rows, x);
         return 0;
     }

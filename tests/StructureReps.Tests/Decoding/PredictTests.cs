@@ -20,6 +20,11 @@ public sealed class PredictTests
         Assert.Equal(0, ZooCommand.Run(["train", "--task", "two-moons", "--runs", "3", "--epochs", "4", "--out", zoo]));
         Assert.Equal(0, GraphsCommand.Run(["build", "--zoo", zoo, "--out", graphs]));
         Assert.Equal(0, EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "2"]));
+        // encode train also writes the untrained encoder's embeddings, the baseline decode prints beside the encoder's.
+        var untrained = Embedder.ReadCsv(Path.Combine(enc, ReproduceCommand.UntrainedEmbeddings));
+        var trained = Embedder.ReadCsv(Path.Combine(enc, "embeddings.csv"));
+        Assert.Equal(trained.Select(r => (r.Targets.Run, r.Targets.Epoch)), untrained.Select(r => (r.Targets.Run, r.Targets.Epoch)));
+        Assert.NotEqual(trained[0].Vector, untrained[0].Vector);
         string probe = dir.File("probe.json");
         Assert.Equal(0, ReproduceCommand.Decode(["--embeddings", Path.Combine(enc, "embeddings.csv"), "--save-probe", probe]));
 
