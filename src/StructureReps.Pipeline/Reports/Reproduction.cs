@@ -142,9 +142,10 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
             }
             features["epoch"] = [graphs.Select(Baselines.Epoch).ToList()];
             features["statnn"] = [graphs.Select(Baselines.StatNn).ToList()];
-            progress?.Stage(plan.Task, "probe", $"{options.Seeds} seeds × {Splits.Modes.Length} splits × 2 targets{(options.EncoderSeeds > 1 ? $", × {options.EncoderSeeds} encoder seeds" : "")}");
             // One run (the paper's protocol) has no by-run split: its rows stay empty rather than fail.
             var splits = Splits.Modes.Where(m => m != "by-run" || runOf.Distinct().Count() >= 2).ToList();
+            progress?.Stage(plan.Task, "probe", $"{options.Seeds} seeds × {splits.Count} split{(splits.Count > 1 ? "s" : "")} ({string.Join(", ", splits)}) × 2 targets" +
+                (options.EncoderSeeds > 1 ? $", × {options.EncoderSeeds} encoder seeds" : ""));
             foreach (var (method, perSeed) in features)
                 foreach (var split in splits)
                     foreach (var (target, y) in targets)
