@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using StructureReps.Core.Backends;
 using StructureReps.Decoding.Probing;
 using StructureReps.Graphs.Conversion;
@@ -21,7 +20,7 @@ public static class Predictor
     public static List<Prediction> Predict(string encoderPath, string probePath, IReadOnlyList<string> checkpoints, IBackend backend, int[]? inputSize = null)
     {
         var probe = SavedProbe.Read(probePath);
-        string sha = Sha256(encoderPath);
+        string sha = Zoo.Data.DataFiles.Sha256(encoderPath);
         if (sha != probe.EncoderSha256)
             throw new InvalidOperationException($"{probePath}: fitted on the embeddings of another encoder than {encoderPath} (SHA-256 {sha[..12]}…, the probe's {probe.EncoderSha256[..12]}…)");
         var encoder = EncoderFile.Read(encoderPath, backend);
@@ -42,11 +41,5 @@ public static class Predictor
             predictions.Add(new Prediction(path, arch.ToString(), train.Predict(x), test.Predict(x), z));
         }
         return predictions;
-    }
-
-    public static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

@@ -269,7 +269,7 @@ public static class ReproduceCommand
         const double lambda = 1e-3;
         var train = RidgeProbe.Fit(x, rows.Select(r => r.Targets.TrainPerformance).ToList(), lambda);
         var test = RidgeProbe.Fit(x, rows.Select(r => r.Targets.TestPerformance).ToList(), lambda);
-        var saved = new SavedProbe(SavedProbe.FormatName, StructureReps.Pipeline.Predictor.Sha256(encoderPath), encoder.Config.Name, encoder.Epoch,
+        var saved = new SavedProbe(SavedProbe.FormatName, Zoo.Data.DataFiles.Sha256(encoderPath), encoder.Config.Name, encoder.Epoch,
             x[0].Length, "", rows.Count, lambda, train.State, test.State, Path.GetFullPath(embeddings));
         StructureReps.Core.AtomicFile.WriteAllText(output, saved.ToJson());
         Console.WriteLine($"\nprobe (both targets, fitted on all {rows.Count} checkpoints) → {output}");

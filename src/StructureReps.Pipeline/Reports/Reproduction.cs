@@ -40,6 +40,14 @@ public sealed record ReproduceOptions
     /// <summary>Seeds (by-run splits, one encoder each) of the inductive mode; 0 turns it off.</summary>
     public int InductiveSeeds { get; init; } = 5;
 
+    // The layout of the output folder, shared by the run and its plan.
+    public string ZooDir(string task) => Path.Combine(Output, "zoos", task);
+    public string GraphDir(string task) => Path.Combine(Output, "graphs", task);
+
+    /// <summary>Where an encoder is trained: seed 0 in encoders/TASK/NAME (as before encoder seeds existed), seed s in NAME-seedS.</summary>
+    public string EncoderDir(string task, string name, int seed) =>
+        Path.Combine(Output, "encoders", task, name.Replace(':', '-') + (seed == 0 ? "" : $"-seed{seed}"));
+
     /// <summary>
     /// The quick plan (minutes on 2 cores), the full one (20 runs × 200 epochs) or the paper's (one network per
     /// task × 200 epochs: "for each epoch, we get a new graph"), for the given tasks.
@@ -91,7 +99,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
         {
             var task = Tasks.Get(plan.Task);
             if (task.Missing(options.DataRoot) is { } why) { missing[plan.Task] = why; progress?.Stage(plan.Task, "skipped", why); continue; }
-            string zooDir = Path.Combine(options.Output, "zoos", plan.Task), graphDir = Path.Combine(options.Output, "graphs", plan.Task);
+            string zooDir = options.ZooDir(plan.Task), graphDir = options.GraphDir(plan.Task);
             progress?.Stage(plan.Task, "zoo", $"{plan.Runs} runs × {plan.Epochs} epochs{(plan.MaxTrain is int m ? $", ≤ {m} training samples" : "")}");
             var runs = new ZooRunner(new ZooSpec
             {
@@ -122,7 +130,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                 for (int seed = 0; seed < options.EncoderSeeds; seed++)
                 {
                     var config = EncoderConfig.Named(name) with { Epochs = options.EncoderEpochs, Seed = (ulong)seed, K = options.Pe.K };
-                    string dir = EncoderDir(plan.Task, name, seed);
+                    string dir = options.EncoderDir(plan.Task, name, seed);
                     progress?.Stage(plan.Task, config.Label, $"{config.Epochs} epochs on {graphs.Count} graphs{(options.EncoderSeeds > 1 ? $", encoder seed {seed}" : "")}");
                     var trainer = new EncoderTrainer(config, backend);
                     var trained = trainer.Train(graphs, plan.Task, dir, new EpochRelay(progress, plan.Task, name), cancel);
@@ -160,10 +168,6 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
         return new Outcome(results, missing, zooSummary, clock.Elapsed, figure2, reconstruction);
     }
 
-    /// <summary>Where an encoder is trained: seed 0 in encoders/TASK/NAME (as before encoder seeds existed), seed s in NAME-seedS.</summary>
-    private string EncoderDir(string task, string name, int seed) =>
-        Path.Combine(options.Output, "encoders", task, name.Replace(':', '-') + (seed == 0 ? "" : $"-seed{seed}"));
-
     /// <summary>
     /// The inductive mode: per seed, each inductive encoder is trained on that seed's by-run training runs only
     /// (saved under encoders/TASK/NAME/inductive-seedS, so a rerun reuses it) and embeds every graph. The
@@ -178,7 +182,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
             var config = EncoderConfig.Named(name) with { Epochs = options.EncoderEpochs, K = options.Pe.K };
             var perSeed = new Dictionary<int, IReadOnlyList<double[]>>();
             var byTrainingRuns = new Dictionary<string, (int Seed, IReadOnlyList<double[]> Features)>();
-            string SeedDir(int seed) => Path.Combine(EncoderDir(task, name, 0), $"inductive-seed{seed}");
+            string SeedDir(int seed) => Path.Combine(options.EncoderDir(task, name, 0), $"inductive-seed{seed}");
             IReadOnlyList<double[]> FeaturesFor(int seed, int[] train)
             {
                 if (perSeed.TryGetValue(seed, out var cached)) return cached;

@@ -31,7 +31,7 @@ public static class ReproductionPlan
             if (task.Missing(options.DataRoot) is { } why) { stages.Add(new(plan.Task, "all", "data missing", 0, why)); continue; }
             measuring?.Invoke(plan.Task);
             var cost = Measure(plan, options, backend);
-            string zooDir = Path.Combine(options.Output, "zoos", plan.Task), graphDir = Path.Combine(options.Output, "graphs", plan.Task);
+            string zooDir = options.ZooDir(plan.Task), graphDir = options.GraphDir(plan.Task);
             int zooDone = Enumerable.Range(0, plan.Runs).Count(r => RunComplete(Path.Combine(zooDir, $"run-{r:D4}"), plan.Epochs));
             stages.Add(new(plan.Task, "zoo", $"{plan.Runs} runs × {plan.Epochs} epochs", (plan.Runs - zooDone) * plan.Epochs * cost.ZooEpoch,
                 zooDone == plan.Runs ? "on disk" : zooDone > 0 ? $"{zooDone} runs on disk" : ""));
@@ -41,8 +41,7 @@ public static class ReproductionPlan
                 graphsDone == plan.Runs ? "on disk" : ""));
             foreach (var name in options.Encoders)
             {
-                int done = Enumerable.Range(0, options.EncoderSeeds).Count(seed => EncoderComplete(Path.Combine(options.Output, "encoders", plan.Task,
-                    name.Replace(':', '-') + (seed == 0 ? "" : $"-seed{seed}")), options.EncoderEpochs));
+                int done = Enumerable.Range(0, options.EncoderSeeds).Count(seed => EncoderComplete(options.EncoderDir(plan.Task, name, seed), options.EncoderEpochs));
                 string seeds = options.EncoderSeeds > 1 ? $" × {options.EncoderSeeds} seeds" : "";
                 stages.Add(new(plan.Task, EncoderConfig.Named(name).Label, $"{options.EncoderEpochs} epochs × {graphs} graphs{seeds}",
                     (options.EncoderSeeds - done) * options.EncoderEpochs * graphs * cost.EncoderGraphEpoch[name], done == options.EncoderSeeds ? "on disk" : ""));

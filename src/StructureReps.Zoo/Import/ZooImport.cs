@@ -86,21 +86,12 @@ public static partial class ZooImport
     /// <summary>FROM/metrics.csv of a folder of networks: per file name, its four targets (null without the file).</summary>
     private static FileTargets? TargetsByFile(string path)
     {
-        if (!File.Exists(path)) return null;
-        var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToList();
-        if (lines.Count == 0) throw new DataFormatException(path, "header", "empty file");
-        var header = lines[0].Split(',').Select(h => h.Trim().ToLowerInvariant()).ToList();
-        int key = new[] { "file", "name", "checkpoint" }.Select(n => header.IndexOf(n)).FirstOrDefault(i => i >= 0, -1);
+        if (MetricsTable.Read(path) is not { } table) return null;
+        int key = new[] { "file", "name", "checkpoint" }.Select(n => table.Header.IndexOf(n)).FirstOrDefault(i => i >= 0, -1);
         if (key < 0) throw new DataFormatException(path, "header", "one network per file needs a file (or name, checkpoint) column naming each file");
-        string[] targets = ["train_perf", "test_perf", "train_loss", "test_loss"];
-        var column = targets.Select(t => Columns[t].Select(name => header.IndexOf(name)).FirstOrDefault(i => i >= 0, -1)).ToArray();
-        var result = new FileTargets(PerformanceOf(header, column));
-        for (int r = 1; r < lines.Count; r++)
-        {
-            var cells = lines[r].Split(',');
-            if (cells.Length != header.Count) throw new DataFormatException(path, $"line {r + 1}", $"{cells.Length} cells, the header has {header.Count}");
-            result[cells[key].Trim()] = [.. Enumerable.Range(0, 4).Select(t => column[t] < 0 ? double.NaN : Number(path, r, header[column[t]], cells[column[t]]))];
-        }
+        var result = new FileTargets(table.Performance);
+        for (int r = 0; r < table.Rows.Count; r++)
+            result[table.Rows[r][key].Trim()] = [.. Enumerable.Range(0, 4).Select(t => table.Target(r, t))];
         return result;
     }
 
@@ -109,18 +100,45 @@ public static partial class ZooImport
         public string Performance { get; } = performance;
     }
 
-    private static double Number(string path, int r, string column, string cell)
+    /// <summary>A foreign metrics.csv: its lower-cased header, its rows (cell counts checked), and which column holds each target.</summary>
+    private sealed record MetricsTable(string Path, List<string> Header, List<string[]> Rows, int[] Columns)
     {
-        cell = cell.Trim();
-        if (cell.Length == 0) return double.NaN;
-        return double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v
-            : throw new DataFormatException(path, $"line {r + 1}, column {column}", $"'{cell}', expected a number");
-    }
+        public static readonly string[] Targets = ["train_perf", "test_perf", "train_loss", "test_loss"];
 
-    private static string PerformanceOf(List<string> header, int[] column)
-    {
-        string perf = string.Join(" ", new[] { column[0], column[1] }.Where(c => c >= 0).Select(c => header[c]));
-        return perf.Contains("r2") ? "r2" : perf.Contains("acc") ? "accuracy" : "unknown";
+        public static MetricsTable? Read(string path)
+        {
+            if (!File.Exists(path)) return null;
+            var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToList();
+            if (lines.Count == 0) throw new DataFormatException(path, "header", "empty file");
+            var header = lines[0].Split(',').Select(h => h.Trim().ToLowerInvariant()).ToList();
+            var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+            for (int r = 0; r < rows.Count; r++)
+                if (rows[r].Length != header.Count) throw new DataFormatException(path, $"line {r + 2}", $"{rows[r].Length} cells, the header has {header.Count}");
+            var columns = Targets.Select(t => ZooImport.Columns[t].Select(name => header.IndexOf(name)).FirstOrDefault(i => i >= 0, -1)).ToArray();
+            return new MetricsTable(path, header, rows, columns);
+        }
+
+        /// <summary>Whether row r says something about target t: the column exists and the cell is not empty.</summary>
+        public bool HasCell(int r, int t) => Columns[t] >= 0 && Rows[r][Columns[t]].Trim().Length > 0;
+
+        /// <summary>Target t of row r: NaN where it says nothing (<see cref="HasCell"/>).</summary>
+        public double Target(int r, int t)
+        {
+            if (!HasCell(r, t)) return double.NaN;
+            string cell = Rows[r][Columns[t]].Trim();
+            return double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v
+                : throw new DataFormatException(Path, $"line {r + 2}, column {Header[Columns[t]]}", $"'{cell}', expected a number");
+        }
+
+        /// <summary>What the performance columns hold: r2, accuracy, or unknown.</summary>
+        public string Performance
+        {
+            get
+            {
+                string perf = string.Join(" ", new[] { Columns[0], Columns[1] }.Where(c => c >= 0).Select(c => Header[c]));
+                return perf.Contains("r2") ? "r2" : perf.Contains("acc") ? "accuracy" : "unknown";
+            }
+        }
     }
 
     private static ImportedRun ImportRun(string dir, int run, string runDir, string task, int[]? inputSize)
@@ -193,36 +211,21 @@ public static partial class ZooImport
     {
         var values = Enumerable.Range(0, last + 1).Select(_ => new double[] { double.NaN, double.NaN, double.NaN, double.NaN }).ToArray();
         string path = Path.Combine(dir, "metrics.csv");
-        if (!File.Exists(path)) return (Rows(values), "unknown", "none (no metrics.csv)");
-        var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToList();
-        if (lines.Count == 0) throw new DataFormatException(path, "header", "empty file");
-        var header = lines[0].Split(',').Select(h => h.Trim().ToLowerInvariant()).ToList();
-        int epochColumn = header.IndexOf("epoch");
-        string[] targets = ["train_perf", "test_perf", "train_loss", "test_loss"];
-        var column = targets.Select(t => Columns[t].Select(name => header.IndexOf(name)).FirstOrDefault(i => i >= 0, -1)).ToArray();
-        if (column.All(c => c < 0))
+        if (MetricsTable.Read(path) is not { } table) return (Rows(values), "unknown", "none (no metrics.csv)");
+        if (table.Columns.All(c => c < 0))
             throw new DataFormatException(path, "header", $"none of the known columns ({string.Join(", ", Columns.Values.SelectMany(v => v))})");
-        for (int r = 1; r < lines.Count; r++)
+        int epochColumn = table.Header.IndexOf("epoch");
+        for (int r = 0; r < table.Rows.Count; r++)
         {
-            var cells = lines[r].Split(',');
-            if (cells.Length != header.Count) throw new DataFormatException(path, $"line {r + 1}", $"{cells.Length} cells, the header has {header.Count}");
-            int epoch = r - 1;
-            if (epochColumn >= 0 && !int.TryParse(cells[epochColumn], CultureInfo.InvariantCulture, out epoch))
-                throw new DataFormatException(path, $"line {r + 1}, column epoch", $"'{cells[epochColumn]}', expected an integer");
+            int epoch = r;
+            if (epochColumn >= 0 && !int.TryParse(table.Rows[r][epochColumn], CultureInfo.InvariantCulture, out epoch))
+                throw new DataFormatException(path, $"line {r + 2}, column epoch", $"'{table.Rows[r][epochColumn]}', expected an integer");
             if (epoch < 0 || epoch > last) continue; // rows of epochs without a checkpoint say nothing about a network
             for (int t = 0; t < 4; t++)
-            {
-                if (column[t] < 0) continue;
-                string cell = cells[column[t]].Trim();
-                if (cell.Length == 0) continue;
-                if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
-                    throw new DataFormatException(path, $"line {r + 1}, column {header[column[t]]}", $"'{cell}', expected a number");
-                values[epoch][t] = v;
-            }
+                if (table.HasCell(r, t)) values[epoch][t] = table.Target(r, t);
         }
-        string performance = PerformanceOf(header, column);
-        string described = string.Join(", ", targets.Zip(column).Where(p => p.Second >= 0).Select(p => $"{p.First} ← {header[p.Second]}"));
-        return (Rows(values), performance, described);
+        string described = string.Join(", ", MetricsTable.Targets.Zip(table.Columns).Where(p => p.Second >= 0).Select(p => $"{p.First} ← {table.Header[p.Second]}"));
+        return (Rows(values), table.Performance, described);
     }
 
     private static List<EpochMetrics> Rows(double[][] values) =>
