@@ -65,12 +65,12 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
         var log = new List<EncoderEpoch>();
         Log = log;
         int start = 1;
-        RunFiles? files = outDir is null ? null : new RunFiles(outDir);
+        var checkpoints = outDir is null ? null : new CheckpointedRun(new RunFiles(outDir));
         using var exclusive = outDir is null ? null : OutputLock.Acquire(outDir); // a second training in this folder is refused
         if (outDir is not null)
         {
             AtomicFile.RemoveOrphans(outDir); // temporary files of a killed earlier training
-            start = Resume(outDir, files!, model, optimizer, log, task, trainedOn, progress) + 1;
+            start = Resume(outDir, checkpoints!, model, optimizer, log, task, trainedOn, progress) + 1;
         }
         var edgeCache = new Dictionary<NetworkGraph, float[]>(ReferenceEqualityComparer.Instance);
         float[] Edges(NetworkGraph g)
@@ -122,7 +122,7 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
                     $"training stops, epoch {epoch - 1} is the last saved; try a lower --lr than {config.LearningRate}");
             log.Add(row);
             if (outDir is not null)
-                new CheckpointedRun(files!).Save(epoch,
+                checkpoints!.Save(epoch,
                     () => EncoderFile.Write(Path.Combine(outDir, EncoderFileName), new TrainedEncoder(model, config, standardizer, edgeDim, task, epoch, trainedOn)),
                     () => AtomicFile.WriteAllText(Path.Combine(outDir, LogFileName), string.Join("\n", [EncoderEpoch.Header, .. log.Select(x => x.ToCsv())]) + "\n"),
                     model, optimizer);
@@ -156,11 +156,11 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
     /// start afresh, said through <paramref name="progress"/>); loads them. The folder keeps the latest weights
     /// only, so only that epoch can be resumed.
     /// </summary>
-    private int Resume(string outDir, RunFiles files, Vgae model, Adam optimizer, List<EncoderEpoch> log, string task,
+    private int Resume(string outDir, CheckpointedRun checkpoints, Vgae model, Adam optimizer, List<EncoderEpoch> log, string task,
         string trainedOn, IEncoderProgress? progress)
     {
         string encoderPath = Path.Combine(outDir, EncoderFileName), logPath = Path.Combine(outDir, LogFileName);
-        if (!File.Exists(encoderPath) || !File.Exists(logPath) || !File.Exists(files.StatePath)) return 0;
+        if (!File.Exists(encoderPath) || !File.Exists(logPath) || !File.Exists(checkpoints.Files.StatePath)) return 0;
         var saved = EncoderFile.Read(encoderPath, backend);
         if (System.Text.Json.JsonSerializer.Serialize(saved.Config with { Epochs = 0 }) != System.Text.Json.JsonSerializer.Serialize(config with { Epochs = 0 }) || saved.Task != task)
             throw new InvalidOperationException($"{encoderPath}: was trained with another configuration or task; use another --out");
@@ -170,7 +170,7 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
             return 0;
         }
         var rows = File.ReadAllLines(logPath).Skip(1).Where(l => l.Length > 0).ToList();
-        int epoch = new CheckpointedRun(files).ResumePoint(rows.Count, e => e == saved.Epoch, out string? restart);
+        int epoch = checkpoints.ResumePoint(rows.Count, e => e == saved.Epoch, out string? restart);
         if (epoch < 1)
         {
             progress?.Note($"{outDir}: {restart ?? $"{rows.Count} epochs logged, the weights are of epoch {saved.Epoch}"}; training starts over");
@@ -189,7 +189,7 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
         }
         foreach (var (name, p) in model.NamedParameters())
             p.Data.Write(saved.Model.NamedParameters().First(q => q.Name == name).Tensor.ToArray());
-        files.LoadState(model, optimizer);
+        checkpoints.Files.LoadState(model, optimizer);
         return epoch;
     }
 }
