@@ -59,13 +59,14 @@ public static class GraphZooBuilder
             // gaps said. A run that diverged (its loss turned NaN or infinite: SGD with a large learning rate does)
             // has no meaningful weights from then on; its earlier checkpoints are kept and the rest left out. A run
             // that records no losses (an imported zoo without metrics) cannot tell, and keeps every checkpoint.
-            var saved = metrics.Where(m => File.Exists(files.Checkpoint(m.Epoch))).ToList();
+            var onDisk = metrics.ToLookup(m => File.Exists(files.Checkpoint(m.Epoch)));
+            var saved = onDisk[true].ToList();
             bool recordsLoss = saved.Count > 0 && Finite(saved[0]);
             int cut = recordsLoss ? saved.FindIndex(m => !Finite(m)) : -1;
             var present = cut < 0 ? saved : saved.Take(cut).ToList();
             int until = cut < 0 ? int.MaxValue : saved[cut].Epoch;
             string notes = cut >= 0 ? $"; diverged at epoch {until}, {saved.Count - cut} checkpoints left out" : "";
-            var gaps = metrics.Where(m => m.Epoch < until && !File.Exists(files.Checkpoint(m.Epoch))).Select(m => m.Epoch).ToList();
+            var gaps = onDisk[false].Where(m => m.Epoch < until).Select(m => m.Epoch).ToList();
             if (gaps.Count > 0) notes += $"; {gaps.Count} checkpoints missing (epoch {Ranges(gaps)})";
             string path = RunPath(outDir, runInfo!.Run);
             if (present.Count == 0)
