@@ -1,8 +1,6 @@
 using StructureReps.Core.Backends;
 using StructureReps.Decoding.Probing;
-using StructureReps.Graphs.Conversion;
 using StructureReps.Graphs.Encoding;
-using StructureReps.Graphs.Spectral;
 using StructureReps.Zoo.Import;
 
 namespace StructureReps.Pipeline;
@@ -30,11 +28,7 @@ public static class Predictor
         foreach (var path in checkpoints)
         {
             var (arch, tensors) = ForeignNetwork.Read(path, inputSize);
-            var graph = GraphBuilder.Build(arch, tensors, encoder.EdgeDim, new CheckpointTargets(0, 0, double.NaN, double.NaN, double.NaN, double.NaN), path);
-            var pe = LaplacianPe.Compute(graph, new PeOptions { K = encoder.Config.K });
-            graph.PositionalEncoding = pe.Features;
-            graph.Eigenvalues = pe.Eigenvalues;
-            var z = Embedder.Embed(encoder, [graph], encoder.Task)[0].Vector;
+            var z = Embedder.EmbedNetwork(encoder, arch, tensors, path);
             if (z.Length != probe.Dimensions)
                 throw new InvalidOperationException($"{probePath}: a probe of {probe.Dimensions} features, the encoder gives {z.Length}");
             var x = z.Select(v => (double)v).ToArray();

@@ -14,19 +14,20 @@ public sealed record SavedProbe(
 {
     public const string FormatName = "structurereps-probe-1";
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, ProbeJson.Default.SavedProbe);
 
     /// <summary>Reads and checks a saved probe; a bad file fails naming it.</summary>
     public static SavedProbe Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such probe file (write one with decode --save-probe)", path);
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Reads and checks a probe's JSON text; <paramref name="path"/> names it in errors.</summary>
+    public static SavedProbe Parse(string json, string path)
+    {
         SavedProbe? p;
-        try { p = JsonSerializer.Deserialize<SavedProbe>(File.ReadAllText(path), Json); }
+        try { p = JsonSerializer.Deserialize(json, ProbeJson.Default.SavedProbe); }
         catch (JsonException e) { throw new Core.DataFormatException(path, "probe", $"not a probe file ({e.Message})"); }
         if (p is null || p.Format != FormatName) throw new Core.DataFormatException(path, "format", $"'{p?.Format}', expected '{FormatName}'");
         if (p.EncoderSha256 is not { Length: 64 }) throw new Core.DataFormatException(path, "encoder_sha256", "missing or not a SHA-256");
@@ -43,3 +44,9 @@ public sealed record SavedProbe(
         return p;
     }
 }
+
+/// <summary>probe.json, source-generated (no reflection, so the NativeAOT library reads it too).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(SavedProbe))]
+internal sealed partial class ProbeJson : JsonSerializerContext;

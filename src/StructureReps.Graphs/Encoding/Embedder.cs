@@ -43,6 +43,20 @@ public static class Embedder
         return rows;
     }
 
+    /// <summary>
+    /// One network's embedding from its weights alone (predict, the native library): its graph, with the Laplacian
+    /// features the encoder takes, embedded as <see cref="Embed"/> does; <paramref name="source"/> names it in errors.
+    /// </summary>
+    public static float[] EmbedNetwork(TrainedEncoder encoder, Zoo.Models.Architecture architecture, List<Nn.Serialization.NamedArray> tensors, string source)
+    {
+        var unknown = new CheckpointTargets(0, 0, double.NaN, double.NaN, double.NaN, double.NaN);
+        var graph = GraphBuilder.Build(architecture, tensors, encoder.EdgeDim, unknown, source);
+        var pe = Spectral.LaplacianPe.Compute(graph, new Spectral.PeOptions { K = encoder.Config.K });
+        graph.PositionalEncoding = pe.Features;
+        graph.Eigenvalues = pe.Eigenvalues;
+        return Embed(encoder, [graph], encoder.Task)[0].Vector;
+    }
+
     public static void WriteCsv(string path, IReadOnlyList<EmbeddingRow> rows)
     {
         int d = rows.Count > 0 ? rows[0].Vector.Length : 0;

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using StructureReps.Core;
 using StructureReps.Graphs.Layers;
 using StructureReps.Nn.Serialization;
-using StructureReps.Zoo.Training;
 
 namespace StructureReps.Graphs.Encoding;
 
@@ -26,8 +26,8 @@ public static class EncoderFile
         SafeTensors.Write(path, e.Model.StateDict(), new Dictionary<string, string>
         {
             ["format"] = Format,
-            ["config"] = JsonSerializer.Serialize(e.Config, RunFiles.Json),
-            ["edge_standardizer"] = JsonSerializer.Serialize(e.Standardizer, RunFiles.Json),
+            ["config"] = JsonSerializer.Serialize(e.Config, EncoderJson.Default.EncoderConfig),
+            ["edge_standardizer"] = JsonSerializer.Serialize(e.Standardizer, EncoderJson.Default.EdgeStandardizer),
             ["edge_dim"] = e.EdgeDim.ToString(CultureInfo.InvariantCulture),
             ["task"] = e.Task,
             ["epoch"] = e.Epoch.ToString(CultureInfo.InvariantCulture),
@@ -36,15 +36,23 @@ public static class EncoderFile
 
     public static TrainedEncoder Read(string path, Core.Backends.IBackend? backend = null)
     {
-        var (tensors, meta) = SafeTensors.Read(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such encoder file", path);
+        using var stream = File.OpenRead(path);
+        return Read(stream, path, backend);
+    }
+
+    /// <summary>Reads an encoder from a seekable stream (its bytes held in memory); <paramref name="path"/> names it in errors.</summary>
+    public static TrainedEncoder Read(Stream stream, string path, Core.Backends.IBackend? backend = null)
+    {
+        var (tensors, meta) = SafeTensors.Read(stream, path);
         string Meta(string key) => meta.TryGetValue(key, out var v) ? v : throw new DataFormatException(path, $"__metadata__.{key}", "missing (not an encoder written by `encode train`?)");
         if (Meta("format") != Format) throw new DataFormatException(path, "__metadata__.format", $"'{Meta("format")}', expected '{Format}'");
         EncoderConfig config;
         EdgeStandardizer standardizer;
         try
         {
-            config = JsonSerializer.Deserialize<EncoderConfig>(Meta("config"), RunFiles.Json)!;
-            standardizer = JsonSerializer.Deserialize<EdgeStandardizer>(Meta("edge_standardizer"), RunFiles.Json)!;
+            config = JsonSerializer.Deserialize(Meta("config"), EncoderJson.Default.EncoderConfig)!;
+            standardizer = JsonSerializer.Deserialize(Meta("edge_standardizer"), EncoderJson.Default.EdgeStandardizer)!;
         }
         catch (JsonException ex) { throw new DataFormatException(path, "__metadata__", $"config or edge_standardizer is not valid ({ex.Message})"); }
         int edgeDim = DataFormatException.ParseInt(path, "__metadata__.edge_dim", Meta("edge_dim"), min: 1);
@@ -55,3 +63,13 @@ public static class EncoderFile
             meta.GetValueOrDefault("trained_on") is { Length: > 0 } on ? on : null);
     }
 }
+
+/// <summary>
+/// The encoder file's JSON metadata, source-generated (no reflection, so the NativeAOT library reads it too), with
+/// the options of the run files (RunFiles.Json): snake_case names, nulls left out.
+/// </summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(EncoderConfig))]
+[JsonSerializable(typeof(EdgeStandardizer))]
+internal sealed partial class EncoderJson : JsonSerializerContext;

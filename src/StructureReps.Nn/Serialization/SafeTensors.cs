@@ -87,6 +87,15 @@ public static class SafeTensors
     public static (List<NamedArray> Tensors, Dictionary<string, string> Metadata) Read(string path)
     {
         using var stream = OpenOrThrow(path);
+        return Read(stream, path);
+    }
+
+    /// <summary>
+    /// Reads every tensor from a seekable stream (a file's bytes held in memory, for hosts without a file system);
+    /// <paramref name="path"/> names the data in errors.
+    /// </summary>
+    public static (List<NamedArray> Tensors, Dictionary<string, string> Metadata) Read(Stream stream, string path)
+    {
         var (entries, metadata, dataStart) = ReadHeader(path, stream);
         var result = new List<NamedArray>(entries.Count);
         foreach (var e in entries)
@@ -123,7 +132,7 @@ public static class SafeTensors
         _ => 0,
     };
 
-    private static (List<Entry>, Dictionary<string, string>, long DataStart) ReadHeader(string path, FileStream stream)
+    private static (List<Entry>, Dictionary<string, string>, long DataStart) ReadHeader(string path, Stream stream)
     {
         long fileLength = stream.Length;
         if (fileLength < 8) throw new DataFormatException(path, "header length", $"the file has {fileLength} bytes, fewer than the 8-byte header length");

@@ -35,9 +35,13 @@ public static partial class ForeignNetwork
     public sealed record Layer(string Prefix, int[] Shape, float[] Weight, float[] Bias);
 
     /// <summary>The architecture and the tensors under our names (<c>layers.L</c>, or <c>convs.L</c> and <c>head</c>).</summary>
-    public static (Architecture Architecture, List<NamedArray> Tensors) Read(string path, int[]? inputSize = null)
+    public static (Architecture Architecture, List<NamedArray> Tensors) Read(string path, int[]? inputSize = null) =>
+        Read(SafeTensors.Read(path).Tensors, path, inputSize);
+
+    /// <summary>As <see cref="Read(string, int[])"/>, from tensors already read; <paramref name="path"/> names them in errors.</summary>
+    public static (Architecture Architecture, List<NamedArray> Tensors) Read(List<NamedArray> tensors, string path, int[]? inputSize = null)
     {
-        var layers = Layers(path);
+        var layers = Layers(tensors, path);
         var convs = layers.Where(l => l.Shape.Length == 4).ToList();
         var linears = layers.Where(l => l.Shape.Length == 2).ToList();
         var arch = convs.Count == 0 ? MlpOf(path, linears) : CnnOf(path, convs, linears, inputSize);
@@ -52,9 +56,10 @@ public static partial class ForeignNetwork
     }
 
     /// <summary>The network's Linear and Conv2d layers in order (convolutions first), each BatchNorm folded into its layer.</summary>
-    public static List<Layer> Layers(string path)
+    public static List<Layer> Layers(string path) => Layers(SafeTensors.Read(path).Tensors, path);
+
+    private static List<Layer> Layers(List<NamedArray> tensors, string path)
     {
-        var (tensors, _) = SafeTensors.Read(path);
         var modules = new Dictionary<string, Module>();
         foreach (var t in tensors)
         {

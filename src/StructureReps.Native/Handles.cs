@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using StructureReps.Decoding.Probing;
+using StructureReps.Graphs.Encoding;
+
+namespace StructureReps.Native;
+
+/// <summary>An open encoder; <see cref="Gate"/> serializes calls on it (the model's buffers are not shared safely).</summary>
+internal sealed class EncoderHandle(TrainedEncoder encoder, string sha256)
+{
+    public TrainedEncoder Encoder { get; } = encoder;
+    public string Sha256 { get; } = sha256;
+    public Lock Gate { get; } = new();
+    public int Dimensions { get; } = encoder.Config.Pooling == PoolingKind.MeanMax ? 2 * encoder.Config.Latent : encoder.Config.Latent;
+}
+
+/// <summary>An open probe: the two ridge probes of a saved probe (train and test performance).</summary>
+internal sealed class ProbeHandle(SavedProbe saved)
+{
+    public SavedProbe Saved { get; } = saved;
+    public RidgeProbe Train { get; } = RidgeProbe.From(saved.Train);
+    public RidgeProbe Test { get; } = RidgeProbe.From(saved.Test);
+}
+
+/// <summary>
+/// Handles given to the host are numbers in a table, not pointers to managed objects: an unknown, closed or
+/// twice-closed handle is an error code, never a crash.
+/// </summary>
+internal static class Handles
+{
+    private static readonly ConcurrentDictionary<nint, object> Live = new();
+    private static long _next = 0x5200;
+
+    public static nint Add(object value)
+    {
+        nint id = (nint)Interlocked.Increment(ref _next);
+        Live[id] = value;
+        return id;
+    }
+
+    public static T Get<T>(nint id, string what) where T : class =>
+        Live.TryGetValue(id, out var v) && v is T t ? t : throw new NativeArgumentException($"{what}: not an open handle ({id})");
+
+    public static void Remove<T>(nint id, string what) where T : class
+    {
+        if (!(Live.TryGetValue(id, out var v) && v is T && Live.TryRemove(id, out _)))
+            throw new NativeArgumentException($"{what}: not an open handle ({id}); closed twice?");
+    }
+}
+
+/// <summary>A misuse of the C ABI by the host (null pointer, bad handle, small buffer): SR_INVALID_ARGUMENT.</summary>
+internal sealed class NativeArgumentException(string message) : Exception(message);
+
+/// <summary>Two things that do not belong together (a probe for another encoder): SR_MISMATCH.</summary>
+internal sealed class NativeMismatchException(string message) : Exception(message);
