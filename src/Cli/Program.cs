@@ -23,6 +23,7 @@ try
         "encode" => StructureReps.Cli.Commands.EncodeCommand.Run(args[1..]),
         "info" => Info(),
         "bench" => StructureReps.Cli.Commands.BenchCommand.Run(args[1..]),
+        "slurm" => StructureReps.Cli.Commands.SlurmCommand.Run(args[1..]),
         "help" or "--help" or "-h" => Help(0),
         _ => Help(2, $"unknown command '{args[0]}'"),
     };
@@ -39,6 +40,7 @@ static IReadOnlyList<StructureReps.Cli.CommandHelp> AllHelp() =>
     .. StructureReps.Cli.Commands.GraphsCommand.Help,
     .. StructureReps.Cli.Commands.EncodeCommand.Help,
     .. StructureReps.Cli.Commands.BenchCommand.Help,
+    .. StructureReps.Cli.Commands.SlurmCommand.Help,
     new("info", "", "the engine's backends, the GEMM provider (native BLAS or managed) and the SIMD width"),
     new("help", "", "this text; COMMAND --help prints one command's"),
 ];

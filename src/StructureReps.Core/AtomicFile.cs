@@ -46,6 +46,26 @@ public static class AtomicFile
         return removed;
     }
 
+    /// <summary>
+    /// Deletes the temporary files in <paramref name="directory"/> (not below it), or only those of one file name
+    /// (<paramref name="target"/>.tmp-PID-GUID), left by any other process. Call it only while holding the lock
+    /// that makes this process their one writer: then every such file is an orphan, whatever its PID says (on a
+    /// cluster's shared file system the PID may be another node's, where <see cref="RemoveOrphans"/> cannot tell).
+    /// </summary>
+    public static int RemoveTemporaries(string directory, string? target = null)
+    {
+        if (!Directory.Exists(directory)) return 0;
+        int removed = 0;
+        foreach (var file in Directory.EnumerateFiles(directory, (target ?? "*") + ".tmp-*"))
+        {
+            if (OwnerProcess(file) is not int pid || pid == Environment.ProcessId) continue;
+            try { File.Delete(file); removed++; }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return removed;
+    }
+
     /// <summary>The PID in a temporary file's name, or null for a file that is not one of ours.</summary>
     private static int? OwnerProcess(string file)
     {

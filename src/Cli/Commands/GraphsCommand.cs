@@ -9,10 +9,11 @@ public static class GraphsCommand
 {
     public static readonly CommandHelp[] Help =
     [
-        new("graphs build", "--zoo DIR --out DIR [--k 8] [--binary] [--dense-threshold 2000] [--lapack auto|mkl|system|managed]", """
+        new("graphs build", "--zoo DIR --out DIR [--shard i/n] [--k 8] [--binary] [--dense-threshold 2000] [--lapack auto|mkl|system|managed]", """
             each checkpoint of a zoo → a graph (neurons or channels as nodes, weights or k×k filters as edge
             features) with Laplacian-eigenvector (LF) and random (RF) node features; one safetensors file per
-            run; reruns skip runs already built from the same checkpoints
+            run; reruns skip runs already built from the same checkpoints; --shard i/n builds the runs with
+            run % n = i (shards run at once on one folder; an unsharded build afterwards completes graphs.json)
             example: dotnet run --project src/Cli -- graphs build --zoo zoos/moons --out graphs/moons
             """),
         new("graphs show", "FILE", """
@@ -54,14 +55,16 @@ public static class GraphsCommand
     {
         string zoo = opts.RequiredPath("--zoo"), output = opts.RequiredPath("--out");
         var pe = PeOptions(opts);
+        var (shardIndex, shardCount) = ZooCommand.ParseShard(opts.String("--shard"));
         opts.EnsureAllUsed();
         Console.WriteLine($"graphs: {zoo} → {output}; LF k = {pe.K} ({(pe.Weighted ? "weighted" : "binary")}), dense eigen solver: {Lapack.Provider}, iterative from {pe.DenseThreshold} nodes");
         var bar = new ProgressBar();
         var rows = new List<IReadOnlyList<string>>();
-        var info = GraphZooBuilder.Build(zoo, output, pe, new Progress(bar, rows), Interrupt.Token);
+        var info = GraphZooBuilder.Build(zoo, output, pe, new Progress(bar, rows), Interrupt.Token, shardIndex, shardCount);
         bar.Done();
         TextTable.Print(["run", "checkpoints", "seconds", "PE solver"], rows);
-        Console.WriteLine($"\n{info.Task}: {info.Runs.Length} runs, edge width {info.EdgeDim} → {output}");
+        string shard = shardCount > 1 ? $" (shard {shardIndex}/{shardCount}: {rows.Count} of them; run `graphs build` without --shard when all shards are done)" : "";
+        Console.WriteLine($"\n{info.Task}: {info.Runs.Length} runs{shard}, edge width {info.EdgeDim} → {output}");
         return 0;
     }
 

@@ -19,7 +19,7 @@ public static class ReproduceCommand
             """),
         new("reproduce", "[--quick | --paper] [--plan] [--tasks a,b,…] [--encoders ea-tc-lf,ea-tc-lf:distance,…] [--runs N]\n" +
             "            [--epochs N] [--encoder-epochs N] [--seeds 5] [--out DIR] [--encoder-seeds 1] [--inductive-seeds 5]\n" +
-            "            [--inductive-encoders ea-tc-lf,…] [--no-figure2] [--device D]", """
+            "            [--inductive-encoders ea-tc-lf,…] [--no-figure2] [--stop-after zoo|graphs|encoders] [--device D]", """
             every task × the four encoders and EA+TC+LF with the distance decoder, the untrained-encoder
             baseline, split modes random, by-run and inductive (by-run with an encoder trained on the training
             runs only, one per seed; --inductive-seeds 0 skips it), baselines → DIR/report.md (Tables 1–2 beside
@@ -27,6 +27,7 @@ public static class ReproduceCommand
             --paper: the paper's protocol (one network per task, 200 epochs, a graph per epoch, 200 encoder
             epochs, random split); --plan prints each stage's estimated time, measured here, and runs nothing;
             --encoder-seeds N trains each encoder from N initializations and pools their probes;
+            --stop-after S stops every task after stage S (no report), for a later run to reuse;
             reruns reuse every stage on disk. A task whose data is missing is listed as such
             example: dotnet run --project src/Cli -- reproduce --quick
             """),
@@ -48,10 +49,39 @@ public static class ReproduceCommand
             """),
     ];
 
+    /// <summary>The flags (options without a value) of `reproduce`.</summary>
+    public static readonly string[] Flags = ["--quick", "--paper", "--plan", "--no-figure2"];
+
     public static int Reproduce(string[] args)
     {
-        var opts = new Args(args, "--quick", "--paper", "--plan", "--no-figure2");
-        bool quick = opts.Flag("--quick"), paper = opts.Flag("--paper"), planOnly = opts.Flag("--plan");
+        var opts = new Args(args, Flags);
+        bool planOnly = opts.Flag("--plan");
+        var options = ReadOptions(opts);
+        bool quick = options.Quick, paper = options.Paper;
+        var tasks = options.Tasks.Select(t => t.Task);
+        var encoders = options.Encoders;
+        var backend = Backends.Select(opts);
+        opts.EnsureAllUsed();
+        if (planOnly) return PrintPlan(options, backend);
+        Console.WriteLine($"reproduce ({(quick ? "quick" : paper ? "paper" : "full")}): tasks {string.Join(", ", tasks)}; encoders {string.Join(", ", encoders)}; {options.EncoderEpochs} encoder epochs → {options.Output}");
+        var outcome = new Reproduction(options, backend, new StageProgress()).Run(Interrupt.Token);
+        if (options.StopAfter != ReproduceStage.Report)
+        {
+            Console.WriteLine($"\nstopped after the {options.StopAfter.ToString().ToLowerInvariant()} stage ({outcome.Elapsed.TotalMinutes:F1} min); run again without --stop-after for the report");
+            return 0;
+        }
+        string report = Path.Combine(options.Output, "report.md");
+        Directory.CreateDirectory(options.Output);
+        ReportWriter.Write(report, ReportWriter.Render(outcome, options, "structurereps reproduce " + string.Join(' ', args)));
+        PrintTable(outcome, options);
+        Console.WriteLine($"\nreport → {report}  ({outcome.Elapsed.TotalMinutes:F1} min)");
+        return 0;
+    }
+
+    /// <summary>`reproduce`'s options (also read by `slurm`, which passes them on to its jobs).</summary>
+    internal static ReproduceOptions ReadOptions(Args opts)
+    {
+        bool quick = opts.Flag("--quick"), paper = opts.Flag("--paper");
         if (quick && paper) throw new UsageException("--quick and --paper: choose one");
         var tasks = (opts.String("--tasks") ?? "two-moons,california-housing,covertype,cifar10,imagenet-subset,fashion-mnist").Split(',', StringSplitOptions.RemoveEmptyEntries);
         // The paper's four, then EA+TC+LF with the decoder that can reconstruct layered graphs (see PairDecoders.cs).
@@ -60,7 +90,7 @@ public static class ReproduceCommand
         foreach (var t in tasks) _ = Zoo.Tasks.Get(t);
         var inductive = (opts.String("--inductive-encoders") ?? "ea-tc-lf").Split(',', StringSplitOptions.RemoveEmptyEntries);
         CheckEncoders("--inductive-encoders", inductive);
-        var options = new ReproduceOptions
+        return new ReproduceOptions
         {
             Output = opts.PathOption("--out") ?? (quick ? "runs/reproduce-quick" : paper ? "runs/paper" : "runs/reproduce"),
             Tasks = ReproduceOptions.Plan(tasks, quick, paper).Select(p => p with { Runs = opts.Count("--runs") ?? p.Runs, Epochs = opts.Count("--epochs") ?? p.Epochs }).ToList(),
@@ -75,18 +105,15 @@ public static class ReproduceCommand
             Figure2 = !opts.Flag("--no-figure2"),
             InductiveEncoders = inductive,
             InductiveSeeds = opts.Int("--inductive-seeds") ?? 5,
+            StopAfter = opts.String("--stop-after") switch
+            {
+                null => ReproduceStage.Report,
+                "zoo" => ReproduceStage.Zoo,
+                "graphs" => ReproduceStage.Graphs,
+                "encoders" => ReproduceStage.Encoders,
+                var other => throw new UsageException($"--stop-after: '{other}' is not one of zoo, graphs, encoders"),
+            },
         };
-        var backend = Backends.Select(opts);
-        opts.EnsureAllUsed();
-        if (planOnly) return PrintPlan(options, backend);
-        Console.WriteLine($"reproduce ({(quick ? "quick" : paper ? "paper" : "full")}): tasks {string.Join(", ", tasks)}; encoders {string.Join(", ", encoders)}; {options.EncoderEpochs} encoder epochs → {options.Output}");
-        var outcome = new Reproduction(options, backend, new StageProgress()).Run(Interrupt.Token);
-        string report = Path.Combine(options.Output, "report.md");
-        Directory.CreateDirectory(options.Output);
-        ReportWriter.Write(report, ReportWriter.Render(outcome, options, "structurereps reproduce " + string.Join(' ', args)));
-        PrintTable(outcome, options);
-        Console.WriteLine($"\nreport → {report}  ({outcome.Elapsed.TotalMinutes:F1} min)");
-        return 0;
     }
 
     /// <summary>`reproduce … --plan`: each stage's estimated time from costs measured now; nothing is trained.</summary>

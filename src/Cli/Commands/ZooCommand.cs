@@ -95,7 +95,7 @@ public static class ZooCommand
         return 0;
     }
 
-    private static (int, int) ParseShard(string? text)
+    internal static (int, int) ParseShard(string? text)
     {
         if (text is null) return (0, 1);
         var parts = text.Split('/');

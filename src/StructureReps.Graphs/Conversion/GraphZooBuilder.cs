@@ -27,11 +27,21 @@ public static class GraphZooBuilder
 {
     public const string InfoFile = "graphs.json";
 
-    public static GraphZooInfo Build(string zooDir, string outDir, PeOptions pe, IGraphProgress? progress = null, CancellationToken cancel = default)
+    /// <param name="shardIndex">With <paramref name="shardCount"/> &gt; 1, this process converts the runs with
+    /// run % shardCount == shardIndex only (an array task of a cluster job): the folder is locked shared and each
+    /// run exclusively, so shards run at once and never write the same run; graphs.json keeps every run listed, so
+    /// loading refuses the folder until every shard is done (an unsharded build then finds all runs built and
+    /// writes the final list).</param>
+    public static GraphZooInfo Build(string zooDir, string outDir, PeOptions pe, IGraphProgress? progress = null, CancellationToken cancel = default,
+        int shardIndex = 0, int shardCount = 1)
     {
         if (!Directory.Exists(zooDir)) throw new DirectoryNotFoundException($"{zooDir}: no such zoo folder (train one with `zoo train`)");
-        using var exclusive = OutputLock.Acquire(outDir); // a second build into this folder is refused
-        AtomicFile.RemoveOrphans(outDir); // temporary files of a killed earlier build
+        if (shardCount < 1 || shardIndex < 0 || shardIndex >= shardCount)
+            throw new ArgumentException($"--shard {shardIndex}/{shardCount}: expected i/n with 0 ≤ i < n");
+        bool sharded = shardCount > 1;
+        // Unsharded: a second build into this folder is refused. Sharded: other shards are welcome, an unsharded build is not.
+        using var folderLock = sharded ? OutputLock.AcquireShared(outDir) : OutputLock.Acquire(outDir);
+        if (!sharded) AtomicFile.RemoveOrphans(outDir); // temporary files of a killed earlier build (a shard's are its runs', below)
         var runDirs = Directory.GetDirectories(zooDir, "run-*").Order(StringComparer.Ordinal).ToList();
         var runs = runDirs.Select(d => (Dir: d, Files: new RunFiles(d))).Select(r => (r.Dir, r.Files, Info: r.Files.ReadInfo())).Where(r => r.Info is not null).ToList();
         if (runs.Count == 0) throw new InvalidOperationException($"{zooDir}: no run-NNNN/run.json found (is this a zoo folder?)");
@@ -49,10 +59,13 @@ public static class GraphZooBuilder
         }
         AtomicFile.WriteAllText(infoPath, JsonSerializer.Serialize(info, RunFiles.Json));
 
-        for (int position = 0; position < runs.Count; position++)
+        var mine = runs.Where(r => r.Info!.Run % shardCount == shardIndex).ToList();
+        for (int position = 0; position < mine.Count; position++)
         {
             cancel.ThrowIfCancellationRequested();
-            var (dir, files, runInfo) = runs[position];
+            var (dir, files, runInfo) = mine[position];
+            using var runLock = sharded ? OutputLock.Acquire(outDir, $"run-{runInfo!.Run:D4}") : null;
+            if (sharded) AtomicFile.RemoveTemporaries(outDir, Path.GetFileName(RunPath(outDir, runInfo!.Run)));
             var clock = Stopwatch.StartNew();
             var metrics = files.ReadMetrics();
             // A zoo saved every n epochs, or one that lost files, has gaps: the checkpoints present are used, the
@@ -72,7 +85,7 @@ public static class GraphZooBuilder
             if (present.Count == 0)
             {
                 if (File.Exists(path)) File.Delete(path); // graphs of checkpoints that are gone are stale
-                progress?.RunDone(position, runs.Count, runInfo.Run, 0, true, "no checkpoints" + notes, 0);
+                progress?.RunDone(position, mine.Count, runInfo.Run, 0, true, "no checkpoints" + notes, 0);
                 continue;
             }
             string source = SourceOf(files, present);
@@ -83,17 +96,19 @@ public static class GraphZooBuilder
                 string? old = GraphFile.Source(path);
                 if (old == source || (old is null && GraphFile.Checkpoints(path) == present.Count))
                 {
-                    progress?.RunDone(position, runs.Count, runInfo.Run, present.Count, true, notes.TrimStart(';', ' '), 0);
+                    progress?.RunDone(position, mine.Count, runInfo.Run, present.Count, true, notes.TrimStart(';', ' '), 0);
                     continue;
                 }
                 notes += "; rebuilt: its checkpoints changed since the last build";
             }
             var run = ConvertRun(files, runInfo, present, edgeDim, pe, cancel) with { Source = source };
             GraphFile.Write(path, run);
-            progress?.RunDone(position, runs.Count, runInfo.Run, present.Count, false, run.PeMethod + notes, clock.Elapsed.TotalSeconds);
+            progress?.RunDone(position, mine.Count, runInfo.Run, present.Count, false, run.PeMethod + notes, clock.Elapsed.TotalSeconds);
         }
         // graphs.json lists the runs that have graphs (a run without checkpoints has none); an interrupted build
-        // leaves the full list, so loading says it is unfinished instead of silently using fewer runs.
+        // leaves the full list, so loading says it is unfinished instead of silently using fewer runs. A shard
+        // cannot know whether the others are done, so it leaves the full list too.
+        if (sharded) return info;
         info = info with { Runs = [.. runs.Select(r => r.Info!.Run).Where(r => File.Exists(RunPath(outDir, r)))] };
         AtomicFile.WriteAllText(infoPath, JsonSerializer.Serialize(info, RunFiles.Json));
         return info;

@@ -13,6 +13,9 @@ namespace StructureReps.Pipeline.Reports;
 /// <summary>How big each stage is for one task.</summary>
 public sealed record TaskPlan(string Task, int Runs, int Epochs, int? MaxTrain = null, int? MaxTest = null);
 
+/// <summary>The stage after which a reproduction stops (a cluster job per stage); <see cref="Report"/> runs everything.</summary>
+public enum ReproduceStage { Zoo, Graphs, Encoders, Report }
+
 public sealed record ReproduceOptions
 {
     public required string Output { get; init; }
@@ -39,6 +42,12 @@ public sealed record ReproduceOptions
     public IReadOnlyList<string> InductiveEncoders { get; init; } = ["ea-tc-lf"];
     /// <summary>Seeds (by-run splits, one encoder each) of the inductive mode; 0 turns it off.</summary>
     public int InductiveSeeds { get; init; } = 5;
+    /// <summary>
+    /// Stop after this stage of every task, leaving its outputs for a later run to reuse (the encoder job of a
+    /// cluster chain stops after the encoders; the report job reuses everything). Inductive encoders and Figure 2
+    /// are trained by the report stage.
+    /// </summary>
+    public ReproduceStage StopAfter { get; init; } = ReproduceStage.Report;
 
     // The layout of the output folder, shared by the run and its plan.
     public string ZooDir(string task) => Path.Combine(Output, "zoos", task);
@@ -106,6 +115,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                 Task = plan.Task, Runs = plan.Runs, Epochs = plan.Epochs, Output = zooDir, DataRoot = options.DataRoot,
                 MaxTrain = plan.MaxTrain, MaxTest = plan.MaxTest,
             }, backend).Run(cancel);
+            if (options.StopAfter == ReproduceStage.Zoo) continue;
             // Diverged runs (NaN losses) are left out of the mean and counted, so one such run does not make it NaN.
             var finite = runs.Where(r => double.IsFinite(r.Final.TrainPerformance) && double.IsFinite(r.Final.TestPerformance)).ToList();
             string diverged = finite.Count < runs.Count ? $" over the {finite.Count} runs that did not diverge ({runs.Count - finite.Count} did)" : "";
@@ -114,6 +124,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                 : $"{runs.Count} runs × {plan.Epochs} epochs ({runs[0].Info.Architecture}), final {runs[0].Info.Performance}{diverged}: train {finite.Average(r => r.Final.TrainPerformance):F3}, test {finite.Average(r => r.Final.TestPerformance):F3}";
             progress?.Stage(plan.Task, "graphs", graphDir);
             GraphZooBuilder.Build(zooDir, graphDir, options.Pe, cancel: cancel);
+            if (options.StopAfter == ReproduceStage.Graphs) continue;
             var graphs = GraphZooBuilder.Load(graphDir).SelectMany(r => r.Graphs).ToList();
             var runOf = graphs.Select(g => g.Targets.Run).ToList();
             var targets = new Dictionary<string, List<double>>
@@ -140,6 +151,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                     if (trainer.Log.Count > 0) reconstruction[(plan.Task, name)].Add(trainer.Log[^1].AucMu);
                 }
             }
+            if (options.StopAfter == ReproduceStage.Encoders) continue;
             if (options.UntrainedBaseline && options.Encoders.Count > 0)
             {
                 // The first encoder as it starts training: same architecture, same initial weights (per encoder
@@ -163,7 +175,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                 results.AddRange(Inductive(plan.Task, graphs, runOf, targets, features, cancel));
         }
         string? figure2 = null;
-        if (options.Figure2 && options.Tasks.FirstOrDefault(t => t.Task == "covertype") is { } cov && !missing.ContainsKey("covertype"))
+        if (options.Figure2 && options.StopAfter == ReproduceStage.Report && options.Tasks.FirstOrDefault(t => t.Task == "covertype") is { } cov && !missing.ContainsKey("covertype"))
             figure2 = StructuralVariants.Run(options.Output, cov, options.EncoderEpochs, options.DataRoot, options.Pe, backend, progress, cancel);
         return new Outcome(results, missing, zooSummary, clock.Elapsed, figure2, reconstruction);
     }

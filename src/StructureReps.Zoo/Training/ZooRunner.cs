@@ -58,7 +58,9 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
         if (spec.MaxTest is { } ms) data = data with { Test = data.Test.Take(ms) };
         Directory.CreateDirectory(spec.Output);
         WriteZooJson(task);
-        AtomicFile.RemoveOrphans(spec.Output); // temporary files of a killed earlier run (a live shard's stay)
+        // Temporary files of a killed earlier run: unsharded, all of them whose process is gone; a shard removes only
+        // those of the runs it holds (below), as another node's live process would look gone from here.
+        if (spec.ShardCount == 1) AtomicFile.RemoveOrphans(spec.Output);
 
         var mine = Enumerable.Range(0, spec.Runs).Where(r => r % spec.ShardCount == spec.ShardIndex).ToList();
         var results = new List<RunSummary>();
@@ -121,6 +123,7 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
         string runDir = Path.Combine(spec.Output, $"run-{run:D4}");
         // One process per run folder: shards share the zoo folder, but a run trained twice at once is refused.
         using var exclusive = OutputLock.Acquire(runDir);
+        AtomicFile.RemoveTemporaries(runDir);
         var files = new RunFiles(runDir);
         var checkpoints = new CheckpointedRun(files);
         var info = Describe(task, data, run);
