@@ -1,4 +1,5 @@
 using ILGPU;
+using StructureReps.Core.Backends;
 
 namespace StructureReps.Kernels;
 
@@ -6,8 +7,9 @@ namespace StructureReps.Kernels;
 /// Elementwise kernels, all grid-stride over their elements. One version each: the work per element is a few
 /// flops, so the only thing that matters is coalesced access, which the grid-stride loop gives.
 /// <list type="bullet">
-/// <item><c>Unary&lt;TOp&gt;</c> / <c>UnaryDerivative&lt;TOp&gt;</c>: generic over the operator struct, one kernel source for
-/// every function (specialized and inlined per struct by ILGPU).</item>
+/// <item><c>Unary&lt;TFunction&gt;</c> / <c>UnaryDerivative&lt;TFunction&gt;</c>: generic over Core's function structs
+/// (<see cref="IUnaryFunction"/>, generic math that ILGPU compiles with its algorithms enabled), one kernel source
+/// for every function, specialized and inlined per struct.</item>
 /// <item><c>Binary&lt;TOp&gt;</c>: broadcasting through <see cref="StridedIndex"/>; <c>BinaryDense</c> is the same with no
 /// index arithmetic, for the common case of two operands of one shape.</item>
 /// <item><c>Fill</c>, <c>CopyBlocks</c> (reshape, slice, concat; optionally accumulating), <c>Permute</c>.</item>
@@ -32,19 +34,19 @@ public static class ElementwiseKernels
         }
     }
 
-    public static void Unary<TOp>(ArrayView<float> x, ArrayView<float> y, int n, float alpha)
-        where TOp : struct, IUnaryOperator
+    public static void Unary<TFunction>(ArrayView<float> x, ArrayView<float> y, int n, float alpha)
+        where TFunction : struct, IUnaryFunction
     {
-        var op = default(TOp);
-        for (int i = GridStride.Start, step = GridStride.Step; i < n; i += step) y[i] = op.Apply(x[i], alpha);
+        var f = default(TFunction);
+        for (int i = GridStride.Start, step = GridStride.Step; i < n; i += step) y[i] = f.Apply(x[i], alpha);
     }
 
     /// <summary>dx[i] += dy[i]·f'(x[i]).</summary>
-    public static void UnaryDerivative<TOp>(ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy,
-        ArrayView<float> dx, int n, float alpha) where TOp : struct, IUnaryOperator
+    public static void UnaryDerivative<TFunction>(ArrayView<float> x, ArrayView<float> y, ArrayView<float> dy,
+        ArrayView<float> dx, int n, float alpha) where TFunction : struct, IUnaryFunction
     {
-        var op = default(TOp);
-        for (int i = GridStride.Start, step = GridStride.Step; i < n; i += step) dx[i] += dy[i] * op.Derivative(x[i], y[i], alpha);
+        var f = default(TFunction);
+        for (int i = GridStride.Start, step = GridStride.Step; i < n; i += step) dx[i] += dy[i] * f.Derivative(x[i], y[i], alpha);
     }
 
     public static void BinaryDense<TOp>(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int n)

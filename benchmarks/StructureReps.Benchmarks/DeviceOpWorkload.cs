@@ -38,7 +38,7 @@ public sealed class DeviceOpWorkload
             case DeviceOp.Exp:
                 {
                     var (x, y) = (Random(flat), backend.Allocate(flat));
-                    _run = () => backend.Unary(UnaryOp.Exp, 0, x, y, flat);
+                    _run = () => backend.Map<ExpFunction>(0, x, y, flat);
                     break;
                 }
             case DeviceOp.BiasAdd:

@@ -144,34 +144,21 @@ public sealed partial class CpuBackend : IBackend, IFusedEdgeAttention
         }
     }
 
-    public void Unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, int n)
+    public void Map<TFunction>(float alpha, DeviceBuffer x, DeviceBuffer y, int n) where TFunction : struct, IUnaryFunction
     {
         float[] X = F(x), Y = F(y);
         Parallelism.For(n, 8, (i0, i1) =>
         {
             ReadOnlySpan<float> xs = X.AsSpan(i0, i1 - i0);
             Span<float> ys = Y.AsSpan(i0, i1 - i0);
-            switch (op)
-            {
-                case UnaryOp.Relu: TensorPrimitives.Max(xs, 0f, ys); break;
-                case UnaryOp.LeakyRelu: Driver.Map<LeakyReluOperator>(xs, ys, alpha); break;
-                case UnaryOp.Elu: Driver.Map<EluOperator>(xs, ys, alpha); break;
-                case UnaryOp.Tanh: TensorPrimitives.Tanh(xs, ys); break;
-                case UnaryOp.Sigmoid: TensorPrimitives.Sigmoid(xs, ys); break;
-                case UnaryOp.Exp: TensorPrimitives.Exp(xs, ys); break;
-                case UnaryOp.Log: TensorPrimitives.Log(xs, ys); break;
-                case UnaryOp.Softplus: Driver.Map<SoftplusOperator>(xs, ys, alpha); break;
-                case UnaryOp.Scale: TensorPrimitives.Multiply(xs, alpha, ys); break;
-                case UnaryOp.AddScalar: TensorPrimitives.Add(xs, alpha, ys); break;
-                case UnaryOp.Square: TensorPrimitives.Multiply(xs, xs, ys); break;
-                case UnaryOp.ClampMax: TensorPrimitives.Min(xs, alpha, ys); break;
-                default: throw new ArgumentOutOfRangeException(nameof(op), op, null);
-            }
+            if (VectorFunctions.TryMap<TFunction>(xs, ys, alpha)) return;
+            var f = default(TFunction);
+            for (int i = 0; i < xs.Length; i++) ys[i] = f.Apply(xs[i], alpha);
         });
     }
 
-    public void UnaryDerivative(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy,
-        DeviceBuffer dx, int n)
+    public void MapDerivative<TFunction>(float alpha, DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int n)
+        where TFunction : struct, IUnaryFunction
     {
         float[] X = F(x), Y = F(y), DY = F(dy), DX = F(dx);
         Parallelism.For(n, 8, (i0, i1) =>
@@ -179,22 +166,9 @@ public sealed partial class CpuBackend : IBackend, IFusedEdgeAttention
             int len = i1 - i0;
             ReadOnlySpan<float> xs = X.AsSpan(i0, len), ys = Y.AsSpan(i0, len), dys = DY.AsSpan(i0, len);
             Span<float> dxs = DX.AsSpan(i0, len);
-            switch (op)
-            {
-                case UnaryOp.Relu: Driver.DerivativeMul<ReluDerivative>(xs, ys, dys, dxs, alpha); break;
-                case UnaryOp.LeakyRelu: Driver.DerivativeMul<LeakyReluDerivative>(xs, ys, dys, dxs, alpha); break;
-                case UnaryOp.Elu: Driver.DerivativeMul<EluDerivative>(xs, ys, dys, dxs, alpha); break;
-                case UnaryOp.Tanh: Driver.DerivativeMul<TanhDerivative>(xs, ys, dys, dxs, alpha); break;
-                case UnaryOp.Sigmoid: Driver.DerivativeMul<SigmoidDerivative>(xs, ys, dys, dxs, alpha); break;
-                case UnaryOp.Exp: Driver.DerivativeMul<OutputDerivative>(xs, ys, dys, dxs, alpha); break;
-                case UnaryOp.Log: Driver.DerivativeMul<LogDerivative>(xs, ys, dys, dxs, alpha); break;
-                case UnaryOp.Softplus: Driver.DerivativeMul<SoftplusDerivative>(xs, ys, dys, dxs, alpha); break;
-                case UnaryOp.Scale: TensorPrimitives.MultiplyAdd(dys, alpha, dxs, dxs); break;
-                case UnaryOp.AddScalar: TensorPrimitives.Add(dxs, dys, dxs); break;
-                case UnaryOp.Square: Driver.DerivativeMul<SquareDerivative>(xs, ys, dys, dxs, alpha); break;
-                case UnaryOp.ClampMax: Driver.DerivativeMul<ClampMaxDerivative>(xs, ys, dys, dxs, alpha); break;
-                default: throw new ArgumentOutOfRangeException(nameof(op), op, null);
-            }
+            if (VectorFunctions.TryDerivative<TFunction>(xs, ys, dys, dxs, alpha)) return;
+            var f = default(TFunction);
+            for (int i = 0; i < len; i++) dxs[i] += dys[i] * f.Derivative(xs[i], ys[i], alpha);
         });
     }
 

@@ -1,3 +1,4 @@
+using ILGPU;
 using StructureReps.Core.Backends;
 using StructureReps.Kernels;
 
@@ -22,7 +23,7 @@ public sealed partial class IlgpuBackend : IDirectConv2d
         var b = bias is null ? V(y) : V(bias); // not read without a bias
         int flags = (bias is null ? 0 : DirectConvKernels.HasBias) | (relu ? DirectConvKernels.Relu : 0);
         Launch((long)s.Batch * outChannels * s.OutH * s.OutW,
-            config => _kernels.ConvForward(config, V(x), V(w), b, V(y), args, outChannels, flags));
+            config => _kernels.Get<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(DirectConvKernels.Forward)(config, V(x), V(w), b, V(y), args, outChannels, flags));
     }
 
     public void Conv2dBackwardInput(DeviceBuffer dy, DeviceBuffer w, in ConvShape s, int outChannels, DeviceBuffer dx, DeviceBuffer? reluOutput)
@@ -30,7 +31,7 @@ public sealed partial class IlgpuBackend : IDirectConv2d
         var args = Args(s);
         var mask = reluOutput is null ? V(dy) : V(reluOutput); // not read without a ReLU
         int relu = reluOutput is null ? 0 : 1;
-        Launch(InputPixels(s), config => _kernels.ConvBackwardInput(config, V(dy), mask, V(w), V(dx), args, outChannels, relu));
+        Launch(InputPixels(s), config => _kernels.Get<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(DirectConvKernels.BackwardInput)(config, V(dy), mask, V(w), V(dx), args, outChannels, relu));
     }
 
     public void Conv2dBackwardWeight(DeviceBuffer dy, DeviceBuffer x, in ConvShape s, int outChannels, DeviceBuffer? dw, DeviceBuffer? dbias,
@@ -40,8 +41,8 @@ public sealed partial class IlgpuBackend : IDirectConv2d
         var mask = reluOutput is null ? V(dy) : V(reluOutput);
         int relu = reluOutput is null ? 0 : 1;
         if (dw is not null)
-            Launch((long)outChannels * s.ColRows, config => _kernels.ConvBackwardWeight(config, V(dy), mask, V(x), V(dw), args, outChannels, relu));
+            Launch((long)outChannels * s.ColRows, config => _kernels.Get<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(DirectConvKernels.BackwardWeight)(config, V(dy), mask, V(x), V(dw), args, outChannels, relu));
         if (dbias is not null)
-            Launch(outChannels, config => _kernels.ConvBackwardBias(config, V(dy), mask, V(dbias), args, outChannels, relu));
+            Launch(outChannels, config => _kernels.Get<ArrayView<float>, ArrayView<float>, ArrayView<float>, ConvArgs, int, int>(DirectConvKernels.BackwardBias)(config, V(dy), mask, V(dbias), args, outChannels, relu));
     }
 }

@@ -44,9 +44,9 @@ public sealed partial class IlgpuBackend
             {
                 var config = new KernelConfig(new Index3D(tilesX, tilesY, g.Batch), new Index3D(t, t, 1),
                     SharedMemoryConfig.RequestDynamic<float>(2 * t * t));
-                _kernels.GemmTiled(config, V(a), V(b), V(c), args);
+                _kernels.Get<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmArgs>(GemmKernels.Tiled)(config, V(a), V(b), V(c), args);
             }
-            else _kernels.GemmNaive(Stride((long)g.M * g.N * g.Batch), V(a), V(b), V(c), args);
+            else _kernels.Get<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmArgs>(GemmKernels.Naive)(Stride((long)g.M * g.N * g.Batch), V(a), V(b), V(c), args);
         }
     }
 }

@@ -1,3 +1,4 @@
+using ILGPU;
 using StructureReps.Core.Backends;
 using StructureReps.Core.Sparse;
 using StructureReps.Kernels;
@@ -8,7 +9,7 @@ namespace StructureReps.Backends.Ilgpu;
 public sealed partial class IlgpuBackend
 {
     public void Gather(DeviceBuffer src, int cols, IndexBuffer index, int count, DeviceBuffer dst) =>
-        Launch((long)count * cols, config => _kernels.Gather(config, V(src), I(index), V(dst), count, cols));
+        Launch((long)count * cols, config => _kernels.Get<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(SparseKernels.Gather)(config, V(src), I(index), V(dst), count, cols));
 
     /// <summary>
     /// dst[index[i]] += src[i] by atomic adds. The engine calls it only to route gradients to arg-max positions
@@ -17,7 +18,7 @@ public sealed partial class IlgpuBackend
     /// <see cref="MaxPool2dBackward"/>).
     /// </summary>
     public void IndexAdd(DeviceBuffer src, IndexBuffer index, int count, DeviceBuffer dst) =>
-        Launch(count, config => _kernels.IndexAddAtomic(config, V(src), I(index), V(dst), count));
+        Launch(count, config => _kernels.Get<ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(SparseKernels.IndexAddAtomic)(config, V(src), I(index), V(dst), count));
 
     public void SegmentReduce(ReduceOp op, DeviceBuffer src, int cols, SegmentIndex segments, DeviceBuffer dst,
         IndexBuffer? argmax, bool accumulate)
@@ -30,7 +31,7 @@ public sealed partial class IlgpuBackend
             Op = Code(op), Segments = segments.Segments, Cols = cols, Accumulate = accumulate ? 1 : 0,
             HasArgmax = argmax is null ? 0 : 1,
         };
-        Launch(work, config => _kernels.SegmentReduce(config, V(src), I(ptr), I(order), V(dst), I(argmax), args));
+        Launch(work, config => _kernels.Get<ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<int>, SegmentArgs>(SparseKernels.SegmentReduce)(config, V(src), I(ptr), I(order), V(dst), I(argmax), args));
     }
 
     public void SegmentSoftmax(DeviceBuffer src, int cols, SegmentIndex segments, DeviceBuffer dst)
@@ -38,7 +39,7 @@ public sealed partial class IlgpuBackend
         long work = (long)segments.Segments * cols;
         if (work == 0) return;
         var (ptr, order) = segments.On(this);
-        Launch(work, config => _kernels.SegmentSoftmax(config, V(src), I(ptr), I(order), V(dst), segments.Segments, cols));
+        Launch(work, config => _kernels.Get<ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int>(SparseKernels.SegmentSoftmax)(config, V(src), I(ptr), I(order), V(dst), segments.Segments, cols));
     }
 
     public void SegmentSoftmaxBackward(DeviceBuffer y, DeviceBuffer dy, int cols, SegmentIndex segments, DeviceBuffer dsrc)
@@ -46,7 +47,7 @@ public sealed partial class IlgpuBackend
         long work = (long)segments.Segments * cols;
         if (work == 0) return;
         var (ptr, order) = segments.On(this);
-        Launch(work, config => _kernels.SegmentSoftmaxBackward(config, V(y), V(dy), I(ptr), I(order), V(dsrc), segments.Segments, cols));
+        Launch(work, config => _kernels.Get<ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, int, int>(SparseKernels.SegmentSoftmaxBackward)(config, V(y), V(dy), I(ptr), I(order), V(dsrc), segments.Segments, cols));
     }
 
     public void SegmentWeightedSum(DeviceBuffer src, int heads, int channels, IndexBuffer gather, DeviceBuffer weights,
@@ -56,13 +57,13 @@ public sealed partial class IlgpuBackend
         if (work == 0) return;
         var (ptr, order) = segments.On(this);
         var args = new HeadArgs { Count = segments.Segments, Heads = heads, Channels = channels, Accumulate = accumulate ? 1 : 0 };
-        Launch(work, config => _kernels.SegmentWeightedSum(config, V(src), I(gather), V(weights), I(ptr), I(order), V(dst), args));
+        Launch(work, config => _kernels.Get<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, HeadArgs>(SparseKernels.SegmentWeightedSum)(config, V(src), I(gather), V(weights), I(ptr), I(order), V(dst), args));
     }
 
     public void EdgeDot(DeviceBuffer a, IndexBuffer ia, DeviceBuffer b, IndexBuffer ib, int count, int heads, int channels,
         DeviceBuffer dst, bool accumulate)
     {
         var args = new HeadArgs { Count = count, Heads = heads, Channels = channels, Accumulate = accumulate ? 1 : 0 };
-        Launch((long)count * heads, config => _kernels.EdgeDot(config, V(a), I(ia), V(b), I(ib), V(dst), args));
+        Launch((long)count * heads, config => _kernels.Get<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<int>, ArrayView<float>, HeadArgs>(SparseKernels.EdgeDot)(config, V(a), I(ia), V(b), I(ib), V(dst), args));
     }
 }

@@ -18,7 +18,7 @@ public sealed partial class IlgpuBackend : IBackend
 {
     private readonly Accelerator _acc;
     private readonly object _gate = new();
-    private readonly KernelSet _kernels;
+    private readonly KernelCache _kernels;
     private readonly int _groupSize, _maxGroups;
     private readonly long _collectAbove;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _noIndices;
@@ -30,7 +30,7 @@ public sealed partial class IlgpuBackend : IBackend
     {
         _acc = accelerator;
         Kind = kind;
-        _kernels = new KernelSet(accelerator);
+        _kernels = new KernelCache(accelerator);
         _groupSize = Math.Min(256, accelerator.MaxNumThreadsPerGroup);
         // Enough groups to fill every multiprocessor; a grid-stride loop covers the rest.
         _maxGroups = Math.Max(1, accelerator.NumMultiprocessors * Math.Max(1, accelerator.MaxNumThreadsPerMultiprocessor / _groupSize));
@@ -243,7 +243,7 @@ public sealed partial class IlgpuBackend : IBackend
     // ------------------------------------------------------------------ copies, permutes, reductions, optimizers
 
     public void Fill(DeviceBuffer dst, int offset, int count, float value) =>
-        Launch(count, config => _kernels.Fill(config, V(dst), offset, count, value));
+        Launch(count, config => _kernels.Get<ArrayView<float>, int, int, float>(ElementwiseKernels.Fill)(config, V(dst), offset, count, value));
 
     public void CopyBlocks(DeviceBuffer src, int srcOffset, int srcStride, DeviceBuffer dst, int dstOffset,
         int dstStride, int blocks, int blockLength, bool accumulate)
@@ -254,7 +254,7 @@ public sealed partial class IlgpuBackend : IBackend
             SrcOffset = srcOffset, SrcStride = srcStride, DstOffset = dstOffset, DstStride = dstStride,
             Blocks = blocks, BlockLength = blockLength,
         };
-        Launch((long)blocks * blockLength, config => _kernels.CopyBlocks(config, V(src), V(dst), copy, accumulate ? 1 : 0));
+        Launch((long)blocks * blockLength, config => _kernels.Get<ArrayView<float>, ArrayView<float>, BlockCopy, int>(ElementwiseKernels.CopyBlocks)(config, V(src), V(dst), copy, accumulate ? 1 : 0));
     }
 
     public void Permute(DeviceBuffer x, int[] shape, int[] perm, DeviceBuffer y, bool accumulate)
@@ -270,7 +270,7 @@ public sealed partial class IlgpuBackend : IBackend
         var source = new int[rank];
         for (int d = 0; d < rank; d++) { outShape[d] = shape[perm[d]]; source[d] = inStride[perm[d]]; }
         var map = StridedIndex.Create(outShape, source, new int[rank]);
-        Launch(count, config => _kernels.Permute(config, V(x), V(y), map, count, accumulate ? 1 : 0));
+        Launch(count, config => _kernels.Get<ArrayView<float>, ArrayView<float>, StridedIndex, int, int>(ElementwiseKernels.Permute)(config, V(x), V(y), map, count, accumulate ? 1 : 0));
     }
 
     public void Reduce(ReduceOp op, DeviceBuffer x, int outer, int axis, int inner, DeviceBuffer y,
@@ -290,9 +290,9 @@ public sealed partial class IlgpuBackend : IBackend
             {
                 var config = new KernelConfig(Math.Min(outer, _maxGroups), ReduceGroupSize,
                     SharedMemoryConfig.RequestDynamic<uint>(2 * ReduceGroupSize));
-                _kernels.ReduceTree(config, V(x), V(y), I(argmax), args);
+                _kernels.Get<ArrayView<float>, ArrayView<float>, ArrayView<int>, ReduceArgs>(ReductionKernels.GroupTree)(config, V(x), V(y), I(argmax), args);
             }
-            else _kernels.ReducePerOutput(Stride((long)outer * inner), V(x), V(y), I(argmax), args);
+            else _kernels.Get<ArrayView<float>, ArrayView<float>, ArrayView<int>, ReduceArgs>(ReductionKernels.PerOutput)(Stride((long)outer * inner), V(x), V(y), I(argmax), args);
         }
     }
 
@@ -306,7 +306,7 @@ public sealed partial class IlgpuBackend : IBackend
     public void LogSoftmax(DeviceBuffer x, int rows, int cols, DeviceBuffer y)
     {
         if ((long)rows * cols == 0) return;
-        Launch(rows, config => _kernels.LogSoftmax(config, V(x), V(y), rows, cols));
+        Launch(rows, config => _kernels.Get<ArrayView<float>, ArrayView<float>, int, int>(ReductionKernels.LogSoftmax)(config, V(x), V(y), rows, cols));
     }
 
     public void OptimizerUpdate(in OptimizerStep step, DeviceBuffer param, DeviceBuffer grad, DeviceBuffer state1,
@@ -321,11 +321,11 @@ public sealed partial class IlgpuBackend : IBackend
             Correction1 = 1f / (1f - MathF.Pow(step.Beta1, step.Step)),
             Correction2 = 1f / (1f - MathF.Pow(step.Beta2, step.Step)),
         };
-        if (step.Kind == OptimizerKind.Sgd) Launch(n, config => _kernels.Sgd(config, V(param), V(grad), V(state1), args));
+        if (step.Kind == OptimizerKind.Sgd) Launch(n, config => _kernels.Get<ArrayView<float>, ArrayView<float>, ArrayView<float>, OptimizerArgs>(OptimizerKernels.Sgd)(config, V(param), V(grad), V(state1), args));
         else
         {
             var v = state2 ?? throw new ArgumentNullException(nameof(state2), "Adam needs its second-moment buffer");
-            Launch(n, config => _kernels.Adam(config, V(param), V(grad), V(state1), V(v), args));
+            Launch(n, config => _kernels.Get<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, OptimizerArgs>(OptimizerKernels.Adam)(config, V(param), V(grad), V(state1), V(v), args));
         }
     }
 }

@@ -1,8 +1,12 @@
 using System.Runtime.Intrinsics;
+using StructureReps.Core;
 
 namespace StructureReps.Backends.Cpu.Elementwise;
 
-/// <summary>An elementwise function y = f(x; α), in scalar and vector form (TensorPrimitives' operator shape).</summary>
+/// <summary>
+/// An elementwise function y = f(x; α), in scalar and vector form (TensorPrimitives' operator shape). The scalar
+/// form is the function's one definition (Core's IUnaryFunction structs); the vector forms must match it.
+/// </summary>
 internal interface IUnaryOperator
 {
     static abstract float Invoke(float x, float alpha);
@@ -22,7 +26,7 @@ internal interface IDerivativeOperator
 
 internal readonly struct LeakyReluOperator : IUnaryOperator
 {
-    public static float Invoke(float x, float a) => x > 0 ? x : a * x;
+    public static float Invoke(float x, float a) => default(LeakyReluFunction).Apply(x, a);
     public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> a) =>
         Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), x, a * x);
     public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> a) =>
@@ -31,7 +35,7 @@ internal readonly struct LeakyReluOperator : IUnaryOperator
 
 internal readonly struct EluOperator : IUnaryOperator
 {
-    public static float Invoke(float x, float a) => x > 0 ? x : a * (MathF.Exp(x) - 1);
+    public static float Invoke(float x, float a) => default(EluFunction).Apply(x, a);
     public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> a) =>
         Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), x,
             a * (Vector512.Exp(Vector512.Min(x, Vector512<float>.Zero)) - Vector512<float>.One));
@@ -46,11 +50,7 @@ internal readonly struct EluOperator : IUnaryOperator
 /// </summary>
 internal readonly struct SoftplusOperator : IUnaryOperator
 {
-    public static float Invoke(float x, float a)
-    {
-        float t = MathF.Exp(-MathF.Abs(x)), u = 1 + t;
-        return MathF.Max(x, 0) + (u == 1 ? t : MathF.Log(u) * t / (u - 1));
-    }
+    public static float Invoke(float x, float a) => default(SoftplusFunction).Apply(x, a);
 
     public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> a)
     {
@@ -75,7 +75,7 @@ internal readonly struct SoftplusOperator : IUnaryOperator
 
 internal readonly struct ReluDerivative : IDerivativeOperator
 {
-    public static float Invoke(float x, float y, float a) => x > 0 ? 1 : 0;
+    public static float Invoke(float x, float y, float a) => default(ReluFunction).Derivative(x, y, a);
     public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> y, Vector512<float> a) =>
         Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), Vector512<float>.One, Vector512<float>.Zero);
     public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> y, Vector256<float> a) =>
@@ -84,7 +84,7 @@ internal readonly struct ReluDerivative : IDerivativeOperator
 
 internal readonly struct LeakyReluDerivative : IDerivativeOperator
 {
-    public static float Invoke(float x, float y, float a) => x > 0 ? 1 : a;
+    public static float Invoke(float x, float y, float a) => default(LeakyReluFunction).Derivative(x, y, a);
     public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> y, Vector512<float> a) =>
         Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), Vector512<float>.One, a);
     public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> y, Vector256<float> a) =>
@@ -93,7 +93,7 @@ internal readonly struct LeakyReluDerivative : IDerivativeOperator
 
 internal readonly struct EluDerivative : IDerivativeOperator
 {
-    public static float Invoke(float x, float y, float a) => x > 0 ? 1 : y + a;
+    public static float Invoke(float x, float y, float a) => default(EluFunction).Derivative(x, y, a);
     public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> y, Vector512<float> a) =>
         Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), Vector512<float>.One, y + a);
     public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> y, Vector256<float> a) =>
@@ -102,14 +102,14 @@ internal readonly struct EluDerivative : IDerivativeOperator
 
 internal readonly struct TanhDerivative : IDerivativeOperator
 {
-    public static float Invoke(float x, float y, float a) => 1 - y * y;
+    public static float Invoke(float x, float y, float a) => default(TanhFunction).Derivative(x, y, a);
     public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> y, Vector512<float> a) => Vector512<float>.One - y * y;
     public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> y, Vector256<float> a) => Vector256<float>.One - y * y;
 }
 
 internal readonly struct SigmoidDerivative : IDerivativeOperator
 {
-    public static float Invoke(float x, float y, float a) => y * (1 - y);
+    public static float Invoke(float x, float y, float a) => default(SigmoidFunction).Derivative(x, y, a);
     public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> y, Vector512<float> a) => y * (Vector512<float>.One - y);
     public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> y, Vector256<float> a) => y * (Vector256<float>.One - y);
 }
@@ -117,14 +117,14 @@ internal readonly struct SigmoidDerivative : IDerivativeOperator
 /// <summary>f' = y (exp).</summary>
 internal readonly struct OutputDerivative : IDerivativeOperator
 {
-    public static float Invoke(float x, float y, float a) => y;
+    public static float Invoke(float x, float y, float a) => default(ExpFunction).Derivative(x, y, a);
     public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> y, Vector512<float> a) => y;
     public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> y, Vector256<float> a) => y;
 }
 
 internal readonly struct LogDerivative : IDerivativeOperator
 {
-    public static float Invoke(float x, float y, float a) => 1 / x;
+    public static float Invoke(float x, float y, float a) => default(LogFunction).Derivative(x, y, a);
     public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> y, Vector512<float> a) => Vector512<float>.One / x;
     public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> y, Vector256<float> a) => Vector256<float>.One / x;
 }
@@ -132,24 +132,16 @@ internal readonly struct LogDerivative : IDerivativeOperator
 /// <summary>softplus' = σ(x) = 1 / (1 + e^−x).</summary>
 internal readonly struct SoftplusDerivative : IDerivativeOperator
 {
-    public static float Invoke(float x, float y, float a) => 1 / (1 + MathF.Exp(-x));
+    public static float Invoke(float x, float y, float a) => default(SoftplusFunction).Derivative(x, y, a);
     public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> y, Vector512<float> a) =>
         Vector512<float>.One / (Vector512<float>.One + Vector512.Exp(-x));
     public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> y, Vector256<float> a) =>
         Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
 }
 
-/// <summary>f' = α (scale).</summary>
-internal readonly struct ConstantDerivative : IDerivativeOperator
-{
-    public static float Invoke(float x, float y, float a) => a;
-    public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> y, Vector512<float> a) => a;
-    public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> y, Vector256<float> a) => a;
-}
-
 internal readonly struct SquareDerivative : IDerivativeOperator
 {
-    public static float Invoke(float x, float y, float a) => 2 * x;
+    public static float Invoke(float x, float y, float a) => default(SquareFunction).Derivative(x, y, a);
     public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> y, Vector512<float> a) => x + x;
     public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> y, Vector256<float> a) => x + x;
 }
@@ -157,7 +149,7 @@ internal readonly struct SquareDerivative : IDerivativeOperator
 /// <summary>clamp' = [x ≤ α].</summary>
 internal readonly struct ClampMaxDerivative : IDerivativeOperator
 {
-    public static float Invoke(float x, float y, float a) => x <= a ? 1 : 0;
+    public static float Invoke(float x, float y, float a) => default(ClampMaxFunction).Derivative(x, y, a);
     public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> y, Vector512<float> a) =>
         Vector512.ConditionalSelect(Vector512.LessThanOrEqual(x, a), Vector512<float>.One, Vector512<float>.Zero);
     public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> y, Vector256<float> a) =>

@@ -60,11 +60,15 @@ public interface IBackend
     /// <summary>C = alpha·op(A)·op(B) + beta·C for each of <c>g.Batch</c> matrices (see <see cref="GemmShape"/>).</summary>
     void Gemm(in GemmShape g, float alpha, DeviceBuffer a, DeviceBuffer b, float beta, DeviceBuffer c);
 
-    /// <summary>y[i] = f(x[i]) for i &lt; n, with f's parameter <paramref name="alpha"/> (slope, scale…).</summary>
-    void Unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, int n);
+    /// <summary>
+    /// y[i] = f(x[i]) for i &lt; n, with f's parameter <paramref name="alpha"/> (slope, scale…). f is one
+    /// <see cref="IUnaryFunction"/> definition for every backend (y and x may be the same buffer).
+    /// </summary>
+    void Map<TFunction>(float alpha, DeviceBuffer x, DeviceBuffer y, int n) where TFunction : struct, IUnaryFunction;
 
     /// <summary>dx[i] += dy[i]·f'(x[i]); y = f(x) is passed too, since f' is cheaper from y for some f.</summary>
-    void UnaryDerivative(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int n);
+    void MapDerivative<TFunction>(float alpha, DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int n)
+        where TFunction : struct, IUnaryFunction;
 
     /// <summary>c = a ∘ b with broadcasting described by <paramref name="plan"/> (strides 0 on broadcast axes).</summary>
     void Binary(BinaryOp op, BroadcastPlan plan, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c);

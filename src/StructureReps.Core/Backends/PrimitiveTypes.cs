@@ -1,28 +1,5 @@
 namespace StructureReps.Core.Backends;
 
-/// <summary>Elementwise functions; <c>alpha</c> is the parameter where one applies.</summary>
-public enum UnaryOp
-{
-    Relu,
-    /// <summary>x for x &gt; 0, alpha·x otherwise.</summary>
-    LeakyRelu,
-    /// <summary>x for x &gt; 0, alpha·(eˣ − 1) otherwise.</summary>
-    Elu,
-    Tanh,
-    Sigmoid,
-    Exp,
-    Log,
-    /// <summary>log(1 + eˣ), computed as max(x, 0) + log1p(e^−|x|).</summary>
-    Softplus,
-    /// <summary>alpha·x.</summary>
-    Scale,
-    /// <summary>x + alpha.</summary>
-    AddScalar,
-    Square,
-    /// <summary>min(x, alpha); the gradient passes where x ≤ alpha (PyTorch's clamp).</summary>
-    ClampMax,
-}
-
 public enum BinaryOp { Add, Sub, Mul, Div }
 
 public enum ReduceOp { Sum, Mean, Max }

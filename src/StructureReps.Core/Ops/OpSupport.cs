@@ -57,12 +57,12 @@ internal static class OpSupport
         t.Backend.CopyBlocks(g, 0, 0, t.GradBuffer(), 0, 0, 1, t.Length, accumulate: true);
 
     /// <summary>An elementwise function y = f(x) whose backward is dx += dy·f'(x) (the backend's derivative of f).</summary>
-    public static Tensor Elementwise(Tensor x, UnaryOp op, float alpha)
+    public static Tensor Elementwise<TFunction>(Tensor x, float alpha) where TFunction : struct, IUnaryFunction
     {
         var y = Output(x.Backend, x.Shape);
-        x.Backend.Unary(op, alpha, x.Data, y.Data, x.Length);
+        x.Backend.Map<TFunction>(alpha, x.Data, y.Data, x.Length);
         return Autodiff.Tape.Record(y, [x], dy =>
-            x.Backend.UnaryDerivative(op, alpha, x.Data, y.Data, dy.Data, x.GradBuffer(), x.Length));
+            x.Backend.MapDerivative<TFunction>(alpha, x.Data, y.Data, dy.Data, x.GradBuffer(), x.Length));
     }
 
     /// <summary>c = a ∘ b with broadcasting; the shared forward of Add, Sub, Mul and Div.</summary>

@@ -145,14 +145,17 @@ public sealed class IlgpuKernelTests
     public void Buffers_of_another_backend_are_refused()
     {
         var foreign = ReferenceBackend.Instance.Allocate(4);
-        var e = Assert.Throws<ArgumentException>(() => Cpu.Unary(UnaryOp.Relu, 0, foreign, Cpu.Allocate(4), 4));
+        var e = Assert.Throws<ArgumentException>(() => Cpu.Map<ReluFunction>(0, foreign, Cpu.Allocate(4), 4));
         Assert.Contains("reference", e.Message);
     }
 
-    /// <summary>Every kernel method of kernels/, generic ones instantiated with each operator struct.</summary>
+    /// <summary>
+    /// Every kernel method of kernels/, generic ones instantiated with each operator struct: the binary operators of
+    /// kernels/ and every elementwise function Core defines (so a new activation is compiled to PTX here unasked).
+    /// </summary>
     public static IEnumerable<object[]> KernelMethods()
     {
-        var unary = typeof(IUnaryOperator).Assembly.GetTypes().Where(t => t.IsValueType && typeof(IUnaryOperator).IsAssignableFrom(t));
+        var unary = typeof(IUnaryFunction).Assembly.GetTypes().Where(t => t.IsValueType && typeof(IUnaryFunction).IsAssignableFrom(t));
         var binary = typeof(IBinaryOperator).Assembly.GetTypes().Where(t => t.IsValueType && typeof(IBinaryOperator).IsAssignableFrom(t));
         Type[] kernelClasses = [typeof(ElementwiseKernels), typeof(GemmKernels), typeof(ReductionKernels), typeof(ConvKernels), typeof(DirectConvKernels),
             typeof(SparseKernels), typeof(OptimizerKernels)];
@@ -160,9 +163,9 @@ public sealed class IlgpuKernelTests
             foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Static).Where(m => m.ReturnType == typeof(void)))
             {
                 if (!method.IsGenericMethodDefinition) { yield return [type.Name, method.Name, ""]; continue; }
-                var ops = method.GetGenericArguments()[0].GetGenericParameterConstraints().Contains(typeof(IUnaryOperator))
+                var ops = method.GetGenericArguments()[0].GetGenericParameterConstraints().Contains(typeof(IUnaryFunction))
                     ? unary : binary;
-                foreach (var op in ops) yield return [type.Name, method.Name, op.Name];
+                foreach (var op in ops) yield return [type.Name, method.Name, op.FullName!];
             }
     }
 
@@ -179,7 +182,7 @@ public sealed class IlgpuKernelTests
     {
         var owner = typeof(GridStride).Assembly.GetType($"StructureReps.Kernels.{type}")!;
         var info = owner.GetMethod(method)!;
-        if (op != "") info = info.MakeGenericMethod(typeof(GridStride).Assembly.GetType($"StructureReps.Kernels.{op}")!);
+        if (op != "") info = info.MakeGenericMethod((typeof(GridStride).Assembly.GetType(op) ?? typeof(IUnaryFunction).Assembly.GetType(op))!);
         PTXCompiledKernel compiled;
         lock (Ptx) // one PTX backend, compiled into one kernel at a time
             compiled = (PTXCompiledKernel)Ptx.Value.Backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(info), KernelSpecialization.Empty);

@@ -35,6 +35,7 @@ public static class OpCases
             ("Exp", Sampler.Uniform, Ops.Exp),
             ("Log", Sampler.Positive, Ops.Log),
             ("Softplus", Sampler.Uniform, Ops.Softplus),
+            ("Silu", Sampler.Uniform, Ops.Silu),
             ("Scale", Sampler.Uniform, x => Ops.Scale(x, -1.7f)),
             ("AddScalar", Sampler.Uniform, x => Ops.AddScalar(x, 0.3f)),
             ("Square", Sampler.Uniform, Ops.Square),

@@ -80,54 +80,20 @@ public sealed partial class ReferenceBackend : IBackend, IFusedEdgeAttention
         }
     }
 
-    public void Unary(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, int n)
+    public void Map<TFunction>(float alpha, DeviceBuffer x, DeviceBuffer y, int n) where TFunction : struct, IUnaryFunction
     {
         double[] X = D(x), Y = D(y);
-        for (int i = 0; i < n; i++) Y[i] = Function(op, alpha, X[i]);
+        var f = default(TFunction);
+        for (int i = 0; i < n; i++) Y[i] = f.Apply<double>(X[i], alpha);
     }
 
-    public void UnaryDerivative(UnaryOp op, float alpha, DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy,
-        DeviceBuffer dx, int n)
+    public void MapDerivative<TFunction>(float alpha, DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, int n)
+        where TFunction : struct, IUnaryFunction
     {
         double[] X = D(x), Y = D(y), DY = D(dy), DX = D(dx);
-        for (int i = 0; i < n; i++) DX[i] += DY[i] * Derivative(op, alpha, X[i], Y[i]);
+        var f = default(TFunction);
+        for (int i = 0; i < n; i++) DX[i] += DY[i] * f.Derivative<double>(X[i], Y[i], alpha);
     }
-
-    /// <summary>f(x) for each <see cref="UnaryOp"/>; the formulas the SIMD operators must match.</summary>
-    internal static double Function(UnaryOp op, double alpha, double x) => op switch
-    {
-        UnaryOp.Relu => x > 0 ? x : 0,
-        UnaryOp.LeakyRelu => x > 0 ? x : alpha * x,
-        UnaryOp.Elu => x > 0 ? x : alpha * (Math.Exp(x) - 1),
-        UnaryOp.Tanh => Math.Tanh(x),
-        UnaryOp.Sigmoid => 1 / (1 + Math.Exp(-x)),
-        UnaryOp.Exp => Math.Exp(x),
-        UnaryOp.Log => Math.Log(x),
-        UnaryOp.Softplus => Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x))),
-        UnaryOp.Scale => alpha * x,
-        UnaryOp.AddScalar => x + alpha,
-        UnaryOp.Square => x * x,
-        UnaryOp.ClampMax => Math.Min(x, alpha),
-        _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
-    };
-
-    /// <summary>f'(x), given x and y = f(x).</summary>
-    internal static double Derivative(UnaryOp op, double alpha, double x, double y) => op switch
-    {
-        UnaryOp.Relu => x > 0 ? 1 : 0,
-        UnaryOp.LeakyRelu => x > 0 ? 1 : alpha,
-        UnaryOp.Elu => x > 0 ? 1 : y + alpha,
-        UnaryOp.Tanh => 1 - y * y,
-        UnaryOp.Sigmoid => y * (1 - y),
-        UnaryOp.Exp => y,
-        UnaryOp.Log => 1 / x,
-        UnaryOp.Softplus => 1 / (1 + Math.Exp(-x)),
-        UnaryOp.Scale => alpha,
-        UnaryOp.AddScalar => 1,
-        UnaryOp.Square => 2 * x,
-        UnaryOp.ClampMax => x <= alpha ? 1 : 0,
-        _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
-    };
 
     public void Binary(BinaryOp op, BroadcastPlan plan, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c)
     {

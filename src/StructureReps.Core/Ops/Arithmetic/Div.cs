@@ -17,7 +17,7 @@ public static partial class Ops
             if (b.RequiresGrad)
             {
                 var g = OpSupport.Combine(be, BinaryOp.Mul, dcOverB, c.Shape, c.Data, c.Shape);
-                be.Unary(UnaryOp.Scale, -1f, g, g, c.Length);
+                be.Map<ScaleFunction>(-1f, g, g, c.Length);
                 OpSupport.AccumulateBroadcastGrad(b, g, c.Shape);
                 OpSupport.Release(g);
             }

@@ -15,7 +15,7 @@ public static partial class Ops
             if (b.RequiresGrad)
             {
                 var neg = OpSupport.Scratch(c.Backend, c.Length);
-                c.Backend.Unary(UnaryOp.Scale, -1f, dc.Data, neg, c.Length);
+                c.Backend.Map<ScaleFunction>(-1f, dc.Data, neg, c.Length);
                 OpSupport.AccumulateBroadcastGrad(b, neg, c.Shape);
                 OpSupport.Release(neg);
             }

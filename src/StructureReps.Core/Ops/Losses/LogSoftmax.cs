@@ -21,7 +21,7 @@ public static partial class Ops
             var rowSum = OpSupport.Scratch(be, rows);
             be.Reduce(ReduceOp.Sum, dy.Data, rows, cols, 1, rowSum, null, accumulate: false);
             var p = OpSupport.Scratch(be, x.Length);
-            be.Unary(UnaryOp.Exp, 0f, y.Data, p, x.Length);
+            be.Map<ExpFunction>(0f, y.Data, p, x.Length);
             be.Binary(BinaryOp.Mul, BroadcastPlan.Create([rows, cols], [rows, 1]), p, rowSum, p);
             be.Binary(BinaryOp.Sub, BroadcastPlan.Create([rows, cols], [rows, cols]), dy.Data, p, p);
             OpSupport.Accumulate(x, p);

@@ -39,7 +39,7 @@ public static partial class Ops
             if (op == ReduceOp.Mean && len > 0)
             {
                 g = OpSupport.Scratch(be, y.Length);
-                be.Unary(UnaryOp.Scale, 1f / len, dy.Data, g, y.Length);
+                be.Map<ScaleFunction>(1f / len, dy.Data, g, y.Length);
             }
             // dx [outer, len, inner] += g [outer, 1, inner], in place.
             var grad = x.GradBuffer();
