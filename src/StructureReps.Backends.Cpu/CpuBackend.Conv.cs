@@ -7,7 +7,7 @@ using StructureReps.Core.Backends;
 namespace StructureReps.Backends.Cpu;
 
 /// <summary>Im2col/col2im and pooling, threaded over (batch, channel) planes; each plane is owned by one thread.</summary>
-public sealed partial class CpuBackend
+public sealed partial class CpuBackend : IConvolutionKernels
 {
     public void Im2Col(DeviceBuffer x, in ConvShape shape, DeviceBuffer cols)
     {

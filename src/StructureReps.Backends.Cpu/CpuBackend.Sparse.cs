@@ -11,7 +11,7 @@ namespace StructureReps.Backends.Cpu;
 /// (<see cref="SegmentIndex.Partition"/>), each segment reduced by one thread in CSR order: no atomics, and the
 /// same bits for any thread count.
 /// </summary>
-public sealed partial class CpuBackend
+public sealed partial class CpuBackend : ISparseAttentionKernels
 {
     public void Gather(DeviceBuffer src, int cols, IndexBuffer index, int count, DeviceBuffer dst)
     {

@@ -11,7 +11,7 @@ namespace StructureReps.Backends.Cpu;
 /// BLAS for GEMM when one loads (else the managed packed GEMM), threads over both cores. Deterministic: every
 /// output element is produced by one thread in a fixed order. Trimming- and NativeAOT-compatible.
 /// </summary>
-public sealed partial class CpuBackend : IBackend, IFusedEdgeAttention
+public sealed partial class CpuBackend : IBackend, IFusedEdgeAttention, IFusedLogSoftmax, IFusedOptimizer
 {
     /// <param name="useNativeBlas">false forces the managed GEMM even when a native BLAS is present.</param>
     /// <param name="directConvolution">false runs every convolution as im2col + GEMM (for side-by-side benchmarks).</param>

@@ -5,7 +5,7 @@ using StructureReps.Kernels;
 namespace StructureReps.Backends.Ilgpu;
 
 /// <summary>Im2col/col2im and pooling, each a gather over its output (see <see cref="ConvKernels"/>).</summary>
-public sealed partial class IlgpuBackend
+public sealed partial class IlgpuBackend : IConvolutionKernels
 {
     private static ConvArgs Args(in ConvShape s) => new()
     {

@@ -6,7 +6,7 @@ using StructureReps.Kernels;
 namespace StructureReps.Backends.Ilgpu;
 
 /// <summary>Gather, the arg-max scatter, the CSR segment reductions and the attention aggregation/edge dot products (see <see cref="SparseKernels"/>).</summary>
-public sealed partial class IlgpuBackend
+public sealed partial class IlgpuBackend : ISparseAttentionKernels
 {
     public void Gather(DeviceBuffer src, int cols, IndexBuffer index, int count, DeviceBuffer dst) =>
         Launch((long)count * cols, config => _kernels.Get<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(SparseKernels.Gather)(config, V(src), I(index), V(dst), count, cols));

@@ -14,7 +14,7 @@ namespace StructureReps.Backends.Ilgpu;
 /// accumulated by atomics, except the arg-max scatter whose indices never repeat.
 /// Ops are serialized by a lock, so tensors may be used from several threads.
 /// </summary>
-public sealed partial class IlgpuBackend : IBackend
+public sealed partial class IlgpuBackend : IBackend, IFusedLogSoftmax, IFusedOptimizer
 {
     private readonly Accelerator _acc;
     private readonly object _gate = new();

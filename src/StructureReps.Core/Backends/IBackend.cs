@@ -5,7 +5,11 @@ namespace StructureReps.Core.Backends;
 /// <summary>
 /// The primitive ops every backend implements: flat buffers, explicit dimensions, no shapes, no autodiff.
 /// Everything differentiable is composed from these in <c>StructureReps.Core.Ops</c>; a new backend implements
-/// this interface and never sees a tape. All tensors are row-major and contiguous.
+/// this interface and never sees a tape. All tensors are row-major and contiguous. Fused kernels are optional
+/// capabilities (<see cref="IConvolutionKernels"/>, <see cref="ISparseAttentionKernels"/>,
+/// <see cref="IFusedLogSoftmax"/>, <see cref="IFusedOptimizer"/>, <see cref="IDirectConv2d"/>,
+/// <see cref="IFusedEdgeAttention"/>); without one, <see cref="Capabilities"/> runs the op composed from these
+/// primitives (Composed/), so a backend can start from this interface alone.
 /// <para>Conventions: "accumulate" means <c>dst += result</c> (used for gradients, which always accumulate);
 /// otherwise <c>dst = result</c>. Arg-max outputs are flat element indices into the source buffer, -1 for
 /// an empty window or segment.</para>
@@ -90,30 +94,6 @@ public interface IBackend
     /// </summary>
     void IndexAdd(DeviceBuffer src, IndexBuffer index, int count, DeviceBuffer dst);
 
-    /// <summary>
-    /// Unfolds x [batch, C, H, W] into cols [C·kh·kw, batch·Ho·Wo] (zero padding): the batch sits inside the
-    /// columns so that a convolution over the whole batch is one GEMM.
-    /// </summary>
-    void Im2Col(DeviceBuffer x, in ConvShape s, DeviceBuffer cols);
-
-    /// <summary>The adjoint of <see cref="Im2Col"/>: dx [batch, C, H, W] += fold(cols).</summary>
-    void Col2Im(DeviceBuffer cols, in ConvShape s, DeviceBuffer dx);
-
-    /// <summary>
-    /// Max or average pooling of x [batch·C planes, H, W] into y [planes, Ho, Wo]; for Max, argmax gets flat
-    /// indices into x. Average counts padding as zeros (PyTorch's count_include_pad=True).
-    /// </summary>
-    void Pool2d(ReduceOp op, DeviceBuffer x, in ConvShape s, DeviceBuffer y, IndexBuffer? argmax);
-
-    /// <summary>The adjoint of average pooling: dx += spread(dy)/(kh·kw).</summary>
-    void AvgPool2dBackward(DeviceBuffer dy, in ConvShape s, DeviceBuffer dx);
-
-    /// <summary>
-    /// The adjoint of max pooling: dx[argmax[o]] += dy[o]. Overlapping windows may pick the same pixel, so unlike
-    /// the arg-max scatters of reductions the indices can repeat; a parallel backend gathers per pixel instead.
-    /// </summary>
-    void MaxPool2dBackward(DeviceBuffer dy, IndexBuffer argmax, in ConvShape s, DeviceBuffer dx);
-
     /// <summary>dst[r, :] = src[index[r], :] for r &lt; count; rows have <paramref name="cols"/> elements.</summary>
     void Gather(DeviceBuffer src, int cols, IndexBuffer index, int count, DeviceBuffer dst);
 
@@ -124,39 +104,4 @@ public interface IBackend
     /// </summary>
     void SegmentReduce(ReduceOp op, DeviceBuffer src, int cols, SegmentIndex segments, DeviceBuffer dst,
         IndexBuffer? argmax, bool accumulate);
-
-    /// <summary>
-    /// Softmax of src [E, cols] over the elements of each segment, per column (PyG's utils.softmax):
-    /// dst = exp(src − segmax) / (Σ_segment exp(src − segmax) + 1e-16).
-    /// </summary>
-    void SegmentSoftmax(DeviceBuffer src, int cols, SegmentIndex segments, DeviceBuffer dst);
-
-    /// <summary>
-    /// The adjoint of <see cref="SegmentSoftmax"/> from its output y and output gradient dy, per segment and
-    /// column: dsrc[e] += y[e] · (dy[e] − Σ_{e' in segment} dy[e']·y[e']). No E-sized temporary.
-    /// </summary>
-    void SegmentSoftmaxBackward(DeviceBuffer y, DeviceBuffer dy, int cols, SegmentIndex segments, DeviceBuffer dsrc);
-
-    /// <summary>
-    /// Attention-weighted aggregation over a CSR (sparse × dense): with rows of H·C elements split into
-    /// <paramref name="heads"/> blocks of <paramref name="channels"/>,
-    /// dst[s, h·C + c] (+)= Σ_{e in segment s, CSR order} w[e, h] · src[gather[e], h·C + c]. w is [E, H]; empty
-    /// segments give 0. Deterministic as <see cref="SegmentReduce"/>: each output is summed by one thread in CSR order.
-    /// </summary>
-    void SegmentWeightedSum(DeviceBuffer src, int heads, int channels, IndexBuffer gather, DeviceBuffer weights,
-        SegmentIndex segments, DeviceBuffer dst, bool accumulate);
-
-    /// <summary>
-    /// Per-edge, per-head dot products of gathered rows (sampled dense × dense):
-    /// dst[e, h] (+)= Σ_c a[ia[e], h·C + c] · b[ib[e], h·C + c] for e &lt; count; a and b have rows of H·C elements.
-    /// </summary>
-    void EdgeDot(DeviceBuffer a, IndexBuffer ia, DeviceBuffer b, IndexBuffer ib, int count, int heads, int channels,
-        DeviceBuffer dst, bool accumulate);
-
-    /// <summary>Row-wise log-softmax of x [rows, cols] into y.</summary>
-    void LogSoftmax(DeviceBuffer x, int rows, int cols, DeviceBuffer y);
-
-    /// <summary>One optimizer update of n parameters in place (state buffers per <see cref="OptimizerStep"/>).</summary>
-    void OptimizerUpdate(in OptimizerStep step, DeviceBuffer param, DeviceBuffer grad, DeviceBuffer state1,
-        DeviceBuffer? state2, int n);
 }

@@ -57,3 +57,14 @@ public sealed class CpuSimdManagedGemmConformanceTests : ConformanceTests
 
     protected override IBackend Backend => Managed;
 }
+
+/// <summary>
+/// The primitives alone (no fused kernel of any kind) over the SIMD CPU backend: every op through Core's composed
+/// fallbacks, as a new backend that implements only IBackend runs it.
+/// </summary>
+public sealed class PrimitivesOnlyConformanceTests : ConformanceTests
+{
+    private static readonly IBackend PrimitivesOnly = new StructureReps.Tests.Support.PrimitivesOnlyBackend(CpuBackend.Default);
+
+    protected override IBackend Backend => PrimitivesOnly;
+}

@@ -7,12 +7,13 @@ using Xunit;
 
 namespace StructureReps.Tests.Engine;
 
-/// <summary>Optimizer updates against PyTorch's formulas written out by hand, on every CPU backend.</summary>
+/// <summary>Optimizer updates against PyTorch's formulas written out by hand, on every CPU backend and composed from primitives.</summary>
 public sealed class OptimizerTests
 {
     public static IEnumerable<object[]> Backends =>
     [
         [ReferenceBackend.Instance], [CpuBackend.Default], [new CpuBackend(useNativeBlas: false)],
+        [new StructureReps.Tests.Support.PrimitivesOnlyBackend(CpuBackend.Default)], // the composed update
     ];
 
     private static Tensor Param(IBackend be, float value, float grad)

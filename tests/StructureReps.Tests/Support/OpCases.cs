@@ -36,6 +36,7 @@ public static class OpCases
             ("Log", Sampler.Positive, Ops.Log),
             ("Softplus", Sampler.Uniform, Ops.Softplus),
             ("Silu", Sampler.Uniform, Ops.Silu),
+            ("Sqrt", Sampler.Positive, Ops.Sqrt),
             ("Scale", Sampler.Uniform, x => Ops.Scale(x, -1.7f)),
             ("AddScalar", Sampler.Uniform, x => Ops.AddScalar(x, 0.3f)),
             ("Square", Sampler.Uniform, Ops.Square),

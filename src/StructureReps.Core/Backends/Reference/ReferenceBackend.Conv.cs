@@ -1,7 +1,7 @@
 namespace StructureReps.Core.Backends.Reference;
 
 /// <summary>Convolution unfolding and pooling, as direct loops over the window.</summary>
-public sealed partial class ReferenceBackend
+public sealed partial class ReferenceBackend : IConvolutionKernels
 {
     public void Im2Col(DeviceBuffer x, in ConvShape s, DeviceBuffer cols)
     {

@@ -6,7 +6,7 @@ namespace StructureReps.Core.Backends.Reference;
 /// The oracle: every primitive as the plainest loop that states it, in double precision, single-threaded.
 /// Other backends are tested against this one; gradient checks run on it. Slow on purpose: no tricks to doubt.
 /// </summary>
-public sealed partial class ReferenceBackend : IBackend, IFusedEdgeAttention
+public sealed partial class ReferenceBackend : IBackend, IFusedEdgeAttention, IFusedLogSoftmax, IFusedOptimizer, ISparseAttentionKernels
 {
     public static ReferenceBackend Instance { get; } = new();
 

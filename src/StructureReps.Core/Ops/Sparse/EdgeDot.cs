@@ -1,3 +1,4 @@
+using StructureReps.Core.Backends;
 using StructureReps.Core.Autodiff;
 
 namespace StructureReps.Core;
