@@ -2,24 +2,37 @@ using System.Globalization;
 
 namespace StructureReps.Cli;
 
-/// <summary>`--name value` and `--flag` options of a subcommand, with errors that name the option.</summary>
+/// <summary>
+/// The options a command was given (`--name value`, `--flag`), read with the checks their values need and errors
+/// that name the option. System.CommandLine has parsed them by the command's definition (CommandSpec).
+/// </summary>
 public sealed class Args
 {
-    private readonly Dictionary<string, string?> _values = new();
+    private readonly Dictionary<string, string?> _values;
     private readonly HashSet<string> _used = [];
 
-    public Args(IEnumerable<string> args, params string[] flags)
+    /// <summary>The values System.CommandLine parsed (CommandLine.cs): given options, positional arguments, and the rest.</summary>
+    public Args(Dictionary<string, string?> values, IReadOnlyList<string> arguments, IReadOnlyList<string> rest)
     {
-        var list = args.ToList();
-        for (int i = 0; i < list.Count; i++)
-        {
-            string a = list[i];
-            if (!a.StartsWith("--", StringComparison.Ordinal)) throw new UsageException($"unexpected argument '{a}'");
-            if (flags.Contains(a)) { _values[a] = null; continue; }
-            if (i + 1 >= list.Count) throw new UsageException($"{a} needs a value");
-            _values[a] = list[++i];
-        }
+        _values = values;
+        Arguments = arguments;
+        Rest = rest;
     }
+
+    /// <summary>No options given (the demo without a command).</summary>
+    public static Args Empty => new([], [], []);
+
+    /// <summary>The positional arguments (predict's checkpoints, graphs show's file).</summary>
+    public IReadOnlyList<string> Arguments { get; }
+
+    /// <summary>The options given, in the command's definition order (a flag's value is null).</summary>
+    public IEnumerable<KeyValuePair<string, string?>> Given => _values;
+
+    /// <summary>The options given, as one would type them again (for a report's record of its command).</summary>
+    public string CommandLine() => string.Join(' ', _values.Select(kv => kv.Value is null ? kv.Key : $"{kv.Key} {kv.Value}"));
+
+    /// <summary>Tokens the command does not define, for a command that passes them on.</summary>
+    public IReadOnlyList<string> Rest { get; }
 
     public string? String(string name) { _used.Add(name); return _values.GetValueOrDefault(name); }
 

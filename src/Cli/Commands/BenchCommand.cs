@@ -24,26 +24,26 @@ public static class BenchCommand
         ["all"] = (["--filter", "*"], "every BenchmarkDotNet class"),
     };
 
-    public static readonly CommandHelp[] Help =
+    public static readonly CommandSpec[] Specs =
     [
-        new("bench", "[devices|epochs|gemm|conv|sparse|attention|pe|peer|all] [BenchmarkDotNet options]", """
+        new("bench", """
             the benchmarks of this checkout in Release (default: devices — every op at two sizes, SIMD CPU vs
-            ILGPU; epochs — an MLP, a CNN and the VGAE epoch per device); tables as in benchmarks/README.md
-            example: dotnet run --project src/Cli -- bench epochs
-            """),
+            ILGPU; epochs — an MLP, a CNN and the VGAE epoch per device); tables as in benchmarks/README.md;
+            options after the group go to BenchmarkDotNet (e.g. --job short)
+            example: structurereps bench epochs
+            """, [], Run, new ArgumentSpec("GROUP", string.Join(", ", Groups.Keys), Optional: true)) { PassThrough = true },
     ];
 
-    public static int Run(string[] args)
+    private static int Run(Args opts)
     {
-        string group = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "devices";
+        string group = opts.Arguments.Count > 0 ? opts.Arguments[0] : "devices";
         if (!Groups.TryGetValue(group, out var chosen))
             throw new UsageException($"bench: '{group}' is not one of {string.Join(", ", Groups.Keys)}");
-        var extra = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
         string project = FindProject() ?? throw new UsageException(
             $"bench: {ProjectPath} not found above {Directory.GetCurrentDirectory()}; run from a checkout of StructureReps.NET");
         Console.WriteLine($"bench {group}: {chosen.What}");
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false };
-        foreach (var a in (string[])["run", "-c", "Release", "--project", project, "--", .. chosen.Args, .. extra]) start.ArgumentList.Add(a);
+        foreach (var a in (string[])["run", "-c", "Release", "--project", project, "--", .. chosen.Args, .. opts.Rest]) start.ArgumentList.Add(a);
         Console.WriteLine($"  dotnet {string.Join(' ', start.ArgumentList)}");
         using var process = Process.Start(start) ?? throw new InvalidOperationException("bench: could not start dotnet");
         process.WaitForExit();

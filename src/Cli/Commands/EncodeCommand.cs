@@ -7,31 +7,41 @@ namespace StructureReps.Cli.Commands;
 /// <summary>`encode train` (a VGAE over a graph zoo) and `encode embed` (graph embeddings as CSV).</summary>
 public static class EncodeCommand
 {
-    public static readonly CommandHelp[] Help =
+    public static readonly CommandSpec[] Specs =
     [
-        new("encode train", "--graphs DIR --out DIR [--encoder ea-tc-lf|ea-gc-lf|gc-lf|gc-rf] [--epochs 200] [--batch 32]\n" +
-            "               [--lr 0.01] [--heads 1] [--seed S] [--pooling mean|mean-max] [--no-standardize] [--forward]\n" +
-            "               [--decoder inner|bilinear|distance]   (inner: the paper's σ(z_i·z_j))", """
+        new("encode train", """
             train the VGAE over a graph zoo (resumes after the last saved epoch), then write embeddings.csv
-            example: dotnet run --project src/Cli -- encode train --graphs graphs/moons --out enc/moons --epochs 20
-            """),
-        new("encode embed", "--encoder FILE --graphs DIR [--out FILE]", """
+            example: structurereps encode train --graphs graphs/moons --out enc/moons --epochs 20
+            """,
+        [
+            new("--graphs", "DIR", "the graph zoo (graphs build)"),
+            new("--out", "DIR", "the encoder folder"),
+            new("--encoder", "NAME", "ea-tc-lf (default, the paper's StructureReps), ea-gc-lf, gc-lf or gc-rf", EncoderConfig.Names),
+            new("--epochs", "N", "training epochs (default 200)"),
+            new("--batch", "N", "graphs per batch (default 32)"),
+            new("--lr", "RATE", "Adam's learning rate (default 0.01)"),
+            new("--heads", "H", "attention heads (default 1)"),
+            new("--seed", "S", "the initialization's seed (default 0)"),
+            new("--pooling", "P", "mean (default) or mean-max: node embeddings to one vector", ["mean", "mean-max"]),
+            new("--decoder", "D", "inner (the paper's σ(z_i·z_j)), bilinear or distance", ["inner", "bilinear", "distance"]),
+            new("--no-standardize", null, "leave the edge features as they are (default: standardized per layer)"),
+            new("--forward", null, "directed edges, input to output only (default: both directions)"),
+            CommonOptions.Device,
+        ], Train),
+        new("encode embed", """
             embed a graph zoo with a trained encoder (mean of μ per graph) as CSV with run, epoch and targets
-            example: dotnet run --project src/Cli -- encode embed --encoder enc/moons/encoder.safetensors --graphs graphs/moons
-            """),
+            example: structurereps encode embed --encoder enc/moons/encoder.safetensors --graphs graphs/moons
+            """,
+        [
+            new("--encoder", "FILE", "encoder.safetensors (encode train)"),
+            new("--graphs", "DIR", "the graph zoo"),
+            new("--out", "FILE", "the CSV (default: embeddings.csv beside the encoder)"),
+            CommonOptions.Device,
+        ], Embed),
     ];
 
-    public static int Run(string[] args)
-    {
-        string sub = args.FirstOrDefault() ?? throw new UsageException("encode: expected train or embed");
-        var opts = new Args(args.Skip(1), "--no-standardize", "--forward");
-        return sub switch
-        {
-            "train" => Train(opts),
-            "embed" => Embed(opts),
-            _ => throw new UsageException($"encode: unknown subcommand '{sub}' (train, embed)"),
-        };
-    }
+    /// <summary>`encode SUBCOMMAND …`, as the command line gives it.</summary>
+    public static int Run(string[] args) => CommandLine.Run(["encode", .. args]);
 
     /// <summary>The encoder options shared with `reproduce`.</summary>
     public static EncoderConfig Config(Args opts, string name)

@@ -7,31 +7,37 @@ namespace StructureReps.Cli.Commands;
 /// <summary>`graphs build` (a zoo's checkpoints → graph files with LF and RF features) and `graphs show` (one file's summary).</summary>
 public static class GraphsCommand
 {
-    public static readonly CommandHelp[] Help =
+    /// <summary>The Laplacian-feature options, shared with `reproduce` and `slurm`.</summary>
+    public static readonly OptionSpec[] PeOptionSpecs =
     [
-        new("graphs build", "--zoo DIR --out DIR [--shard i/n] [--k 8] [--binary] [--dense-threshold 2000] [--lapack auto|mkl|system|managed]", """
-            each checkpoint of a zoo → a graph (neurons or channels as nodes, weights or k×k filters as edge
-            features) with Laplacian-eigenvector (LF) and random (RF) node features; one safetensors file per
-            run; reruns skip runs already built from the same checkpoints; --shard i/n builds the runs with
-            run % n = i (shards run at once on one folder; an unsharded build afterwards completes graphs.json)
-            example: dotnet run --project src/Cli -- graphs build --zoo zoos/moons --out graphs/moons
-            """),
-        new("graphs show", "FILE", """
-            nodes and edges per layer, weight statistics and the Laplacian spectrum per epoch of one run
-            example: dotnet run --project src/Cli -- graphs show graphs/moons/run-0000.safetensors
-            """),
+        new("--k", "K", "Laplacian eigenvectors per node (default 8)"),
+        new("--binary", null, "the Laplacian of the unweighted graph (default: weighted by |w|)"),
+        new("--dense-threshold", "N", "graphs of N nodes or more use the iterative eigen solver (default 2000)"),
+        new("--lapack", "L", "auto, mkl, system or managed: the dense eigen solver", ["auto", "mkl", "system", "managed"]),
     ];
 
-    public static int Run(string[] args)
-    {
-        string sub = args.FirstOrDefault() ?? throw new UsageException("graphs: expected build or show");
-        return sub switch
-        {
-            "build" => Build(new Args(args.Skip(1), "--binary")),
-            "show" => Show(args.Skip(1).ToArray()),
-            _ => throw new UsageException($"graphs: unknown subcommand '{sub}' (build, show)"),
-        };
-    }
+    public static readonly CommandSpec[] Specs =
+    [
+        new("graphs build", """
+            each checkpoint of a zoo → a graph (neurons or channels as nodes, weights or k×k filters as edge
+            features) with Laplacian-eigenvector (LF) and random (RF) node features; one safetensors file per
+            run; reruns skip runs already built from the same checkpoints
+            example: structurereps graphs build --zoo zoos/moons --out graphs/moons
+            """,
+        [
+            new("--zoo", "DIR", "the zoo (zoo train or zoo import)"),
+            new("--out", "DIR", "the graph folder"),
+            new("--shard", "i/n", "build the runs with run % n = i; shards run at once on one folder, and an unsharded build afterwards completes graphs.json"),
+            .. PeOptionSpecs,
+        ], Build),
+        new("graphs show", """
+            nodes and edges per layer, weight statistics and the Laplacian spectrum per epoch of one run
+            example: structurereps graphs show graphs/moons/run-0000.safetensors
+            """, [], Show, new ArgumentSpec("FILE", "a graph file (run-NNNN.safetensors)")),
+    ];
+
+    /// <summary>`graphs SUBCOMMAND …`, as the command line gives it.</summary>
+    public static int Run(string[] args) => CommandLine.Run(["graphs", .. args]);
 
     /// <summary>Reads --k, --binary, --dense-threshold, --lapack into PE options (shared with `reproduce`).</summary>
     public static PeOptions PeOptions(Args opts)
@@ -78,13 +84,13 @@ public static class GraphsCommand
         }
     }
 
-    private static int Show(string[] args)
+    private static int Show(Args opts)
     {
-        if (args.Length != 1) throw new UsageException("graphs show: expected one graph file (run-NNNN.safetensors)");
-        var run = GraphFile.Read(args[0]);
+        string file = opts.Arguments[0];
+        var run = GraphFile.Read(file);
         var g0 = run.Graphs[0];
         var t = g0.Topology;
-        Console.WriteLine($"{args[0]}: task {run.Task}, run {run.Run}, {run.Architecture}");
+        Console.WriteLine($"{file}: task {run.Task}, run {run.Run}, {run.Architecture}");
         Console.WriteLine($"{run.Graphs.Count} checkpoints (epochs {run.Graphs[0].Targets.Epoch}–{run.Graphs[^1].Targets.Epoch}); {g0.NodeCount} nodes, {g0.EdgeCount} edges, edge width {g0.EdgeDim}; LF k = {run.K} ({run.PeMethod})");
         Console.WriteLine();
         TextTable.Print(["layer", "nodes", "edges in", "mean |w|", "std w"],

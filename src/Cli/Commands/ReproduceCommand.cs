@@ -11,50 +11,104 @@ namespace StructureReps.Cli.Commands;
 /// </summary>
 public static class ReproduceCommand
 {
-    public static readonly CommandHelp[] Help =
+    /// <summary>`reproduce`'s options (also `slurm`'s, which passes them on to its jobs).</summary>
+    public static readonly OptionSpec[] ReproduceOptionSpecs =
     [
-        new("demo", "[--out runs/demo] [--runs 10] [--epochs 25] [--encoder-epochs 40]   (also: no command)", """
-            the quick end-to-end run on two-moons: zoo → graphs → EA+TC+LF → probe, with the paper's number
-            example: dotnet run --project src/Cli
-            """),
-        new("reproduce", "[--quick | --paper] [--plan] [--tasks a,b,…] [--encoders ea-tc-lf,ea-tc-lf:distance,…] [--runs N]\n" +
-            "            [--epochs N] [--encoder-epochs N] [--seeds 5] [--out DIR] [--encoder-seeds 1] [--inductive-seeds 5]\n" +
-            "            [--inductive-encoders ea-tc-lf,…] [--no-figure2] [--stop-after zoo|graphs|encoders] [--device D]", """
-            every task × the four encoders and EA+TC+LF with the distance decoder, the untrained-encoder
-            baseline, split modes random, by-run and inductive (by-run with an encoder trained on the training
-            runs only, one per seed; --inductive-seeds 0 skips it), baselines → DIR/report.md (Tables 1–2 beside
-            the paper's) and, with covertype, Figure 2 (regular/deeper/wider variants; --no-figure2 skips it);
-            --paper: the paper's protocol (one network per task, 200 epochs, a graph per epoch, 200 encoder
-            epochs, random split); --plan prints each stage's estimated time, measured here, and runs nothing;
-            --encoder-seeds N trains each encoder from N initializations and pools their probes;
-            --stop-after S stops every task after stage S (no report), for a later run to reuse;
-            reruns reuse every stage on disk. A task whose data is missing is listed as such
-            example: dotnet run --project src/Cli -- reproduce --quick
-            """),
-        new("decode", "--embeddings FILE [--seeds 5] [--save-probe FILE [--encoder FILE]]", """
-            the ridge probe on one embeddings CSV: Pearson, Spearman, Kendall, R² for both splits and targets,
-            beside the untrained encoder (embeddings-untrained.csv, written by encode train) and the epoch number;
-            --save-probe fits it on every row and saves it for `predict`, with the identity of the encoder that
-            made the embeddings (--encoder, default: encoder.safetensors beside the CSV)
-            example: dotnet run --project src/Cli -- decode --embeddings enc/moons/embeddings.csv --save-probe enc/moons/probe.json
-            """),
-        new("predict", "--encoder FILE|DIR --probe FILE CHECKPOINT… [--embedding] [--input C,H,W] [--device D]", """
-            unseen networks' train/test performance from their weights: each checkpoint (ours or a PyTorch
-            state_dict in safetensors) → graph → the encoder's embedding → the saved probe
-            example: dotnet run --project src/Cli -- predict --encoder enc/moons/encoder.safetensors --probe enc/moons/probe.json net.safetensors
-            """),
-        new("plot", "--embeddings FILE --out PNG [--color test|train|epoch|run]", """
-            the embeddings' 2-D PCA, coloured by a target (ScottPlot, headless)
-            example: dotnet run --project src/Cli -- plot --embeddings enc/moons/embeddings.csv --out moons.png
-            """),
+        new("--quick", null, "the quick plan: small zoos and 20 encoder epochs, minutes per task"),
+        new("--paper", null, "the paper's protocol: one network per task, 200 epochs, a graph per epoch, 200 encoder epochs, random split"),
+        new("--tasks", "a,b,…", "the tasks (default: all six): " + string.Join(", ", CommonOptions.Tasks)),
+        new("--encoders", "a,b,…", "encoders, each optionally NAME:DECODER (default: the paper's four and ea-tc-lf:distance)"),
+        new("--runs", "N", "networks per task (default: the plan's)"),
+        new("--epochs", "N", "epochs per network (default: the plan's)"),
+        new("--encoder-epochs", "N", "encoder training epochs (default 200, quick 20)"),
+        new("--seeds", "N", "probe seeds (default 5)"),
+        new("--encoder-seeds", "N", "initializations per encoder, their probes pooled (default 1)"),
+        new("--inductive-seeds", "N", "by-run splits with an encoder trained on the training runs only (default 5; 0 skips)"),
+        new("--inductive-encoders", "a,b,…", "the encoders of the inductive mode (default ea-tc-lf)"),
+        new("--no-figure2", null, "skip Figure 2 (covertype's regular/deeper/wider variants)"),
+        new("--out", "DIR", "the run folder (default runs/reproduce, runs/reproduce-quick or runs/paper)"),
+        CommonOptions.Data,
+        .. GraphsCommand.PeOptionSpecs,
     ];
 
-    /// <summary>The flags (options without a value) of `reproduce`.</summary>
-    public static readonly string[] Flags = ["--quick", "--paper", "--plan", "--no-figure2"];
+    public static readonly CommandSpec[] Specs =
+    [
+        new("demo", """
+            the quick end-to-end run on two-moons: zoo → graphs → EA+TC+LF → probe, with the paper's number (also: no command)
+            example: structurereps
+            """,
+        [
+            new("--out", "DIR", "the run folder (default runs/demo; reused on a rerun)"),
+            new("--runs", "N", "networks (default 10)"),
+            new("--epochs", "N", "epochs per network (default 25)"),
+            new("--encoder-epochs", "N", "encoder epochs (default 40)"),
+            CommonOptions.Device,
+        ], Demo),
+        new("reproduce", """
+            every task × the four encoders and EA+TC+LF with the distance decoder, the untrained-encoder
+            baseline, split modes random, by-run and inductive, baselines → DIR/report.md (Tables 1–2 beside the
+            paper's) and, with covertype, Figure 2; reruns reuse every stage on disk. A task whose data is
+            missing is listed as such
+            example: structurereps reproduce --quick
+            """,
+        [
+            .. ReproduceOptionSpecs,
+            new("--plan", null, "print each stage's estimated time, measured here, and run nothing"),
+            new("--stop-after", "STAGE", "zoo, graphs or encoders: stop every task after that stage (no report), for a later run to reuse",
+                ["zoo", "graphs", "encoders"]),
+            CommonOptions.Device,
+        ], Reproduce),
+        new("decode", """
+            the ridge probe on one embeddings CSV: Pearson, Spearman, Kendall, R² for both splits and targets,
+            beside the untrained encoder (embeddings-untrained.csv, written by encode train) and the epoch number
+            example: structurereps decode --embeddings enc/moons/embeddings.csv --save-probe enc/moons/probe.json
+            """,
+        [
+            new("--embeddings", "FILE", "embeddings.csv (encode train or encode embed)"),
+            new("--seeds", "N", "probe seeds (default 5)"),
+            new("--save-probe", "FILE", "fit the probe on every row and save it for `predict`"),
+            new("--encoder", "FILE", "the encoder that made the embeddings (default: encoder.safetensors beside the CSV)"),
+        ], Decode),
+        new("predict", """
+            unseen networks' train/test performance from their weights: each checkpoint (ours or a PyTorch
+            state_dict in safetensors) → graph → the encoder's embedding → the saved probe
+            example: structurereps predict --encoder enc/moons/encoder.safetensors --probe enc/moons/probe.json net.safetensors
+            """,
+        [
+            new("--encoder", "FILE|DIR", "encoder.safetensors, or the encode train folder"),
+            new("--probe", "FILE", "probe.json (decode --save-probe)"),
+            new("--embedding", null, "also print each embedding"),
+            new("--input", "C,H,W", "a CNN's input size (default: C,32,32)"),
+            CommonOptions.Device,
+        ], Predict, new ArgumentSpec("CHECKPOINT", "networks as safetensors files", Many: true)),
+        new("plot", """
+            the embeddings' 2-D PCA, coloured by a target (ScottPlot, headless)
+            example: structurereps plot --embeddings enc/moons/embeddings.csv --out moons.png
+            """,
+        [
+            new("--embeddings", "FILE", "embeddings.csv"),
+            new("--out", "PNG", "the picture"),
+            new("--color", "BY", "test (default), train, epoch or run", ["test", "train", "epoch", "run"]),
+        ], Plot),
+    ];
 
-    public static int Reproduce(string[] args)
+    /// <summary>`reproduce …`, as the command line gives it.</summary>
+    public static int Reproduce(string[] args) => CommandLine.Run(["reproduce", .. args]);
+
+    /// <summary>`demo …`, as the command line gives it.</summary>
+    public static int Demo(string[] args) => CommandLine.Run(["demo", .. args]);
+
+    /// <summary>`decode …`, as the command line gives it.</summary>
+    public static int Decode(string[] args) => CommandLine.Run(["decode", .. args]);
+
+    /// <summary>`predict …`, as the command line gives it.</summary>
+    public static int Predict(string[] args) => CommandLine.Run(["predict", .. args]);
+
+    /// <summary>`plot …`, as the command line gives it.</summary>
+    public static int Plot(string[] args) => CommandLine.Run(["plot", .. args]);
+
+    private static int Reproduce(Args opts)
     {
-        var opts = new Args(args, Flags);
         bool planOnly = opts.Flag("--plan");
         var options = ReadOptions(opts);
         bool quick = options.Quick, paper = options.Paper;
@@ -72,7 +126,7 @@ public static class ReproduceCommand
         }
         string report = Path.Combine(options.Output, "report.md");
         Directory.CreateDirectory(options.Output);
-        ReportWriter.Write(report, ReportWriter.Render(outcome, options, "structurereps reproduce " + string.Join(' ', args)));
+        ReportWriter.Write(report, ReportWriter.Render(outcome, options, "structurereps reproduce " + opts.CommandLine()));
         PrintTable(outcome, options);
         Console.WriteLine($"\nreport → {report}  ({outcome.Elapsed.TotalMinutes:F1} min)");
         return 0;
@@ -137,9 +191,8 @@ public static class ReproduceCommand
     }
 
     /// <summary>The default run: a quick two-moons zoo, its graphs, EA+TC+LF, the probe; the table beside the paper's number.</summary>
-    public static int Demo(string[] args)
+    internal static int Demo(Args opts)
     {
-        var opts = new Args(args);
         var options = new ReproduceOptions
         {
             Output = opts.PathOption("--out") ?? Path.Combine("runs", "demo"),
@@ -214,9 +267,8 @@ public static class ReproduceCommand
     }
 
     /// <summary>`plot --embeddings CSV --out PNG`: the embeddings' 2-D PCA coloured by a target.</summary>
-    public static int Plot(string[] args)
+    private static int Plot(Args opts)
     {
-        var opts = new Args(args);
         string path = opts.RequiredPath("--embeddings"), output = opts.RequiredPath("--out");
         string color = opts.String("--color") ?? "test";
         if (color is not ("test" or "train" or "epoch" or "run")) throw new UsageException($"--color: '{color}' is not test, train, epoch or run");
@@ -243,9 +295,8 @@ public static class ReproduceCommand
     public const string UntrainedEmbeddings = "embeddings-untrained.csv";
 
     /// <summary>`decode --embeddings CSV`: the probe on one embeddings file, both splits and targets.</summary>
-    public static int Decode(string[] args)
+    private static int Decode(Args opts)
     {
-        var opts = new Args(args);
         string path = opts.RequiredPath("--embeddings");
         int seeds = opts.Int("--seeds", min: 2) ?? 5;
         string? saveProbe = opts.PathOption("--save-probe");
@@ -303,18 +354,9 @@ public static class ReproduceCommand
     }
 
     /// <summary>`predict --encoder FILE --probe FILE CHECKPOINT…`: predicted performance of unseen networks.</summary>
-    public static int Predict(string[] args)
+    private static int Predict(Args opts)
     {
-        // Checkpoints are the arguments that are neither an option nor an option's value, wherever they stand.
-        var checkpoints = new List<string>();
-        var options = new List<string>();
-        for (int i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal)) checkpoints.Add(args[i]);
-            else if (args[i] == "--embedding" || i + 1 >= args.Length) options.Add(args[i]);
-            else options.AddRange([args[i], args[++i]]);
-        }
-        var opts = new Args(options, "--embedding");
+        var checkpoints = opts.Arguments.ToList();
         string encoderPath = opts.RequiredPath("--encoder"), probePath = opts.RequiredPath("--probe");
         if (Directory.Exists(encoderPath)) encoderPath = Path.Combine(encoderPath, EncoderTrainer.EncoderFileName); // an encode train --out folder
         bool embedding = opts.Flag("--embedding");

@@ -7,31 +7,38 @@ namespace StructureReps.Cli.Commands;
 /// <summary>`slurm`: a reproduction as a chain of Slurm jobs (deploy/slurm/), written and, with --submit, submitted.</summary>
 public static partial class SlurmCommand
 {
-    public static readonly CommandHelp[] Help =
+    public static readonly CommandSpec[] Specs =
     [
-        new("slurm", "[reproduce options] [--shards 2] [--scripts DIR] [--cpus 2] [--mem 8G] [--time 04:00:00]\n" +
-            "            [--partition P] [--account A] [--gpu] [--name structurereps] [--command CMD] [--submit]", """
+        new("slurm", """
             `reproduce` as Slurm jobs on a cluster's shared file system: zoo training and graph building as
-            arrays of --shards tasks per task, then one encoder job (--gpu: one GPU, --device cuda), then the
-            report job; each after the one before succeeded (afterok). Writes the sbatch scripts and submit.sh
-            to --scripts (default OUT/slurm, logs in OUT/slurm/logs); --submit submits them and prints the job
-            ids. Every job resumes what is on disk: resubmit a preempted or failed chain with submit.sh.
-            --command is how a node runs StructureReps (default: this program as it was started)
+            arrays of --shards tasks per task, then one encoder job, then the report job; each after the one
+            before succeeded (afterok). Writes the sbatch scripts and submit.sh to --scripts; --submit submits
+            them and prints the job ids. Every job resumes what is on disk: resubmit a preempted or failed chain
+            with submit.sh. Takes reproduce's options and passes them on
             example: structurereps slurm --quick --tasks two-moons --shards 4 --out /shared/sr --submit
-            """),
+            """,
+        [
+            .. ReproduceCommand.ReproduceOptionSpecs,
+            new("--shards", "N", "array tasks per task for zoo training and graph building (default 2)"),
+            new("--scripts", "DIR", "where the scripts go (default OUT/slurm; logs in its logs/)"),
+            new("--cpus", "N", "CPUs per job (default 2)"),
+            new("--mem", "SIZE", "memory per job (default 8G)"),
+            new("--time", "LIMIT", "time limit per job: MINUTES, HH:MM:SS or D-HH:MM:SS (default 04:00:00)"),
+            new("--partition", "P", "the Slurm partition"),
+            new("--account", "A", "the Slurm account"),
+            new("--gpu", null, "the encoder job asks for one GPU (--gres=gpu:1) and trains with --device cuda"),
+            new("--name", "NAME", "the jobs' name prefix (default structurereps)"),
+            new("--command", "CMD", "how a node runs StructureReps (default: this program as it was started)"),
+            new("--submit", null, "submit the chain and print the job ids"),
+            CommonOptions.Device,
+        ], Run),
     ];
 
-    // The options of this command, not passed on to the jobs' `reproduce`: value options, then flags.
-    private static readonly string[] OwnOptions = ["--shards", "--scripts", "--cpus", "--mem", "--time", "--partition", "--account", "--name", "--command"];
-    private static readonly string[] OwnFlags = ["--gpu", "--submit"];
-    // Passed on to the graph stage as well.
-    private static readonly string[] PeOptionNames = ["--k", "--dense-threshold", "--lapack"];
+    /// <summary>`slurm …`, as the command line gives it.</summary>
+    public static int Run(string[] args) => CommandLine.Run(["slurm", .. args]);
 
-    public static int Run(string[] args)
+    private static int Run(Args opts)
     {
-        var opts = new Args(args, [.. ReproduceCommand.Flags, .. OwnFlags]);
-        if (opts.Flag("--plan")) throw new UsageException("--plan: run `reproduce --plan` with the same options for the estimates");
-        if (opts.String("--stop-after") is not null) throw new UsageException("--stop-after: the chain sets it per job");
         if (opts.String("--device") is not null) throw new UsageException("--device: the jobs run on the CPU; --gpu gives the encoder job a GPU");
         var options = ReproduceCommand.ReadOptions(opts);
         string output = Path.GetFullPath(options.Output), data = Path.GetFullPath(options.DataRoot);
@@ -59,7 +66,7 @@ public static partial class SlurmCommand
         bool submit = opts.Flag("--submit");
         opts.EnsureAllUsed();
 
-        var (reproduceOptions, peOptions) = PassedOn(args, output, data);
+        var (reproduceOptions, peOptions) = PassedOn(opts, output, data);
         var files = SlurmChain.Write(scripts, options, reproduceOptions, peOptions, settings);
         int arrayTasks = options.Tasks.Count * settings.Shards;
         Console.WriteLine($"slurm: {options.Tasks.Count} task(s) × {settings.Shards} shards → {output}");
@@ -79,23 +86,19 @@ public static partial class SlurmCommand
     }
 
     /// <summary>
-    /// The command line's `reproduce` options for the jobs (this command's own left out, --out and --data made
-    /// absolute, since jobs start elsewhere), and among them those of the graph stage.
+    /// The `reproduce` options given, for the jobs (--out and --data made absolute, since jobs start elsewhere),
+    /// and among them those of the graph stage.
     /// </summary>
-    private static (List<string> Reproduce, List<string> Pe) PassedOn(string[] args, string output, string data)
+    private static (List<string> Reproduce, List<string> Pe) PassedOn(Args opts, string output, string data)
     {
         var reproduce = new List<string> { "--out", output, "--data", data };
         var pe = new List<string>();
-        for (int i = 0; i < args.Length; i++)
+        foreach (var (name, value) in opts.Given)
         {
-            string a = args[i];
-            bool hasValue = !ReproduceCommand.Flags.Contains(a) && !OwnFlags.Contains(a);
-            string? value = hasValue ? args[++i] : null;
-            if (OwnOptions.Contains(a) || OwnFlags.Contains(a) || a is "--out" or "--data") continue;
-            reproduce.Add(a);
-            if (value is not null) reproduce.Add(value);
-            if (PeOptionNames.Contains(a)) pe.AddRange([a, value!]);
-            if (a == "--binary") pe.Add(a);
+            if (name is "--out" or "--data" || !ReproduceCommand.ReproduceOptionSpecs.Any(o => o.Name == name)) continue;
+            string[] words = value is null ? [name] : [name, value];
+            reproduce.AddRange(words);
+            if (GraphsCommand.PeOptionSpecs.Any(o => o.Name == name)) pe.AddRange(words);
         }
         return (reproduce, pe);
     }

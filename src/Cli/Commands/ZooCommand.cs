@@ -5,42 +5,50 @@ using StructureReps.Zoo.Training;
 
 namespace StructureReps.Cli.Commands;
 
-/// <summary>`zoo train` (a zoo of runs with checkpoints per epoch) and `zoo show` (a zoo's summary table).</summary>
+/// <summary>`zoo train` (a zoo of runs with checkpoints per epoch), `zoo show` (a zoo's summary table) and `zoo import`.</summary>
 public static class ZooCommand
 {
-    public static readonly CommandHelp[] Help =
+    public static readonly CommandSpec[] Specs =
     [
-        new("zoo train", "--task T --runs N --epochs E --out DIR [--shard i/n] [--arch regular|deeper|wider]\n" +
-            "                    [--seed S] [--data DIR] [--max-train N] [--max-test N] [--device D]", """
+        new("zoo train", """
             train a model zoo (checkpoint per epoch in safetensors, metrics.csv, run.json); reruns skip
-            complete runs and resume interrupted ones. Tasks: two-moons, california-housing, covertype,
-            cifar10, imagenet-subset, fashion-mnist
-            example: dotnet run --project src/Cli -- zoo train --task two-moons --runs 8 --epochs 20 --out zoos/moons
-            """),
-        new("zoo show", "--zoo DIR", "the runs of a zoo, their networks and final performance"),
-        new("zoo import", "--from DIR --out ZOO [--task NAME] [--input C,H,W] [--each-file-a-network]", """
+            complete runs and resume interrupted ones
+            example: structurereps zoo train --task two-moons --runs 8 --epochs 20 --out zoos/moons
+            """,
+        [
+            new("--task", "T", "the task: " + string.Join(", ", CommonOptions.Tasks), CommonOptions.Tasks),
+            new("--runs", "N", "networks to train (default 10)"),
+            new("--epochs", "E", "epochs per network (default: the task's)"),
+            new("--out", "DIR", "the zoo folder"),
+            new("--shard", "i/n", "train only the runs r with r % n = i (one task of a job array)"),
+            new("--arch", "A", "regular, deeper or wider (Figure 2's variants)", ["regular", "deeper", "wider"]),
+            new("--seed", "S", "the zoo's seed (default 0)"),
+            CommonOptions.Data,
+            new("--max-train", "N", "use at most N training samples"),
+            new("--max-test", "N", "evaluate on at most N test samples"),
+            CommonOptions.Device,
+        ], Train),
+        new("zoo show", "the runs of a zoo, their networks and final performance",
+            [new("--zoo", "DIR", "the zoo folder")], Show),
+        new("zoo import", """
             networks trained elsewhere (PyTorch state_dicts saved with safetensors.torch.save_file) → a zoo that
             graphs build reads: Linear/Conv2d layers found by shape whatever their names, BatchNorm folded (eval),
             anything else refused by name; FROM of checkpoints = one run, FROM of folders = one run each; epoch =
             the last number in a file's name, gaps allowed; an optional metrics.csv per run gives the targets
-            (train_acc, val_accuracy, test_loss, … mapped by name). --each-file-a-network: every file of FROM is its
-            own network, its targets in FROM/metrics.csv by a file column. Pickled .pt files are refused (they can run code)
-            example: dotnet run --project src/Cli -- zoo import --from my_torch_runs --out zoos/mine
-            """),
+            (train_acc, val_accuracy, test_loss, … mapped by name). Pickled .pt files are refused (they can run code)
+            example: structurereps zoo import --from my_torch_runs --out zoos/mine
+            """,
+        [
+            new("--from", "DIR", "a folder of safetensors checkpoints, or of run folders"),
+            new("--out", "ZOO", "the zoo folder to write"),
+            new("--task", "NAME", "the task name the zoo records (default: imported)"),
+            new("--input", "C,H,W", "a CNN's input size (default: C,32,32)"),
+            new("--each-file-a-network", null, "every file of FROM is its own network, its targets in FROM/metrics.csv by a file column"),
+        ], Import),
     ];
 
-    public static int Run(string[] args)
-    {
-        string sub = args.FirstOrDefault() ?? throw new UsageException("zoo: expected train or show");
-        var opts = new Args(args.Skip(1), "--each-file-a-network");
-        return sub switch
-        {
-            "train" => Train(opts),
-            "show" => Show(opts),
-            "import" => Import(opts),
-            _ => throw new UsageException($"zoo: unknown subcommand '{sub}' (train, show, import)"),
-        };
-    }
+    /// <summary>`zoo SUBCOMMAND …`, as the command line gives it.</summary>
+    public static int Run(string[] args) => CommandLine.Run(["zoo", .. args]);
 
     private static int Train(Args opts)
     {

@@ -29,15 +29,26 @@ public sealed class ErrorPathTests
     }
 
     [Theory]
-    [InlineData("graphs build --zoo DIR --out DIR", "graphs", "build", "--help")]
-    [InlineData("zoo show --zoo DIR", "zoo", "-h")]
-    [InlineData("reproduce [--quick | --paper] [--plan]", "reproduce", "--tasks", "x", "--help")]
-    public void Every_command_prints_its_own_help(string expected, params string[] args)
+    [InlineData("structurereps graphs build [options]", "--zoo <DIR>", "graphs", "build", "--help")]
+    [InlineData("structurereps zoo [command] [options]", "show", "zoo", "-h")]
+    [InlineData("structurereps reproduce [options]", "--stop-after <STAGE>", "reproduce", "--tasks", "x", "--help")]
+    public void Every_command_prints_its_own_help(string usage, string part, params string[] args)
     {
         var (code, stdout, _) = CliWithOutput(args);
         Assert.Equal(0, code);
-        Assert.Contains(expected, stdout);
-        Assert.DoesNotContain("commands:", stdout); // that command's help, not the whole list
+        Assert.Contains(usage, stdout);
+        Assert.Contains(part, stdout);
+        Assert.DoesNotContain("slurm", stdout); // that command's help, not the whole list
+    }
+
+    [Fact]
+    public void Shell_completion_offers_commands_and_option_values()
+    {
+        var (code, stdout, _) = CliWithOutput("[suggest:22]", "zoo train --arch ");
+        Assert.Equal(0, code);
+        Assert.Equal(["deeper", "regular", "wider"], stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        (_, stdout, _) = CliWithOutput("[suggest:6]", "zoo tr");
+        Assert.Equal("train", stdout.Trim());
     }
 
     [Fact]
