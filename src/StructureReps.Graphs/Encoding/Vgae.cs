@@ -22,24 +22,32 @@ public sealed class Vgae : Module
     private readonly EdgeAttention? _ea;
     private readonly IGraphConv _conv1, _convMu, _convLogStd;
 
+    /// <summary>The configuration's encoder and decoder, drawn from <paramref name="rng"/> (the same weights for the same seed).</summary>
     public Vgae(EncoderConfig config, int edgeDim, Rng rng, Core.Backends.IBackend? backend = null)
+        : this(config, edgeDim, VgaeEncoder.Build(config, edgeDim, rng, backend), PairDecoder.Create(config.Decoder, config.Latent, rng, backend))
+    {
+    }
+
+    /// <summary>
+    /// A VGAE around given encoder modules, as PyG's <c>VGAE(encoder)</c>: any <see cref="IGraphConv"/> layers, with
+    /// the pair <paramref name="decoder"/> (null: the inner product). Their parameters are saved under "ea", "conv1",
+    /// "conv_mu", "conv_logstd" and "decoder".
+    /// </summary>
+    public Vgae(EncoderConfig config, int edgeDim, VgaeEncoder encoder, PairDecoder? decoder = null)
     {
         Config = config;
         EdgeDim = edgeDim;
-        int input = config.K;
-        if (config.EdgeAttention)
-        {
-            _ea = RegisterModule("ea", new EdgeAttention(edgeDim, rng, noise: config.EdgeNoise, backend: backend));
-            input += edgeDim;
-        }
-        InputWidth = input;
-        _conv1 = RegisterConv("conv1", input, config.Hidden, rng, backend);
-        int hiddenWidth = config.Hidden * config.Heads; // conv1 concatenates its heads
-        _convMu = RegisterConv("conv_mu", hiddenWidth, config.Latent, rng, backend, concat: false);
-        _convLogStd = RegisterConv("conv_logstd", hiddenWidth, config.Latent, rng, backend, concat: false);
-        // Registered last: the inner-product model draws exactly the initial weights it always did.
-        if (PairDecoder.Create(config.Decoder, config.Latent, rng, backend) is { } decoder) Decoder = RegisterModule("decoder", decoder);
+        InputWidth = config.K + (encoder.EdgeAttention is null ? 0 : edgeDim);
+        if (encoder.EdgeAttention is { } ea) _ea = RegisterModule("ea", ea);
+        _conv1 = Register("conv1", encoder.Conv1);
+        _convMu = Register("conv_mu", encoder.ConvMu);
+        _convLogStd = Register("conv_logstd", encoder.ConvLogStd);
+        if (decoder is not null) Decoder = RegisterModule("decoder", decoder);
     }
+
+    private IGraphConv Register(string name, IGraphConv conv) => conv is Module m
+        ? (IGraphConv)RegisterModule(name, m)
+        : throw new ArgumentException($"{name}: {conv.GetType().Name} is not a Module (its parameters could not be trained or saved)", nameof(conv));
 
     /// <summary>The pair decoder, or null for the paper's inner product.</summary>
     public PairDecoder? Decoder { get; }
@@ -51,13 +59,6 @@ public sealed class Vgae : Module
     public EncoderConfig Config { get; }
     public int EdgeDim { get; }
     public int InputWidth { get; }
-
-    private IGraphConv RegisterConv(string name, int input, int output, Rng rng, Core.Backends.IBackend? backend, bool concat = true) => Config.Conv switch
-    {
-        GraphConvKind.Transformer => RegisterModule(name, new TransformerConv(input, output, rng, Config.Heads, concat, dropout: Config.AttentionDropout, edgeDim: EdgeDim, backend: backend)),
-        GraphConvKind.Gat => RegisterModule(name, new GatConv(input, output, rng, Config.Heads, concat, Config.AttentionDropout, EdgeDim, backend)),
-        _ => throw new ArgumentOutOfRangeException(nameof(Config.Conv), Config.Conv, "graph convolution"),
-    };
 
     // Only GATConv adds self-loops; the cache is built lazily, so TransformerConv never pays for it.
     private Tensor Conv(IGraphConv conv, Tensor x, GraphBatch b, Rng? rng) =>
@@ -102,4 +103,32 @@ public sealed class Vgae : Module
 
     public override string ToString() =>
         $"Vgae({Config.Label}: {(_ea is not null ? _ea + " → " : "")}{_conv1} → {_convMu} / {_convLogStd}{(Decoder is null ? "" : " → " + Decoder)})";
+}
+
+/// <summary>
+/// The VGAE's encoder modules (PyG's <c>VGAE(encoder)</c>): the optional Edge-Attention over edge features, the
+/// first convolution and the μ and logσ heads.
+/// </summary>
+public sealed record VgaeEncoder(EdgeAttention? EdgeAttention, IGraphConv Conv1, IGraphConv ConvMu, IGraphConv ConvLogStd)
+{
+    /// <summary>The encoder a configuration names (spec §4–§6): EA when asked, then TransformerConv or GATConv layers.</summary>
+    public static VgaeEncoder Build(EncoderConfig config, int edgeDim, Rng rng, Core.Backends.IBackend? backend = null)
+    {
+        int input = config.K;
+        EdgeAttention? ea = null;
+        if (config.EdgeAttention)
+        {
+            ea = new EdgeAttention(edgeDim, rng, noise: config.EdgeNoise, backend: backend);
+            input += edgeDim;
+        }
+        IGraphConv Conv(int inWidth, int outWidth, bool concat) => config.Conv switch
+        {
+            GraphConvKind.Transformer => new TransformerConv(inWidth, outWidth, rng, config.Heads, concat, dropout: config.AttentionDropout, edgeDim: edgeDim, backend: backend),
+            GraphConvKind.Gat => new GatConv(inWidth, outWidth, rng, config.Heads, concat, config.AttentionDropout, edgeDim, backend),
+            _ => throw new ArgumentOutOfRangeException(nameof(config), config.Conv, "graph convolution"),
+        };
+        var conv1 = Conv(input, config.Hidden, concat: true);
+        int hiddenWidth = config.Hidden * config.Heads; // conv1 concatenates its heads
+        return new VgaeEncoder(ea, conv1, Conv(hiddenWidth, config.Latent, concat: false), Conv(hiddenWidth, config.Latent, concat: false));
+    }
 }

@@ -329,4 +329,24 @@ public class VgaeTests
         var neg = Enumerable.Range(0, 100_000).Select(i => -1f - i).ToArray();
         Assert.Equal(1.0, Metrics.Auc(pos, neg));
     }
+
+    [Fact]
+    public void The_VGAE_takes_its_encoder_modules_as_PyG_VGAE_does_and_the_named_configuration_builds_the_same()
+    {
+        var config = EncoderConfig.Named("ea-gc-lf") with { K = 4 };
+        var named = new Vgae(config, 1, new Rng(3), ReferenceBackend.Instance);
+        var rng = new Rng(3);
+        var encoder = VgaeEncoder.Build(config, 1, rng, ReferenceBackend.Instance);
+        var given = new Vgae(config, 1, encoder);
+        Assert.Equal(named.StateDict().Select(t => (t.Name, t.Data)), given.StateDict().Select(t => (t.Name, t.Data)));
+        Assert.Contains(encoder.Conv1.ToString()!, given.ToString());
+
+        var e = Assert.Throws<ArgumentException>(() => new Vgae(config, 1, encoder with { ConvMu = new NotAModule() }));
+        Assert.Contains("conv_mu: NotAModule is not a Module", e.Message);
+    }
+
+    private sealed class NotAModule : IGraphConv
+    {
+        public Tensor Forward(Tensor x, MessageGraph g, Tensor? edgeAttr, Rng? rng, SelfLoopCache? loops) => x;
+    }
 }
