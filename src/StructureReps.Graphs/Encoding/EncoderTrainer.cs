@@ -6,7 +6,7 @@ using StructureReps.Core.Backends;
 using StructureReps.Graphs.Conversion;
 using StructureReps.Graphs.Layers;
 using StructureReps.Nn.Optim;
-using StructureReps.Zoo.Training;
+using StructureReps.Nn.Training;
 
 namespace StructureReps.Graphs.Encoding;
 
@@ -65,7 +65,7 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
         var log = new List<EncoderEpoch>();
         Log = log;
         int start = 1;
-        var checkpoints = outDir is null ? null : new CheckpointedRun(new RunFiles(outDir));
+        var checkpoints = outDir is null ? null : new CheckpointedRun(outDir);
         using var exclusive = outDir is null ? null : OutputLock.Acquire(outDir); // a second training in this folder is refused
         if (outDir is not null)
         {
@@ -160,7 +160,7 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
         string trainedOn, IEncoderProgress? progress)
     {
         string encoderPath = Path.Combine(outDir, EncoderFileName), logPath = Path.Combine(outDir, LogFileName);
-        if (!File.Exists(encoderPath) || !File.Exists(logPath) || !File.Exists(checkpoints.Files.StatePath)) return 0;
+        if (!File.Exists(encoderPath) || !File.Exists(logPath) || !File.Exists(checkpoints.StatePath)) return 0;
         var saved = EncoderFile.Read(encoderPath, backend);
         if (System.Text.Json.JsonSerializer.Serialize(saved.Config with { Epochs = 0 }) != System.Text.Json.JsonSerializer.Serialize(config with { Epochs = 0 }) || saved.Task != task)
             throw new InvalidOperationException($"{encoderPath}: was trained with another configuration or task; use another --out");
@@ -189,7 +189,7 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
         }
         foreach (var (name, p) in model.NamedParameters())
             p.Data.Write(saved.Model.NamedParameters().First(q => q.Name == name).Tensor.ToArray());
-        checkpoints.Files.LoadState(model, optimizer);
+        checkpoints.LoadState(model, optimizer);
         return epoch;
     }
 }

@@ -39,7 +39,6 @@ public sealed class RunFiles(string directory)
     public string Directory { get; } = directory;
     public string RunJson => Path.Combine(Directory, "run.json");
     public string MetricsCsv => Path.Combine(Directory, "metrics.csv");
-    public string StatePath => Path.Combine(Directory, "state.safetensors");
     public string Checkpoint(int epoch) => Path.Combine(Directory, $"epoch-{epoch:D4}.safetensors");
 
     /// <summary>run.json, checked field by field (a damaged one fails here, naming the field, not deep in a build).</summary>
@@ -92,57 +91,4 @@ public sealed class RunFiles(string directory)
             ["task"] = task,
             ["format"] = "pt",
         });
-
-    /// <summary>Optimizer moments per parameter ("exp_avg.NAME", "exp_avg_sq.NAME"), the step count and epoch in the metadata.</summary>
-    public void WriteState(int epoch, Nn.Modules.Module module, Nn.Optim.Optimizer optimizer)
-    {
-        var tensors = new List<NamedArray>();
-        foreach (var (name, p) in module.NamedParameters())
-        {
-            if (optimizer.GetState(p) is not { } s) continue;
-            tensors.Add(new NamedArray("exp_avg." + name, (int[])p.Shape.Clone(), s.First));
-            if (s.Second is not null) tensors.Add(new NamedArray("exp_avg_sq." + name, (int[])p.Shape.Clone(), s.Second));
-        }
-        SafeTensors.Write(StatePath, tensors, new Dictionary<string, string>
-        {
-            ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
-            ["step"] = optimizer.StepCount.ToString(CultureInfo.InvariantCulture),
-        });
-    }
-
-    /// <summary>The epoch the saved optimizer state belongs to, or −1 when there is none.</summary>
-    public int StateEpoch()
-    {
-        if (!File.Exists(StatePath)) return -1;
-        var (_, meta) = SafeTensors.ReadInfo(StatePath);
-        return DataFormatException.ParseInt(StatePath, "__metadata__.epoch", meta.GetValueOrDefault("epoch"));
-    }
-
-    /// <summary>
-    /// Restores the optimizer state saved by <see cref="WriteState"/>. Strict, because a partial or foreign state
-    /// would resume silently into different numbers: after a step every parameter has its moments, and every
-    /// entry belongs to a parameter of this module with its shape.
-    /// </summary>
-    public void LoadState(Nn.Modules.Module module, Nn.Optim.Optimizer optimizer)
-    {
-        var (tensors, meta) = SafeTensors.Read(StatePath);
-        int step = DataFormatException.ParseInt(StatePath, "__metadata__.step", meta.GetValueOrDefault("step"), min: 0);
-        var byName = tensors.ToDictionary(t => t.Name);
-        var parameters = module.NamedParameters().ToList();
-        var known = parameters.SelectMany(p => new[] { "exp_avg." + p.Name, "exp_avg_sq." + p.Name }).ToHashSet();
-        if (tensors.FirstOrDefault(t => !known.Contains(t.Name)) is { } stray)
-            throw new DataFormatException(StatePath, stray.Name, "not the state of any parameter of this network");
-        foreach (var (name, p) in parameters)
-        {
-            if (!byName.TryGetValue("exp_avg." + name, out var first))
-            {
-                if (step == 0) continue;
-                throw new DataFormatException(StatePath, "exp_avg." + name, $"missing; the optimizer took {step} steps");
-            }
-            byName.TryGetValue("exp_avg_sq." + name, out var second);
-            try { optimizer.SetState(p, first.Data, second?.Data); }
-            catch (ArgumentException e) { throw new DataFormatException(StatePath, "exp_avg." + name, e.Message); }
-        }
-        optimizer.StepCount = step;
-    }
 }

@@ -1,3 +1,4 @@
+using StructureReps.Nn.Training;
 using System.Diagnostics;
 using StructureReps.Core;
 using StructureReps.Core.Backends;
@@ -125,7 +126,7 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
         using var exclusive = OutputLock.Acquire(runDir);
         AtomicFile.RemoveTemporaries(runDir);
         var files = new RunFiles(runDir);
-        var checkpoints = new CheckpointedRun(files);
+        var checkpoints = new CheckpointedRun(runDir);
         var info = Describe(task, data, run);
         var existing = files.ReadInfo();
         if (existing is not null && System.Text.Json.JsonSerializer.Serialize(existing, RunFiles.Json) != System.Text.Json.JsonSerializer.Serialize(info, RunFiles.Json))
@@ -158,7 +159,7 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
             if (weights.FirstOrDefault(t => t.Data.Any(v => !float.IsFinite(v))) is { } bad)
                 throw new DataFormatException(resumeFrom, bad.Name, "holds NaN or infinite values, but its epoch's losses are finite (a damaged checkpoint); delete the run folder to retrain it");
             net.Module.LoadStateDict(weights, resumeFrom);
-            if (start > 1) files.LoadState(net.Module, trainer.Optimizer);
+            if (start > 1) checkpoints.LoadState(net.Module, trainer.Optimizer);
         }
         metrics = metrics.Take(start).ToList(); // rows past the resume point are recomputed (none kept when starting afresh)
         progress?.RunStarted(run, total, position, info, start);

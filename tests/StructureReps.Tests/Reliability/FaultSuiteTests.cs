@@ -123,12 +123,12 @@ internal sealed class FaultFixture
                     var pe = LaplacianPe.Compute(g, new PeOptions { K = 4 });
                     if (pe.Features.Any(v => !float.IsFinite(v)) || g.EdgeFeatures.Any(v => !float.IsFinite(v))) throw new LetThroughException("non-finite graph features");
                 }, safetensors),
-                Kind("optimizer state", files.StatePath, p =>
+                Kind("optimizer state", new StructureReps.Nn.Training.CheckpointedRun(run).StatePath, p =>
                 {
                     var net = info.Architecture.Build(new Rng(1), backend);
                     var adam = new Adam(net.Module.Parameters().ToList(), lr: 1e-3f);
-                    files.StateEpoch();
-                    files.LoadState(net.Module, adam);
+                    new StructureReps.Nn.Training.CheckpointedRun(run).StateEpoch();
+                    new StructureReps.Nn.Training.CheckpointedRun(run).LoadState(net.Module, adam);
                 }, safetensors),
                 Kind("run.json", files.RunJson, p =>
                 {

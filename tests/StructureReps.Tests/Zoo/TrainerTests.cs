@@ -79,7 +79,7 @@ public class TrainerTests
             new ZooRunner(MoonsZoo(interrupted.Path, runs: 1, epochs: 5), CpuBackend.Default, new StopAfter(2, cts)).Run(cts.Token));
         Assert.False(File.Exists(Path.Combine(interrupted.Path, "run-0000", "epoch-0003.safetensors")));
         var files = new RunFiles(Path.Combine(interrupted.Path, "run-0000"));
-        Assert.Equal(2, files.StateEpoch());
+        Assert.Equal(2, new StructureReps.Nn.Training.CheckpointedRun(files.Directory).StateEpoch());
         var results = new ZooRunner(MoonsZoo(interrupted.Path, runs: 1, epochs: 5), CpuBackend.Default).Run();
         Assert.False(results[0].Skipped);
 
