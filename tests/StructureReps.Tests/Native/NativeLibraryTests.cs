@@ -13,6 +13,8 @@ public sealed class NativeFixture : IDisposable
     private readonly TempDir _dir = new();
     public string Encoder { get; }
     public string OtherEncoder { get; }
+    /// <summary>The encoder's embeddings.csv (encode train, as encode embed writes it).</summary>
+    public string Embeddings { get; }
     public string Probe { get; }
     public string[] Checkpoints { get; }
 
@@ -24,6 +26,7 @@ public sealed class NativeFixture : IDisposable
         Check(EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "2"]));
         Check(EncodeCommand.Run(["train", "--graphs", graphs, "--out", other, "--epochs", "2", "--seed", "7"]));
         Encoder = Path.Combine(enc, "encoder.safetensors");
+        Embeddings = Path.Combine(enc, "embeddings.csv");
         OtherEncoder = Path.Combine(other, "encoder.safetensors");
         Probe = _dir.File("probe.json");
         Check(ReproduceCommand.Decode(["--embeddings", Path.Combine(enc, "embeddings.csv"), "--save-probe", Probe, "--encoder", Encoder]));
@@ -59,6 +62,22 @@ public sealed class NativeLibraryTests(NativeFixture fixture) : IClassFixture<Na
             var (code, stdout, stderr) = Run(sample, [.. mode, "--probe", fixture.Probe, fixture.Encoder, .. fixture.Checkpoints]);
             Assert.True(code == 0, $"embed {string.Join(' ', mode)} exited {code}: {stderr}");
             AssertSame(managed, Parse(stdout));
+        }
+    }
+
+    /// <summary>Our checkpoints embedded by the C host equal their rows of the encoder's embeddings.csv (encode embed's output).</summary>
+    [NativeLibraryFact]
+    public void C_sample_gives_the_rows_encode_embed_wrote_for_the_zoo_checkpoints()
+    {
+        var (code, stdout, stderr) = Run(BuildSample(), [fixture.Encoder, fixture.Checkpoints[0], fixture.Checkpoints[1]]);
+        Assert.True(code == 0, stderr);
+        var rows = StructureReps.Graphs.Encoding.Embedder.ReadCsv(fixture.Embeddings);
+        var native = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ').Skip(1).Select(v => (double)float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToList();
+        foreach (var (vector, (run, epoch)) in native.Zip(new[] { (0, 0), (1, 5) }))
+        {
+            var row = rows.Single(r => r.Targets.Run == run && r.Targets.Epoch == epoch);
+            // The graph from the checkpoint alone equals the one graphs build made from run.json and the checkpoint.
+            Numerics.AssertClose(row.Vector.Select(v => (double)v).ToArray(), vector, 1e-5, 1e-6, $"run {run} epoch {epoch}");
         }
     }
 
