@@ -102,7 +102,12 @@ def main(argv):
     if len(args) < 2:
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
         return 2
-    sr = StructureReps(library_path())
+    path = library_path()
+    try:
+        sr = StructureReps(path)
+    except OSError as e:
+        print(f"embed.py: cannot load {path} ({e}); publish it with: bash scripts/publish-native.sh", file=sys.stderr)
+        return 1
     try:
         encoder, dimensions = sr.open_encoder(args[0], from_bytes)
         probe = sr.open_probe(encoder, probe_path) if probe_path else None
@@ -112,7 +117,7 @@ def main(argv):
             if probe:
                 line += " train=%.9g test=%.9g" % sr.predict(probe, z)
             print(line)
-    except RuntimeError as e:
+    except (RuntimeError, OSError) as e:  # the library's message, or a file the sample could not read
         print(f"embed.py: {e}", file=sys.stderr)
         return 1
     return 0
