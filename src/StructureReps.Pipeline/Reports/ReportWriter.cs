@@ -32,6 +32,7 @@ public static class ReportWriter
         sb.AppendLine($"- machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
         sb.AppendLine($"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; wall time {outcome.Elapsed.TotalMinutes:F1} min");
         sb.AppendLine();
+        sb.Append(ClaimReading.Render(outcome, options));
         sb.AppendLine("## Zoos\n");
         foreach (var plan in options.Tasks)
             sb.AppendLine(outcome.Missing.TryGetValue(plan.Task, out var why) ? $"- **{plan.Task}: not run — data missing** ({why})" : $"- {plan.Task}: {outcome.ZooSummary[plan.Task]}");
@@ -104,7 +105,7 @@ public static class ReportWriter
             var ordered = string.Join(" > ", rs.OrderByDescending(x => x.r).Select(x => $"{EncoderConfig.Named(x.n).Label} ({x.r:F2})"));
             sb.AppendLine($"- {t}: {(holds ? "**holds**" : "**does not hold**")} — ours: {ordered}");
         }
-        if (outcome.Figure2 is { } figure2) sb.AppendLine().Append(figure2);
+        if (outcome.Figure2 is { } figure2) sb.AppendLine().Append(figure2.Markdown);
         return sb.ToString();
     }
 

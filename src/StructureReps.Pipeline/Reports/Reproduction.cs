@@ -95,7 +95,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
     /// the last epoch, one per encoder seed.
     /// </summary>
     public sealed record Outcome(List<ProbeResult> Results, Dictionary<string, string> Missing, Dictionary<string, string> ZooSummary, TimeSpan Elapsed,
-        string? Figure2 = null, Dictionary<(string Task, string Encoder), List<double>>? Reconstruction = null);
+        Figure2Result? Figure2 = null, Dictionary<(string Task, string Encoder), List<double>>? Reconstruction = null);
 
     public Outcome Run(CancellationToken cancel = default)
     {
@@ -174,7 +174,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
             if (options.InductiveSeeds > 0 && runOf.Distinct().Count() >= 2)
                 results.AddRange(Inductive(plan.Task, graphs, runOf, targets, features, cancel));
         }
-        string? figure2 = null;
+        Figure2Result? figure2 = null;
         if (options.Figure2 && options.StopAfter == ReproduceStage.Report && options.Tasks.FirstOrDefault(t => t.Task == "covertype") is { } cov && !missing.ContainsKey("covertype"))
             figure2 = StructuralVariants.Run(options.Output, cov, options.EncoderEpochs, options.DataRoot, options.Pe, backend, progress, cancel);
         return new Outcome(results, missing, zooSummary, clock.Elapsed, figure2, reconstruction);

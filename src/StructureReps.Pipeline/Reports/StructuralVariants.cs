@@ -14,11 +14,14 @@ namespace StructureReps.Pipeline.Reports;
 /// silhouette score, (b) coloured by test accuracy, (c) pairwise embedding distance against |Δ accuracy|
 /// with Spearman ρ. Writes figure2a/b/c.png and returns the Markdown section for the report.
 /// </summary>
+/// <summary>Figure 2's report section, and its two numbers for the reading of the paper's claims.</summary>
+public sealed record Figure2Result(string Markdown, double Silhouette, double Spearman);
+
 public static class StructuralVariants
 {
     public static readonly string[] Variants = ["regular", "deeper", "wider"];
 
-    public static string Run(string output, TaskPlan plan, int encoderEpochs, string dataRoot, PeOptions pe, IBackend backend,
+    public static Figure2Result Run(string output, TaskPlan plan, int encoderEpochs, string dataRoot, PeOptions pe, IBackend backend,
         IReproduceProgress? progress = null, CancellationToken cancel = default)
     {
         var graphs = new List<NetworkGraph>();
@@ -80,6 +83,6 @@ public static class StructuralVariants
         sb.AppendLine($"- (a) silhouette of the variants in embedding space: **{silhouette:F3}** (1 = separate clusters, 0 = mixed) — ![](figures/figure2a.png)");
         sb.AppendLine($"- (b) PCA coloured by test accuracy — ![](figures/figure2b.png)");
         sb.AppendLine($"- (c) Spearman ρ between pairwise embedding distance and |Δ test accuracy| over {dist.Count:N0} pairs: **{rho:F3}** — ![](figures/figure2c.png)");
-        return sb.ToString();
+        return new Figure2Result(sb.ToString(), silhouette, rho);
     }
 }
