@@ -53,7 +53,7 @@ public static class ClaimReading
         sb.AppendLine();
         sb.AppendLine("Our data differ from the paper's (../shared/datasets/README.md): covertype is a 100,000-row random sample of the " +
             "581,012 rows; CIFAR-10 is read from JPEG files (quality 75, PSNR 28–35 dB against the originals); the ImageNet task is " +
-            "our 10 classes of Tiny ImageNet at 64×64, not the paper's subset.\n");
+            "our 10 classes of Tiny ImageNet (64×64 JPEG, resized to 32×32), not the paper's subset.\n");
         return sb.ToString();
     }
 
