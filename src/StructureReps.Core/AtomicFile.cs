@@ -32,19 +32,8 @@ public static class AtomicFile
     /// (and below it): those whose process is no longer running. A live process's files, this one's included, stay,
     /// so a concurrent writer's rename is never broken. Returns how many were removed.
     /// </summary>
-    public static int RemoveOrphans(string directory)
-    {
-        if (!Directory.Exists(directory)) return 0;
-        int removed = 0;
-        foreach (var file in Directory.EnumerateFiles(directory, "*.tmp-*", SearchOption.AllDirectories))
-        {
-            if (OwnerProcess(file) is not int pid || pid == Environment.ProcessId || IsRunning(pid)) continue;
-            try { File.Delete(file); removed++; }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
-        return removed;
-    }
+    public static int RemoveOrphans(string directory) =>
+        Remove(directory, "*.tmp-*", SearchOption.AllDirectories, pid => !IsRunning(pid));
 
     /// <summary>
     /// Deletes the temporary files in <paramref name="directory"/> (not below it), or only those of one file name
@@ -52,13 +41,17 @@ public static class AtomicFile
     /// that makes this process their one writer: then every such file is an orphan, whatever its PID says (on a
     /// cluster's shared file system the PID may be another node's, where <see cref="RemoveOrphans"/> cannot tell).
     /// </summary>
-    public static int RemoveTemporaries(string directory, string? target = null)
+    public static int RemoveTemporaries(string directory, string? target = null) =>
+        Remove(directory, (target ?? "*") + ".tmp-*", SearchOption.TopDirectoryOnly, _ => true);
+
+    /// <summary>Deletes our temporary files matching <paramref name="pattern"/> that another process left, when <paramref name="orphaned"/> says so of its PID.</summary>
+    private static int Remove(string directory, string pattern, SearchOption depth, Func<int, bool> orphaned)
     {
         if (!Directory.Exists(directory)) return 0;
         int removed = 0;
-        foreach (var file in Directory.EnumerateFiles(directory, (target ?? "*") + ".tmp-*"))
+        foreach (var file in Directory.EnumerateFiles(directory, pattern, depth))
         {
-            if (OwnerProcess(file) is not int pid || pid == Environment.ProcessId) continue;
+            if (OwnerProcess(file) is not int pid || pid == Environment.ProcessId || !orphaned(pid)) continue;
             try { File.Delete(file); removed++; }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }

@@ -10,7 +10,7 @@ internal sealed class EncoderHandle(TrainedEncoder encoder, string sha256)
     public TrainedEncoder Encoder { get; } = encoder;
     public string Sha256 { get; } = sha256;
     public Lock Gate { get; } = new();
-    public int Dimensions { get; } = encoder.Config.Pooling == PoolingKind.MeanMax ? 2 * encoder.Config.Latent : encoder.Config.Latent;
+    public int Dimensions => Encoder.Config.EmbeddingWidth;
 }
 
 /// <summary>An open probe: the two ridge probes of a saved probe (train and test performance).</summary>

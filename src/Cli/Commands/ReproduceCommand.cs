@@ -342,8 +342,8 @@ public static class ReproduceCommand
     private static void SaveProbe(string output, string encoderPath, string embeddings, List<EmbeddingRow> rows, List<double[]> x)
     {
         var encoder = EncoderFile.Read(encoderPath);
-        if (encoder.Config.Latent * (encoder.Config.Pooling == PoolingKind.MeanMax ? 2 : 1) != x[0].Length)
-            throw new InvalidOperationException($"{encoderPath}: gives {encoder.Config.Latent}-dim embeddings, {embeddings} holds {x[0].Length}-dim ones; not the encoder that made them");
+        if (encoder.Config.EmbeddingWidth != x[0].Length)
+            throw new InvalidOperationException($"{encoderPath}: gives {encoder.Config.EmbeddingWidth}-dim embeddings, {embeddings} holds {x[0].Length}-dim ones; not the encoder that made them");
         const double lambda = 1e-3;
         var train = RidgeProbe.Fit(x, rows.Select(r => r.Targets.TrainPerformance).ToList(), lambda);
         var test = RidgeProbe.Fit(x, rows.Select(r => r.Targets.TestPerformance).ToList(), lambda);

@@ -50,6 +50,10 @@ public sealed record EncoderConfig
         _ => throw new ArgumentException($"encoder '{name}' is not one of {string.Join(", ", Names)}"),
     };
 
+    /// <summary>The length of one graph's embedding: the latent width, doubled for mean ‖ max pooling (Embedder).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int EmbeddingWidth => Pooling == PoolingKind.MeanMax ? 2 * Latent : Latent;
+
     /// <summary>The paper's label, "EA+TC+LF"; another decoder than the paper's is named: "EA+TC+LF, bilinear".</summary>
     public string Label => (EdgeAttention ? "EA+" : "") + Conv.ShortName().ToUpperInvariant() + "+" + Features.ShortName().ToUpperInvariant()
         + (Decoder == "inner" ? "" : ", " + Decoder);
