@@ -13,9 +13,9 @@ namespace StructureReps.Backends.Cpu;
 /// <list type="bullet">
 /// <item>forward: lanes over output channels, 8 output pixels of a row per tile, the weight transposed to
 /// [C·kh·kw, O]; the tile is written transposed into y [B, O, Ho, Wo] with the bias as the initial value;</item>
-/// <item>input gradient: the same tile over the stride-dilated, (k−1−p)-bordered dy and the flipped weight, lanes over
-/// input channels; pixels of a tile share their position modulo the stride, so taps that only meet the dilation's
-/// zeros are skipped (a quarter of the work for stride 2);</item>
+/// <item>input gradient: the same tile over zero-bordered dy ((k−1−p) at stride 1) and the flipped weight, lanes over
+/// input channels; the pixels of a tile share their position modulo the stride and read consecutive dy pixels,
+/// with only the taps that reach whole dy pixels (a quarter of them at stride 2): no dilated copy of dy;</item>
 /// <item>weight gradient: lanes over output channels (two vectors), 8 taps (c, ki, kj) per tile on AVX-512 and 6 on
 /// AVX2 (12 accumulators in its 16 registers: twice the speed of 8 taps × one vector), summed over every pixel of a
 /// group of <see cref="ImagesPerGroup"/> images; the groups are added in order (bits independent of threads).</item>
@@ -79,7 +79,7 @@ public sealed partial class CpuBackend : IDirectConv2d
             for (int r = 0; r < taps; r++) wt[((o / L) * taps + r) * L + o % L] = W[o * taps + r];
         var init = _pool.Rent(width, zeroed: true);
         if (bias is not null) Array.Copy(bias, init, O);
-        var xpad = Bordered(X, s, slack: Tile * s.StrideW + 16);
+        var (xpad, xpadRented) = BorderedUnlessUnpadded(X, s, slack: Tile * s.StrideW + 16);
         var offsets = ArrayPool<int>.Shared.Rent(taps);
         for (int c = 0, r = 0; c < C; c++)
             for (int ki = 0; ki < s.KernelH; ki++)
@@ -118,7 +118,7 @@ public sealed partial class CpuBackend : IDirectConv2d
             });
         }
         ArrayPool<int>.Shared.Return(offsets);
-        _pool.Return(xpad);
+        if (xpadRented) _pool.Return(xpad);
         _pool.Return(init);
         _pool.Return(wt);
     }
@@ -128,27 +128,16 @@ public sealed partial class CpuBackend : IDirectConv2d
     {
         int L = V.Count, C = s.Channels, kh = s.KernelH, kw = s.KernelW, sh = s.StrideH, sw = s.StrideW;
         int width = RoundUp(C, L), ho = s.OutH, wo = s.OutW, taps = O * kh * kw;
-        int hd = s.H + kh - 1, wd = s.W + kw - 1, plane = hd * wd;
-        // dy dilated by the stride and bordered by k − 1 − p: dx is then a stride-1 correlation with the flipped weight.
-        int qh = kh - 1 - s.PadH, qw = kw - 1 - s.PadW;
-        var dilated = sh == 1 && sw == 1
-            ? Bordered(DY, mask, s.Batch * O, ho, wo, qh, qw, hd, wd, Tile * sw + 16) // stride 1: only a border to add
-            : _pool.Rent(s.Batch * O * plane + Tile * sw + 16, zeroed: true);
-        if (sh > 1 || sw > 1)
-        {
-            Parallelism.For(s.Batch * O, ho * wo, (p0, p1) =>
-            {
-                for (int p = p0; p < p1; p++)
-                    for (int oy = 0; oy < ho; oy++)
-                    {
-                        int dst = p * plane + (oy * sh + qh) * wd + qw, src = (p * ho + oy) * wo;
-                        for (int ox = 0; ox < wo; ox++) dilated[dst + ox * sw] = mask is null || mask[src + ox] > 0 ? DY[src + ox] : 0;
-                    }
-            });
-        }
-        // One tap list per (row, column) position modulo the stride: only taps that land on dy's own pixels. Its
-        // weights are [C/L blocks, taps of the class, L].
+        // Input pixels fall into classes by (row, column) modulo the stride; a class's pixels are reached only by the
+        // taps whose dy pixel (iy + p − ki) / s is whole, and consecutive pixels of a class read consecutive dy
+        // pixels. So dx is a stride-1 correlation per class over dy itself, bordered with zeros wide enough for every
+        // tap's reach (k − 1 − p at stride 1), with that class's flipped taps: no dilated copy of dy.
         int classes = sh * sw;
+        var rowReach = Reach(s.H, sh, s.PadH, kh, ho);
+        var colReach = Reach(s.W, sw, s.PadW, kw, wo);
+        int hd = rowReach.Before + rowReach.Extent, wd = colReach.Before + colReach.Extent, plane = hd * wd;
+        var bordered = Bordered(DY, mask, s.Batch * O, ho, wo, rowReach.Before, colReach.Before, hd, wd, Tile + 16);
+        // One tap list per class; its weights are [C/L blocks, taps of the class, L].
         var wx = _pool.Rent(classes * taps * width, zeroed: true);
         var offsets = ArrayPool<int>.Shared.Rent(classes * taps);
         var counts = new int[classes];
@@ -159,9 +148,14 @@ public sealed partial class CpuBackend : IDirectConv2d
                 for (int o = 0; o < O; o++)
                     for (int ki = 0; ki < kh; ki++)
                         for (int kj = 0; kj < kw; kj++)
-                            if (Mod(ry + s.PadH - ki, sh) == 0 && Mod(rx + s.PadW - kj, sw) == 0)
-                                offsets[cls * taps + n++] = o * plane + (kh - 1 - ki) * wd + (kw - 1 - kj);
+                        {
+                            if (Mod(ry + s.PadH - ki, sh) != 0 || Mod(rx + s.PadW - kj, sw) != 0) continue;
+                            int dyRow = (ry + s.PadH - ki) / sh + rowReach.Before, dyCol = (rx + s.PadW - kj) / sw + colReach.Before;
+                            offsets[cls * taps + n] = o * plane + dyRow * wd + dyCol;
+                            n++;
+                        }
                 counts[cls] = n;
+                // [C/L blocks, n taps, L]: the class's taps in the order of its offsets
                 for (int o = 0, k = 0; o < O; o++)
                     for (int ki = 0; ki < kh; ki++)
                         for (int kj = 0; kj < kw; kj++)
@@ -176,7 +170,7 @@ public sealed partial class CpuBackend : IDirectConv2d
         if (L == 8 && width >= 16 && classes == 1 && SixPixelTiles)
         {
             // AVX2, stride 1: 6 input pixels × 2 vectors of input channels per tile, running on across rows.
-            SixPixelPass<TVec, V>(dilated, O * plane, s.Batch, s.H * s.W, s.W, wd, 1, offsets, taps, wx, width,
+            SixPixelPass<TVec, V>(bordered, O * plane, s.Batch, s.H * s.W, s.W, wd, 1, offsets, taps, wx, width,
                 null, DX, C, accumulate: true, relu: false);
         }
         else
@@ -196,11 +190,11 @@ public sealed partial class CpuBackend : IDirectConv2d
                         for (int t0 = 0; t0 < columns; t0 += Tile)
                         {
                             int valid = Math.Min(Tile, columns - t0), ix0 = rx + t0 * sw;
-                            int srcBase = b * O * plane + iy * wd + ix0;
+                            int srcBase = b * O * plane + (iy / sh) * wd + t0;
                             for (int lane = 0; lane < width;)
                             {
                                 int nv = Math.Min(nvMax, (width - lane) / L);
-                                ConvTiles.RowTile<TVec, V>(dilated, srcBase, sw, tapOffsets, n, wx.AsSpan(cls * taps * width + lane * n),
+                                ConvTiles.RowTile<TVec, V>(bordered, srcBase, 1, tapOffsets, n, wx.AsSpan(cls * taps * width + lane * n),
                                     n * L, ReadOnlySpan<float>.Empty, nv, tile);
                                 for (int k = 0, c = lane; k < nv * L && c < C; k++, c++)
                                 {
@@ -217,7 +211,7 @@ public sealed partial class CpuBackend : IDirectConv2d
         }
         ArrayPool<int>.Shared.Return(offsets);
         _pool.Return(wx);
-        _pool.Return(dilated);
+        _pool.Return(bordered);
     }
 
     private void BackwardWeight<TVec, V>(float[] DY, float[]? mask, float[] X, ConvShape s, int O, float[]? DW, float[]? DB)
@@ -252,7 +246,7 @@ public sealed partial class CpuBackend : IDirectConv2d
             {
                 for (int b = b0; b < b1; b++) PixelMajor(DY, mask, b * O * pixels, O, pixels, L, dyT, b * blocks * pixels * L);
             });
-            var xpad = Bordered(X, s, slack: 0);
+            var (xpad, xpadRented) = BorderedUnlessUnpadded(X, s, slack: 0);
             var offsets = ArrayPool<int>.Shared.Rent(slots);
             for (int c = 0, r = 0; c < C; c++)
                 for (int ki = 0; ki < s.KernelH; ki++)
@@ -288,7 +282,7 @@ public sealed partial class CpuBackend : IDirectConv2d
                 }
             });
             ArrayPool<int>.Shared.Return(offsets);
-            _pool.Return(xpad);
+            if (xpadRented) _pool.Return(xpad);
             _pool.Return(dyT);
         }
         // Groups added in order, then into the gradients: dw [O, C·kh·kw] from the [taps, O] rows.
@@ -470,6 +464,16 @@ public sealed partial class CpuBackend : IDirectConv2d
     /// <summary>Vectors per tile: 16 accumulators fit AVX-512's 32 registers, 8 fit AVX2's 16.</summary>
     private static int NvMax(int lanes) => lanes == 16 ? 2 : 1;
 
+    /// <summary>
+    /// x itself when it has no padding and its array holds the slack the tiles read past the last plane (a pooled
+    /// array is rounded up to its size class; what lies there only reaches the tile columns past a row's end, which
+    /// are never stored), else the <see cref="Bordered(float[], in ConvShape, int)"/> copy, rented.
+    /// </summary>
+    private (float[] Data, bool Rented) BorderedUnlessUnpadded(float[] X, in ConvShape s, int slack) =>
+        s.PadH == 0 && s.PadW == 0 && X.Length >= s.Batch * s.Channels * s.H * s.W + slack
+            ? (X, false)
+            : (Bordered(X, s, slack), true);
+
     /// <summary>x copied into zero-bordered planes [B·C, H + 2ph, W + 2pw], with slack zeros after the last.</summary>
     private float[] Bordered(float[] X, in ConvShape s, int slack) =>
         Bordered(X, null, s.Batch * s.Channels, s.H, s.W, s.PadH, s.PadW, s.H + 2 * s.PadH, s.W + 2 * s.PadW, slack);
@@ -503,6 +507,24 @@ public sealed partial class CpuBackend : IDirectConv2d
             }
         });
         return dst;
+    }
+
+    /// <summary>
+    /// Along one axis of the input gradient at stride s: how many zero rows dy needs before its first (Before) and how
+    /// up to which row the taps read (Extent, at least dy's own rows), over every pixel class and tap.
+    /// </summary>
+    private static (int Before, int Extent) Reach(int inSize, int stride, int pad, int kernel, int outSize)
+    {
+        int before = 0, after = outSize;
+        for (int r = 0; r < stride && r < inSize; r++)
+            for (int k = 0; k < kernel; k++)
+            {
+                if (Mod(r + pad - k, stride) != 0) continue;
+                int shift = (r + pad - k) / stride, last = (inSize - 1 - r) / stride + shift;
+                before = Math.Max(before, -shift);
+                after = Math.Max(after, last + 1);
+            }
+        return (before, after);
     }
 
     private static int RoundUp(int n, int multiple) => (n + multiple - 1) / multiple * multiple;

@@ -152,6 +152,9 @@ public static class OpCases
         yield return new("Conv2d[2,5,11,9;5x5,s2,p2,O24]", [In([2, 5, 11, 9]), In([24, 5, 5, 5]), In([24])], t => Ops.Conv2d(t[0], t[1], t[2], 2, 2), GradCheck: false);
         yield return new("Conv2d[1,2,9,10;2x2,s3,p1,O3]", [In([1, 2, 9, 10]), In([3, 2, 2, 2]), In([3])], t => Ops.Conv2d(t[0], t[1], t[2], 3, 1));
         yield return new("Conv2d[1,1,7,9;3x3,s2,O1]", [In([1, 1, 7, 9]), In([1, 1, 3, 3])], t => Ops.Conv2d(t[0], t[1], null, 2, 0));
+        // Stride 2 with padding 1 on odd sizes, and a 1×1 kernel at stride 2 (input pixels no tap reaches: zero gradient).
+        yield return new("Conv2d[2,4,10,7;3x3,s2,p1,O16]", [In([2, 4, 10, 7]), In([16, 4, 3, 3]), In([16])], t => Ops.Conv2d(t[0], t[1], t[2], 2, 1));
+        yield return new("Conv2d[1,3,8,7;1x1,s2,O5]", [In([1, 3, 8, 7]), In([5, 3, 1, 1]), In([5])], t => Ops.Conv2d(t[0], t[1], t[2], 2, 0));
         // The fused Conv2d + ReLU (zoo CNN layers): small ones for the gradient check, zoo shapes, stride 2, O = 24.
         yield return new("Conv2dRelu[2,3,5,5;3x3,p1,O4]", [In([2, 3, 5, 5]), In([4, 3, 3, 3]), In([4])], t => Ops.Conv2dRelu(t[0], t[1], t[2], 1, 1));
         yield return new("Conv2dRelu[1,2,7,6;3x3,s2,O3]", [In([1, 2, 7, 6]), In([3, 2, 3, 3]), In([3])], t => Ops.Conv2dRelu(t[0], t[1], t[2], 2, 0));
