@@ -200,7 +200,13 @@ public sealed partial class CpuBackend : IDirectConv2d
                                 {
                                     int at = ((b * C + c) * s.H + iy) * s.W + ix0;
                                     if (sw == 1) StoreRow(tile, k, DX, at, valid, accumulate: true);
-                                    else for (int t = 0; t < valid; t++) DX[at + t * sw] += tile[k * Tile + t];
+                                    else
+                                    {
+                                        // every pixel of the class is inside dx's row: no bounds checks in this hot loop
+                                        ref float dx = ref DX[at];
+                                        ref float from = ref tile[k * Tile];
+                                        for (int t = 0; t < valid; t++) Unsafe.Add(ref dx, t * sw) += Unsafe.Add(ref from, t);
+                                    }
                                 }
                                 lane += nv * L;
                             }
@@ -490,6 +496,11 @@ public sealed partial class CpuBackend : IDirectConv2d
         dst.AsSpan(planes * plane, slack).Clear();
         Parallelism.For(planes, plane, (p0, p1) =>
         {
+            if (w < NarrowRow)
+            {
+                NarrowPlanes(src, mask, p0, p1, h, w, top, left, hp, wp, dst);
+                return;
+            }
             for (int p = p0; p < p1; p++)
             {
                 int at = p * plane;
@@ -525,6 +536,36 @@ public sealed partial class CpuBackend : IDirectConv2d
                 after = Math.Max(after, last + 1);
             }
         return (before, after);
+    }
+
+    /// <summary>
+    /// Rows narrower than this (the stride-2 input gradient's dy of 6×6 and 2×2 pixels) are bordered by one clear
+    /// of all the planes and then element copies: a span copy and clear per row cost more than the row.
+    /// </summary>
+    private const int NarrowRow = 16;
+
+    /// <summary>Planes p0 … p1 − 1 of the bordered copy, for rows narrower than <see cref="NarrowRow"/>.</summary>
+    private static void NarrowPlanes(float[] src, float[]? mask, int p0, int p1, int h, int w, int top, int left, int hp, int wp,
+        float[] dst)
+    {
+        int plane = hp * wp;
+        dst.AsSpan(p0 * plane, (p1 - p0) * plane).Clear();
+        if (p1 <= p0 || h == 0 || w == 0) return;
+        // The last element read and written are in range, so the loop runs without bounds checks.
+        _ = src[p1 * h * w - 1];
+        _ = dst[(p1 - 1) * plane + (top + h - 1) * wp + left + w - 1];
+        if (mask is not null) _ = mask[p1 * h * w - 1];
+        ref float s = ref src[0], d = ref dst[0];
+        for (int p = p0; p < p1; p++)
+            for (int y = 0; y < h; y++)
+            {
+                int from = (p * h + y) * w, to = p * plane + (top + y) * wp + left;
+                if (mask is null)
+                    for (int x = 0; x < w; x++) Unsafe.Add(ref d, to + x) = Unsafe.Add(ref s, from + x);
+                else
+                    for (int x = 0; x < w; x++)
+                        Unsafe.Add(ref d, to + x) = mask[from + x] > 0 ? Unsafe.Add(ref s, from + x) : 0f;
+            }
     }
 
     private static int RoundUp(int n, int multiple) => (n + multiple - 1) / multiple * multiple;
