@@ -129,10 +129,8 @@ internal static unsafe class Exports
     private static nint OpenProbe(EncoderHandle encoder, string json, string source)
     {
         var saved = SavedProbe.Parse(json, source);
-        if (saved.EncoderSha256 != encoder.Sha256)
-            throw new NativeMismatchException($"{source}: fitted on the embeddings of another encoder (SHA-256 {saved.EncoderSha256[..12]}…, this encoder's {encoder.Sha256[..12]}…)");
-        if (saved.Dimensions != encoder.Dimensions)
-            throw new NativeMismatchException($"{source}: a probe of {saved.Dimensions} features, the encoder gives {encoder.Dimensions}");
+        if (saved.MismatchWith(encoder.Sha256, encoder.Dimensions) is { } mismatch)
+            throw new NativeMismatchException($"{source}: {mismatch}");
         return Handles.Add(new ProbeHandle(saved));
     }
 

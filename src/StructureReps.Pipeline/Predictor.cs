@@ -18,10 +18,9 @@ public static class Predictor
     public static List<Prediction> Predict(string encoderPath, string probePath, IReadOnlyList<string> checkpoints, IBackend backend, int[]? inputSize = null)
     {
         var probe = SavedProbe.Read(probePath);
-        string sha = Zoo.Data.DataFiles.Sha256(encoderPath);
-        if (sha != probe.EncoderSha256)
-            throw new InvalidOperationException($"{probePath}: fitted on the embeddings of another encoder than {encoderPath} (SHA-256 {sha[..12]}…, the probe's {probe.EncoderSha256[..12]}…)");
         var encoder = EncoderFile.Read(encoderPath, backend);
+        if (probe.MismatchWith(Zoo.Data.DataFiles.Sha256(encoderPath), encoder.Config.EmbeddingWidth) is { } mismatch)
+            throw new InvalidOperationException($"{probePath}: {mismatch}; encoder {encoderPath}");
         var train = RidgeProbe.From(probe.Train);
         var test = RidgeProbe.From(probe.Test);
         var predictions = new List<Prediction>();
@@ -29,8 +28,8 @@ public static class Predictor
         {
             var (arch, tensors) = ForeignNetwork.Read(path, inputSize);
             var z = Embedder.EmbedNetwork(encoder, arch, tensors, path);
-            if (z.Length != probe.Dimensions)
-                throw new InvalidOperationException($"{probePath}: a probe of {probe.Dimensions} features, the encoder gives {z.Length}");
+            if (z.Length != probe.Dimensions) // checked above from the configuration; this is the embedding itself
+                throw new InvalidOperationException($"{path}: an embedding of {z.Length} values, the probe takes {probe.Dimensions}");
             var x = z.Select(v => (double)v).ToArray();
             predictions.Add(new Prediction(path, arch.ToString(), train.Predict(x), test.Predict(x), z));
         }

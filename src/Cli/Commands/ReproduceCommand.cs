@@ -12,6 +12,10 @@ namespace StructureReps.Cli.Commands;
 public static class ReproduceCommand
 {
     /// <summary>`reproduce`'s options (also `slurm`'s, which passes them on to its jobs).</summary>
+    /// <summary>The stages --stop-after takes, by name (declared before the specs, whose completions list them).</summary>
+    private static readonly Dictionary<string, ReproduceStage> StopStages = new[] { ReproduceStage.Zoo, ReproduceStage.Graphs, ReproduceStage.Encoders }
+        .ToDictionary(stage => stage.ToString().ToLowerInvariant());
+
     public static readonly OptionSpec[] ReproduceOptionSpecs =
     [
         new("--quick", null, "the quick plan: small zoos and 20 encoder epochs, minutes per task"),
@@ -55,7 +59,7 @@ public static class ReproduceCommand
             .. ReproduceOptionSpecs,
             new("--plan", null, "print each stage's estimated time, measured here, and run nothing"),
             new("--stop-after", "STAGE", "zoo, graphs or encoders: stop every task after that stage (no report), for a later run to reuse",
-                ["zoo", "graphs", "encoders"]),
+                [.. StopStages.Keys]),
             CommonOptions.Device,
         ], Reproduce),
         new("decode", """
@@ -162,10 +166,8 @@ public static class ReproduceCommand
             StopAfter = opts.String("--stop-after") switch
             {
                 null => ReproduceStage.Report,
-                "zoo" => ReproduceStage.Zoo,
-                "graphs" => ReproduceStage.Graphs,
-                "encoders" => ReproduceStage.Encoders,
-                var other => throw new UsageException($"--stop-after: '{other}' is not one of zoo, graphs, encoders"),
+                var name when StopStages.TryGetValue(name, out var stage) => stage,
+                var other => throw new UsageException($"--stop-after: '{other}' is not one of {string.Join(", ", StopStages.Keys)}"),
             },
         };
     }

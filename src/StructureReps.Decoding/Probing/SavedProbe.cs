@@ -16,6 +16,20 @@ public sealed record SavedProbe(
 
     public string ToJson() => JsonSerializer.Serialize(this, ProbeJson.Default.SavedProbe);
 
+    /// <summary>
+    /// Why this probe cannot read an encoder's embeddings, or null when it can: it was fitted on another encoder's
+    /// (its file's SHA-256 differs), or the encoder's embeddings have another width. Shared by `predict` and the
+    /// native library, which wrap it in their own error.
+    /// </summary>
+    public string? MismatchWith(string encoderSha256, int embeddingWidth)
+    {
+        if (!string.Equals(EncoderSha256, encoderSha256, StringComparison.OrdinalIgnoreCase))
+            return $"fitted on the embeddings of another encoder (SHA-256 {EncoderSha256[..12]}…, this encoder's {encoderSha256[..12]}…)";
+        if (Dimensions != embeddingWidth)
+            return $"a probe of {Dimensions} features, the encoder gives {embeddingWidth}";
+        return null;
+    }
+
     /// <summary>Reads and checks a saved probe; a bad file fails naming it.</summary>
     public static SavedProbe Read(string path)
     {

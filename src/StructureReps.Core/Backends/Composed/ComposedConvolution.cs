@@ -14,6 +14,20 @@ internal static class ComposedConvolution
     private static readonly ConcurrentDictionary<ConvShape, (int[] Map, SegmentIndex Fold)> Unfold = new();
     private static readonly ConcurrentDictionary<ConvShape, (int[] Map, SegmentIndex Fold)> Windows = new();
 
+    /// <summary>
+    /// Geometries kept per cache: a network has a few layer shapes (and a last, smaller batch), so this holds a
+    /// training run's; a caller cycling through more shapes starts the cache over instead of growing it without end.
+    /// </summary>
+    private const int MaxCachedShapes = 32;
+
+    private static (int[] Map, SegmentIndex Fold) Cached(ConcurrentDictionary<ConvShape, (int[] Map, SegmentIndex Fold)> cache,
+        ConvShape s, Func<ConvShape, (int[] Map, SegmentIndex Fold)> build)
+    {
+        if (cache.TryGetValue(s, out var hit)) return hit;
+        if (cache.Count >= MaxCachedShapes) cache.Clear();
+        return cache.GetOrAdd(s, build);
+    }
+
     public static void Im2Col(IBackend be, DeviceBuffer x, in ConvShape s, DeviceBuffer cols)
     {
         var (map, _) = UnfoldMap(s);
@@ -76,7 +90,7 @@ internal static class ComposedConvolution
     private static int InputLength(in ConvShape s) => s.Batch * s.Channels * s.H * s.W;
 
     /// <summary>cols [C·kh·kw, B·Ho·Wo]: entry (r, col) reads x[b, c, oh·sh − ph + i, ow·sw − pw + j].</summary>
-    private static (int[] Map, SegmentIndex Fold) UnfoldMap(ConvShape s) => Unfold.GetOrAdd(s, static s =>
+    private static (int[] Map, SegmentIndex Fold) UnfoldMap(ConvShape s) => Cached(Unfold, s, static s =>
     {
         int rows = s.ColRows, columns = s.ColCols, sink = InputLength(s), k = s.KernelH * s.KernelW;
         var map = new int[rows * columns];
@@ -93,7 +107,7 @@ internal static class ComposedConvolution
     });
 
     /// <summary>Windows [B·C·Ho·Wo, kh·kw]: entry (o, t) reads plane p at (oh·sh − ph + i, ow·sw − pw + j).</summary>
-    private static (int[] Map, SegmentIndex Fold) WindowMap(ConvShape s) => Windows.GetOrAdd(s, static s =>
+    private static (int[] Map, SegmentIndex Fold) WindowMap(ConvShape s) => Cached(Windows, s, static s =>
     {
         int outputs = s.Batch * s.Channels * s.Pixels, k = s.KernelH * s.KernelW, sink = InputLength(s);
         var map = new int[outputs * k];
