@@ -29,7 +29,8 @@ public static class Predictor
             var (arch, tensors) = ForeignNetwork.Read(path, inputSize);
             var z = Embedder.EmbedNetwork(encoder, arch, tensors, path);
             if (z.Length != probe.Dimensions) // checked above from the configuration; this is the embedding itself
-                throw new InvalidOperationException($"{path}: an embedding of {z.Length} values, the probe takes {probe.Dimensions}");
+                throw new InvalidOperationException(
+                    $"{path}: an embedding of {z.Length} values, the probe takes {probe.Dimensions}");
             var x = z.Select(v => (double)v).ToArray();
             predictions.Add(new Prediction(path, arch.ToString(), train.Predict(x), test.Predict(x), z));
         }

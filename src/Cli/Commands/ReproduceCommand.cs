@@ -12,9 +12,10 @@ namespace StructureReps.Cli.Commands;
 public static class ReproduceCommand
 {
     /// <summary>`reproduce`'s options (also `slurm`'s, which passes them on to its jobs).</summary>
-    /// <summary>The stages --stop-after takes, by name (declared before the specs, whose completions list them).</summary>
-    private static readonly Dictionary<string, ReproduceStage> StopStages = new[] { ReproduceStage.Zoo, ReproduceStage.Graphs, ReproduceStage.Encoders }
-        .ToDictionary(stage => stage.ToString().ToLowerInvariant());
+    /// <summary>The stages --stop-after takes, by name (before the specs: their completions list them).</summary>
+    private static readonly Dictionary<string, ReproduceStage> StopStages =
+        new[] { ReproduceStage.Zoo, ReproduceStage.Graphs, ReproduceStage.Encoders }
+            .ToDictionary(stage => stage.ToString().ToLowerInvariant());
 
     public static readonly OptionSpec[] ReproduceOptionSpecs =
     [
@@ -167,7 +168,8 @@ public static class ReproduceCommand
             {
                 null => ReproduceStage.Report,
                 var name when StopStages.TryGetValue(name, out var stage) => stage,
-                var other => throw new UsageException($"--stop-after: '{other}' is not one of {string.Join(", ", StopStages.Keys)}"),
+                var other => throw new UsageException(
+                    $"--stop-after: '{other}' is not one of {string.Join(", ", StopStages.Keys)}"),
             },
         };
     }

@@ -13,9 +13,9 @@ namespace StructureReps.Backends.Cpu;
 /// <list type="bullet">
 /// <item>forward: lanes over output channels, 8 output pixels of a row per tile, the weight transposed to
 /// [C·kh·kw, O]; the tile is written transposed into y [B, O, Ho, Wo] with the bias as the initial value;</item>
-/// <item>input gradient: the same tile over zero-bordered dy ((k−1−p) at stride 1) and the flipped weight, lanes over
-/// input channels; the pixels of a tile share their position modulo the stride and read consecutive dy pixels,
-/// with only the taps that reach whole dy pixels (a quarter of them at stride 2): no dilated copy of dy;</item>
+/// <item>input gradient: the same tile over zero-bordered dy ((k−1−p) at stride 1) and the flipped weight, lanes
+/// over input channels; the pixels of a tile share their position modulo the stride and read consecutive dy
+/// pixels, with only the taps that reach whole dy pixels (a quarter of them at stride 2): no dilated dy;</item>
 /// <item>weight gradient: lanes over output channels (two vectors), 8 taps (c, ki, kj) per tile on AVX-512 and 6 on
 /// AVX2 (12 accumulators in its 16 registers: twice the speed of 8 taps × one vector), summed over every pixel of a
 /// group of <see cref="ImagesPerGroup"/> images; the groups are added in order (bits independent of threads).</item>
@@ -150,7 +150,8 @@ public sealed partial class CpuBackend : IDirectConv2d
                         for (int kj = 0; kj < kw; kj++)
                         {
                             if (Mod(ry + s.PadH - ki, sh) != 0 || Mod(rx + s.PadW - kj, sw) != 0) continue;
-                            int dyRow = (ry + s.PadH - ki) / sh + rowReach.Before, dyCol = (rx + s.PadW - kj) / sw + colReach.Before;
+                            int dyRow = (ry + s.PadH - ki) / sh + rowReach.Before;
+                            int dyCol = (rx + s.PadW - kj) / sw + colReach.Before;
                             offsets[cls * taps + n] = o * plane + dyRow * wd + dyCol;
                             n++;
                         }
@@ -202,10 +203,11 @@ public sealed partial class CpuBackend : IDirectConv2d
                                     if (sw == 1) StoreRow(tile, k, DX, at, valid, accumulate: true);
                                     else
                                     {
-                                        // every pixel of the class is inside dx's row: no bounds checks in this hot loop
+                                        // every pixel of the class is inside dx's row: no bounds checks here
                                         ref float dx = ref DX[at];
                                         ref float from = ref tile[k * Tile];
-                                        for (int t = 0; t < valid; t++) Unsafe.Add(ref dx, t * sw) += Unsafe.Add(ref from, t);
+                                        for (int t = 0; t < valid; t++)
+                                            Unsafe.Add(ref dx, t * sw) += Unsafe.Add(ref from, t);
                                     }
                                 }
                                 lane += nv * L;
@@ -545,8 +547,8 @@ public sealed partial class CpuBackend : IDirectConv2d
     private const int NarrowRow = 16;
 
     /// <summary>Planes p0 … p1 − 1 of the bordered copy, for rows narrower than <see cref="NarrowRow"/>.</summary>
-    private static void NarrowPlanes(float[] src, float[]? mask, int p0, int p1, int h, int w, int top, int left, int hp, int wp,
-        float[] dst)
+    private static void NarrowPlanes(float[] src, float[]? mask, int p0, int p1, int h, int w, int top, int left,
+        int hp, int wp, float[] dst)
     {
         int plane = hp * wp;
         dst.AsSpan(p0 * plane, (p1 - p0) * plane).Clear();

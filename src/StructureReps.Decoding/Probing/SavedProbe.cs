@@ -24,7 +24,8 @@ public sealed record SavedProbe(
     public string? MismatchWith(string encoderSha256, int embeddingWidth)
     {
         if (!string.Equals(EncoderSha256, encoderSha256, StringComparison.OrdinalIgnoreCase))
-            return $"fitted on the embeddings of another encoder (SHA-256 {EncoderSha256[..12]}…, this encoder's {encoderSha256[..12]}…)";
+            return $"fitted on the embeddings of another encoder (SHA-256 {EncoderSha256[..12]}…, "
+                + $"this encoder's {encoderSha256[..12]}…)";
         if (Dimensions != embeddingWidth)
             return $"a probe of {Dimensions} features, the encoder gives {embeddingWidth}";
         return null;

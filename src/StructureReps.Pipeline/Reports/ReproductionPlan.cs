@@ -90,12 +90,13 @@ public static class ReproductionPlan
         var perEncoder = new Dictionary<string, double>();
         foreach (var name in options.Encoders.Concat(options.InductiveEncoders).Append("ea-tc-lf").Distinct())
         {
-            var config = EncoderConfig.Named(name) with { Epochs = 1, K = options.Pe.K };
-            new EncoderTrainer(config with { Epochs = 6 }, backend).Train(copies, plan.Task); // warm-up, past the first tiers of the JIT
+            var config = EncoderConfig.Named(name) with { K = options.Pe.K };
+            void Train(int epochs) =>
+                new EncoderTrainer(config with { Epochs = epochs }, backend).Train(copies, plan.Task);
+            Train(6); // warm-up, past the first tiers of the JIT
             // Per epoch, without the per-run setup (model, batches, CSRs) that a 200-epoch stage pays once: the
             // difference of a 6-epoch and a 2-epoch run, floored at a quarter of the 2-epoch run's per-epoch time.
-            double two = SteadyTime(() => new EncoderTrainer(config with { Epochs = 2 }, backend).Train(copies, plan.Task));
-            double six = SteadyTime(() => new EncoderTrainer(config with { Epochs = 6 }, backend).Train(copies, plan.Task));
+            double two = SteadyTime(() => Train(2)), six = SteadyTime(() => Train(6));
             perEncoder[name] = Math.Max((six - two) / 4, two / 8) / EncoderGraphs;
         }
         return new Costs(zooEpoch, perGraph, perEncoder);

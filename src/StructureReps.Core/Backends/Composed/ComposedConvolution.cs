@@ -20,8 +20,9 @@ internal static class ComposedConvolution
     /// </summary>
     private const int MaxCachedShapes = 32;
 
-    private static (int[] Map, SegmentIndex Fold) Cached(ConcurrentDictionary<ConvShape, (int[] Map, SegmentIndex Fold)> cache,
-        ConvShape s, Func<ConvShape, (int[] Map, SegmentIndex Fold)> build)
+    private static (int[] Map, SegmentIndex Fold) Cached(
+        ConcurrentDictionary<ConvShape, (int[] Map, SegmentIndex Fold)> cache, ConvShape s,
+        Func<ConvShape, (int[] Map, SegmentIndex Fold)> build)
     {
         if (cache.TryGetValue(s, out var hit)) return hit;
         if (cache.Count >= MaxCachedShapes) cache.Clear();
