@@ -11,12 +11,12 @@ namespace StructureReps.Cli.Commands;
 /// </summary>
 public static class ReproduceCommand
 {
-    /// <summary>`reproduce`'s options (also `slurm`'s, which passes them on to its jobs).</summary>
     /// <summary>The stages --stop-after takes, by name (before the specs: their completions list them).</summary>
     private static readonly Dictionary<string, ReproduceStage> StopStages =
         new[] { ReproduceStage.Zoo, ReproduceStage.Graphs, ReproduceStage.Encoders }
             .ToDictionary(stage => stage.ToString().ToLowerInvariant());
 
+    /// <summary>`reproduce`'s options (also `slurm`'s, which passes them on to its jobs).</summary>
     public static readonly OptionSpec[] ReproduceOptionSpecs =
     [
         new("--quick", null, "the quick plan: small zoos and 20 encoder epochs, minutes per task"),

@@ -523,8 +523,9 @@ public sealed partial class CpuBackend : IDirectConv2d
     }
 
     /// <summary>
-    /// Along one axis of the input gradient at stride s: how many zero rows dy needs before its first (Before) and how
-    /// up to which row the taps read (Extent, at least dy's own rows), over every pixel class and tap.
+    /// Along one axis of the input gradient, over every pixel class and tap: how many zero rows dy needs before its
+    /// first row (Before), and the row, counted from dy's first, before which every read falls (Extent, at least
+    /// dy's own rows). The bordered dy then has Before + Extent rows.
     /// </summary>
     private static (int Before, int Extent) Reach(int inSize, int stride, int pad, int kernel, int outSize)
     {

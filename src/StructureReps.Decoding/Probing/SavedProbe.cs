@@ -23,7 +23,7 @@ public sealed record SavedProbe(
     /// </summary>
     public string? MismatchWith(string encoderSha256, int embeddingWidth)
     {
-        if (!string.Equals(EncoderSha256, encoderSha256, StringComparison.OrdinalIgnoreCase))
+        if (EncoderSha256 != encoderSha256)
             return $"fitted on the embeddings of another encoder (SHA-256 {EncoderSha256[..12]}…, "
                 + $"this encoder's {encoderSha256[..12]}…)";
         if (Dimensions != embeddingWidth)
