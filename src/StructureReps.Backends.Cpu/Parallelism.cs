@@ -18,11 +18,16 @@ internal static class Parallelism
 
     private static int _workers = Environment.ProcessorCount;
 
-    /// <summary>Runs body(begin, end) over ranges of [0, count); serially when count·costPerItem is small.</summary>
-    public static void For(int count, long costPerItem, Action<int, int> body)
+    /// <summary>
+    /// Runs body(begin, end) over ranges of [0, count); serially when count·costPerItem is small. With
+    /// partsPerWorker &gt; 1 the ranges are smaller than a thread's share and claimed by whichever thread is free, so a
+    /// worker that wakes late costs the caller a small range's time, not half the job's.
+    /// </summary>
+    public static void For(int count, long costPerItem, Action<int, int> body, int partsPerWorker = 1)
     {
         const long minWorkPerThread = 1 << 15;
-        int parts = (int)Math.Min(Workers, Math.Max(1, count * Math.Max(costPerItem, 1) / minWorkPerThread));
+        int parts = (int)Math.Min((long)Workers * Math.Max(1, partsPerWorker),
+            Math.Max(1, count * Math.Max(costPerItem, 1) / minWorkPerThread));
         if (parts <= 1 || count < 2)
         {
             if (count > 0) body(0, count);

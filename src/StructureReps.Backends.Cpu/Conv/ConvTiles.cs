@@ -16,12 +16,12 @@ internal static class ConvTiles
     /// <summary>
     /// Row tile (forward and input gradient): for the 8 pixels t = 0…7 of one row and NV blocks of L channels,
     /// <code>tile[v·L + l, t] = init[v·L + l] + Σ_{r &lt; taps} weights[v·vecStride + r·L + l] · src[srcBase + offsets[r] + t·step]</code>
-    /// written channel-major, [NV·L][8]. A block's weights are [taps, L], contiguous, so one pass reads only its own
+    /// written channel-major, [NV·L][8], max(·, 0) with relu. A block's weights are [taps, L], contiguous, so one pass reads only its own
     /// lines; init may be empty (zeros).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RowTile<TVec, V>(float[] src, int srcBase, int step, ReadOnlySpan<int> offsets, int taps,
-        ReadOnlySpan<float> weights, int vecStride, ReadOnlySpan<float> init, int nv, Span<float> tile)
+        ReadOnlySpan<float> weights, int vecStride, ReadOnlySpan<float> init, int nv, Span<float> tile, bool relu = false)
         where TVec : struct where V : ILanes<TVec>
     {
         int L = V.Count;
@@ -46,6 +46,7 @@ internal static class ConvTiles
                 a6 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, s6)), a6);
                 a7 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, s7)), a7);
             }
+            if (relu) ReluAll<TVec, V>(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
             V.StoreTransposed(ref MemoryMarshal.GetReference(tile), a0, a1, a2, a3, a4, a5, a6, a7);
             return;
         }
@@ -73,6 +74,11 @@ internal static class ConvTiles
             x = V.Broadcast(Unsafe.Add(ref p, s7));
             a7 = V.Fma(w, x, a7); b7 = V.Fma(u, x, b7);
         }
+        if (relu)
+        {
+            ReluAll<TVec, V>(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            ReluAll<TVec, V>(ref b0, ref b1, ref b2, ref b3, ref b4, ref b5, ref b6, ref b7);
+        }
         V.StoreTransposed(ref MemoryMarshal.GetReference(tile), a0, a1, a2, a3, a4, a5, a6, a7);
         V.StoreTransposed(ref tile[Pixels * L], b0, b1, b2, b3, b4, b5, b6, b7);
     }
@@ -85,7 +91,7 @@ internal static class ConvTiles
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PixelTile6<TVec, V>(float[] src, int srcBase, ReadOnlySpan<int> pixels, ReadOnlySpan<int> offsets, int taps,
-        ReadOnlySpan<float> weights, int vecStride, ReadOnlySpan<float> init, int nv, Span<float> tile)
+        ReadOnlySpan<float> weights, int vecStride, ReadOnlySpan<float> init, int nv, Span<float> tile, bool relu = false)
         where TVec : struct where V : ILanes<TVec>
     {
         int L = V.Count;
@@ -108,6 +114,7 @@ internal static class ConvTiles
                 a4 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, q4)), a4);
                 a5 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, q5)), a5);
             }
+            if (relu) ReluAll<TVec, V>(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5);
             V.StoreTransposed(ref MemoryMarshal.GetReference(tile), a0, a1, a2, a3, a4, a5, V.Zero, V.Zero);
             return;
         }
@@ -130,6 +137,11 @@ internal static class ConvTiles
             a4 = V.Fma(w, x, a4); b4 = V.Fma(u, x, b4);
             x = V.Broadcast(Unsafe.Add(ref p, q5));
             a5 = V.Fma(w, x, a5); b5 = V.Fma(u, x, b5);
+        }
+        if (relu)
+        {
+            ReluAll<TVec, V>(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5);
+            ReluAll<TVec, V>(ref b0, ref b1, ref b2, ref b3, ref b4, ref b5);
         }
         V.StoreTransposed(ref MemoryMarshal.GetReference(tile), a0, a1, a2, a3, a4, a5, V.Zero, V.Zero);
         V.StoreTransposed(ref tile[Pixels * L], b0, b1, b2, b3, b4, b5, V.Zero, V.Zero);
@@ -279,6 +291,23 @@ internal static class ConvTiles
         }
         Store6<TVec, V>(ref c0, L, a0, a1, a2, a3, a4, a5);
         Store6<TVec, V>(ref c1, L, b0, b1, b2, b3, b4, b5);
+    }
+
+    /// <summary>The fused ReLU on accumulators before their store: one max per register, no pass over the tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ReluAll<TVec, V>(ref TVec a0, ref TVec a1, ref TVec a2, ref TVec a3, ref TVec a4, ref TVec a5)
+        where TVec : struct where V : ILanes<TVec>
+    {
+        a0 = V.Relu(a0); a1 = V.Relu(a1); a2 = V.Relu(a2); a3 = V.Relu(a3); a4 = V.Relu(a4); a5 = V.Relu(a5);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ReluAll<TVec, V>(ref TVec a0, ref TVec a1, ref TVec a2, ref TVec a3, ref TVec a4, ref TVec a5, ref TVec a6,
+        ref TVec a7)
+        where TVec : struct where V : ILanes<TVec>
+    {
+        ReluAll<TVec, V>(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5);
+        a6 = V.Relu(a6); a7 = V.Relu(a7);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -17,6 +17,8 @@ internal interface ILanes<TVec> where TVec : struct
     static abstract TVec Broadcast(float value);
     /// <summary>a·b + c, one rounding.</summary>
     static abstract TVec Fma(TVec a, TVec b, TVec c);
+    /// <summary>max(a, 0) per lane, NaN kept (TensorPrimitives.Max's rule): the fused ReLU on a tile's accumulators.</summary>
+    static abstract TVec Relu(TVec a);
 
     /// <summary>
     /// The transpose of 8 pixel vectors (a_t holds pixel t's channels): dst[l·8 + t] = a_t[l] for every lane l, so each
@@ -37,6 +39,8 @@ internal readonly struct Lanes512 : ILanes<Vector512<float>>
     public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Relu(Vector512<float> a) => Vector512.Max(a, Vector512<float>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreTransposed(ref float dst, Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3,
@@ -59,6 +63,8 @@ internal readonly struct Lanes256 : ILanes<Vector256<float>>
     public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Relu(Vector256<float> a) => Vector256.Max(a, Vector256<float>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreTransposed(ref float dst, Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3,

@@ -71,9 +71,11 @@ public static partial class Ops
         var mask = relu ? y.Data : null;
         return Tape.Record(y, parents, dy =>
         {
-            if (x.RequiresGrad) direct.Conv2dBackwardInput(dy.Data, w.Data, s, outCh, x.GradBuffer(), mask);
-            bool dw = w.RequiresGrad, db = bias is not null && bias.RequiresGrad;
-            if (dw || db) direct.Conv2dBackwardWeight(dy.Data, x.Data, s, outCh, dw ? w.GradBuffer() : null, db ? bias!.GradBuffer() : null, mask);
+            var dx = x.RequiresGrad ? x.GradBuffer() : null;
+            var dw = w.RequiresGrad ? w.GradBuffer() : null;
+            var db = bias is not null && bias.RequiresGrad ? bias.GradBuffer() : null;
+            if (dx is not null || dw is not null || db is not null)
+                direct.Conv2dBackward(dy.Data, x.Data, w.Data, s, outCh, dx, dw, db, mask);
         });
     }
 

@@ -1,0 +1,135 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using StructureReps.Backends.Cpu.Conv;
+using StructureReps.Core.Backends;
+using StructureReps.Core.Memory;
+
+namespace StructureReps.Backends.Cpu;
+
+public sealed partial class CpuBackend
+{
+    /// <summary>
+    /// dx += the input gradient, one range of images at a time: dy bordered with zeros (masked by the fused ReLU's
+    /// output), then the row tiles over it with the flipped weight, lanes over input channels.
+    /// Input pixels fall into classes by (row, column) modulo the stride; a class's pixels are reached only by the
+    /// taps whose dy pixel (iy + p − ki) / s is whole (a quarter of them at stride 2), and consecutive pixels of a
+    /// class read consecutive dy pixels. So dx is a stride-1 correlation per class over dy itself, bordered wide
+    /// enough for every tap's reach (k − 1 − p at stride 1), with that class's taps: no dilated copy of dy.
+    /// </summary>
+    private sealed class InputGradientPass<TVec, V> where TVec : struct where V : ILanes<TVec>
+    {
+        private readonly SizeClassPool<float> _pool;
+        private readonly ConvShape _s;
+        private readonly int _o, _width, _taps, _hd, _wd, _plane;
+        private readonly (int Before, int Extent) _rowReach, _colReach;
+        private readonly float[] _weights, _bordered; // [classes, C/L blocks, taps of the class, L]; dy bordered
+        private readonly int[] _offsets, _counts;     // [classes, taps]: each class's taps into a bordered dy image
+        private readonly bool _sixPixel;
+
+        public InputGradientPass(SizeClassPool<float> pool, float[] W, in ConvShape s, int O)
+        {
+            _pool = pool;
+            _s = s;
+            _o = O;
+            int L = V.Count, C = s.Channels, kh = s.KernelH, kw = s.KernelW, sh = s.StrideH, sw = s.StrideW;
+            int classes = sh * sw;
+            _width = RoundUp(C, L);
+            _taps = O * kh * kw;
+            _rowReach = Reach(s.H, sh, s.PadH, kh, s.OutH);
+            _colReach = Reach(s.W, sw, s.PadW, kw, s.OutW);
+            _hd = _rowReach.Before + _rowReach.Extent;
+            _wd = _colReach.Before + _colReach.Extent;
+            _plane = _hd * _wd;
+            int slack = Tile + 16;
+            _bordered = pool.Rent(s.Batch * O * _plane + slack, zeroed: false);
+            _bordered.AsSpan(s.Batch * O * _plane, slack).Clear();
+            _weights = pool.Rent(classes * _taps * _width, zeroed: true);
+            _offsets = ArrayPool<int>.Shared.Rent(classes * _taps);
+            _counts = new int[classes];
+            var reached = ArrayPool<int>.Shared.Rent(_taps); // one class's taps, as (o·kh + ki)·kw + kj
+            for (int ry = 0; ry < sh; ry++)
+                for (int rx = 0; rx < sw; rx++)
+                {
+                    int cls = ry * sw + rx, n = 0;
+                    for (int o = 0; o < O; o++)
+                        for (int ki = 0; ki < kh; ki++)
+                            for (int kj = 0; kj < kw; kj++)
+                                if (Mod(ry + s.PadH - ki, sh) == 0 && Mod(rx + s.PadW - kj, sw) == 0)
+                                    reached[n++] = (o * kh + ki) * kw + kj;
+                    _counts[cls] = n;
+                    // offsets into a bordered dy image, and weights [C/L blocks, n taps, L] in the same order
+                    for (int k = 0; k < n; k++)
+                    {
+                        int o = reached[k] / (kh * kw), ki = reached[k] / kw % kh, kj = reached[k] % kw;
+                        int dyRow = (ry + s.PadH - ki) / sh + _rowReach.Before, dyCol = (rx + s.PadW - kj) / sw + _colReach.Before;
+                        _offsets[cls * _taps + k] = o * _plane + dyRow * _wd + dyCol;
+                        for (int c = 0; c < C; c++)
+                            _weights[cls * _taps * _width + ((c / L) * n + k) * L + c % L] = W[((o * C + c) * kh + ki) * kw + kj];
+                    }
+                }
+            ArrayPool<int>.Shared.Return(reached);
+            _sixPixel = L == 8 && _width >= 16 && classes == 1 && SixPixelTiles;
+        }
+
+        /// <summary>Multiply-adds of one image, the parallel split's cost.</summary>
+        public long CostPerImage => (long)(_s.H * _s.W + Tile * _s.H) * _taps * _width / (_s.StrideH * _s.StrideW);
+
+        /// <summary>Images b0 … b1 − 1: border their dy planes, then add their tiles into dx.</summary>
+        public void Run(float[] DY, float[]? mask, float[] DX, int b0, int b1)
+        {
+            var s = _s;
+            int O = _o, C = s.Channels, sh = s.StrideH, sw = s.StrideW, L = V.Count;
+            ConvCopies.BorderPlanes(DY, mask, b0 * O, b1 * O, s.OutH, s.OutW, _rowReach.Before, _colReach.Before, _hd, _wd, _bordered);
+            if (_sixPixel)
+            {
+                // AVX2, stride 1: 6 input pixels × 2 vectors of input channels per tile, running on across rows.
+                SixPixelImages<TVec, V>(b0, b1, _bordered, O * _plane, s.H * s.W, s.W, _wd, 1, _offsets, _taps, _weights, _width,
+                    null, DX, C, accumulate: true, relu: false);
+                return;
+            }
+            int nvMax = NvMax(L);
+            Span<float> tile = stackalloc float[2 * Tile * L];
+            for (int b = b0; b < b1; b++)
+                for (int iy = 0; iy < s.H; iy++)
+                    for (int rx = 0; rx < sw && rx < s.W; rx++)
+                    {
+                        int cls = (iy % sh) * sw + rx, n = _counts[cls];
+                        if (n == 0) continue;
+                        var tapOffsets = _offsets.AsSpan(cls * _taps, n);
+                        int columns = (s.W - rx + sw - 1) / sw; // pixels rx, rx + sw, … of this row
+                        for (int t0 = 0; t0 < columns; t0 += Tile)
+                        {
+                            int valid = Math.Min(Tile, columns - t0), ix0 = rx + t0 * sw;
+                            int srcBase = b * O * _plane + (iy / sh) * _wd + t0;
+                            for (int lane = 0; lane < _width;)
+                            {
+                                int nv = Math.Min(nvMax, (_width - lane) / L);
+                                ConvTiles.RowTile<TVec, V>(_bordered, srcBase, 1, tapOffsets, n,
+                                    _weights.AsSpan(cls * _taps * _width + lane * n), n * L, ReadOnlySpan<float>.Empty, nv, tile);
+                                for (int k = 0, c = lane; k < nv * L && c < C; k++, c++)
+                                {
+                                    int at = ((b * C + c) * s.H + iy) * s.W + ix0;
+                                    if (sw == 1) StoreRow(tile, k, DX, at, valid, accumulate: true);
+                                    else
+                                    {
+                                        // every pixel of the class is inside dx's row: no bounds checks here
+                                        ref float dx = ref DX[at];
+                                        ref float from = ref tile[k * Tile];
+                                        for (int t = 0; t < valid; t++)
+                                            Unsafe.Add(ref dx, t * sw) += Unsafe.Add(ref from, t);
+                                    }
+                                }
+                                lane += nv * L;
+                            }
+                        }
+                    }
+        }
+
+        public void Return()
+        {
+            ArrayPool<int>.Shared.Return(_offsets);
+            _pool.Return(_weights);
+            _pool.Return(_bordered);
+        }
+    }
+}
