@@ -15,13 +15,14 @@ internal static class ConvTiles
 
     /// <summary>
     /// Row tile (forward and input gradient): for the 8 pixels t = 0…7 of one row and NV blocks of L channels,
-    /// <code>tile[v·L + l, t] = init[v·L + l] + Σ_{r &lt; taps} weights[v·vecStride + r·L + l] · src[srcBase + offsets[r] + t·step]</code>
-    /// written channel-major, [NV·L][8], max(·, 0) with relu. A block's weights are [taps, L], contiguous, so one pass reads only its own
+    /// <code>dst[(v·L + l)·dstStride + t] = init[v·L + l] + Σ_{r &lt; taps} weights[v·vecStride + r·L + l] · src[srcBase + offsets[r] + t·step]</code>
+    /// written channel-major (a [NV·L][8] tile at dstStride 8, or straight into a [channels, pixels] output), max(·, 0)
+    /// with relu. A block's weights are [taps, L], contiguous, so one pass reads only its own
     /// lines; init may be empty (zeros).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RowTile<TVec, V>(float[] src, int srcBase, int step, ReadOnlySpan<int> offsets, int taps,
-        ReadOnlySpan<float> weights, int vecStride, ReadOnlySpan<float> init, int nv, Span<float> tile, bool relu = false)
+        ReadOnlySpan<float> weights, int vecStride, ReadOnlySpan<float> init, int nv, ref float dst, nint dstStride, bool relu = false)
         where TVec : struct where V : ILanes<TVec>
     {
         int L = V.Count;
@@ -47,7 +48,7 @@ internal static class ConvTiles
                 a7 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, s7)), a7);
             }
             if (relu) ReluAll<TVec, V>(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            V.StoreTransposed(ref MemoryMarshal.GetReference(tile), a0, a1, a2, a3, a4, a5, a6, a7);
+            V.StoreTransposed(ref dst, dstStride, a0, a1, a2, a3, a4, a5, a6, a7);
             return;
         }
         TVec j0 = init.IsEmpty ? V.Zero : V.Load(in init[L]);
@@ -79,8 +80,8 @@ internal static class ConvTiles
             ReluAll<TVec, V>(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
             ReluAll<TVec, V>(ref b0, ref b1, ref b2, ref b3, ref b4, ref b5, ref b6, ref b7);
         }
-        V.StoreTransposed(ref MemoryMarshal.GetReference(tile), a0, a1, a2, a3, a4, a5, a6, a7);
-        V.StoreTransposed(ref tile[Pixels * L], b0, b1, b2, b3, b4, b5, b6, b7);
+        V.StoreTransposed(ref dst, dstStride, a0, a1, a2, a3, a4, a5, a6, a7);
+        V.StoreTransposed(ref Unsafe.Add(ref dst, L * dstStride), dstStride, b0, b1, b2, b3, b4, b5, b6, b7);
     }
 
     /// <summary>

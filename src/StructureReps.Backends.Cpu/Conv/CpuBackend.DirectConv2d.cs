@@ -121,11 +121,20 @@ public sealed partial class CpuBackend : IDirectConv2d
                         int valid = Math.Min(Tile, wo - ox0), srcBase = b * C * plane + oy * s.StrideH * wp + ox0 * s.StrideW;
                         for (int lane = 0; lane < width;)
                         {
-                            int nv = Math.Min(nvMax, (width - lane) / L);
-                            ConvTiles.RowTile<TVec, V>(xpad, srcBase, s.StrideW, offsets, taps, wt.AsSpan(lane * taps),
-                                taps * L, init.AsSpan(lane, nv * L), nv, tile, relu);
-                            for (int k = 0, o = lane; k < nv * L && o < O; k++, o++)
-                                StoreRow(tile, k, Y, ((b * O + o) * ho + oy) * wo + ox0, valid, accumulate: false);
+                            int nv = Math.Min(nvMax, (width - lane) / L), at = ((b * O + lane) * ho + oy) * wo + ox0;
+                            if (valid == Tile && lane + nv * L <= O)
+                            {
+                                // whole pixels and channels: transposed from the registers straight into y
+                                ConvTiles.RowTile<TVec, V>(xpad, srcBase, s.StrideW, offsets, taps, wt.AsSpan(lane * taps),
+                                    taps * L, init.AsSpan(lane, nv * L), nv, ref Y[at], ho * wo, relu);
+                            }
+                            else
+                            {
+                                ConvTiles.RowTile<TVec, V>(xpad, srcBase, s.StrideW, offsets, taps, wt.AsSpan(lane * taps),
+                                    taps * L, init.AsSpan(lane, nv * L), nv, ref tile[0], Tile, relu);
+                                for (int k = 0, o = lane; k < nv * L && o < O; k++, o++)
+                                    StoreRow(tile, k, Y, at + k * ho * wo, valid, accumulate: false);
+                            }
                             lane += nv * L;
                         }
                     }

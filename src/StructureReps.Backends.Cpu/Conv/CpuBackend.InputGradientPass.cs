@@ -105,7 +105,7 @@ public sealed partial class CpuBackend
                             {
                                 int nv = Math.Min(nvMax, (_width - lane) / L);
                                 ConvTiles.RowTile<TVec, V>(_bordered, srcBase, 1, tapOffsets, n,
-                                    _weights.AsSpan(cls * _taps * _width + lane * n), n * L, ReadOnlySpan<float>.Empty, nv, tile);
+                                    _weights.AsSpan(cls * _taps * _width + lane * n), n * L, ReadOnlySpan<float>.Empty, nv, ref tile[0], Tile);
                                 for (int k = 0, c = lane; k < nv * L && c < C; k++, c++)
                                 {
                                     int at = ((b * C + c) * s.H + iy) * s.W + ix0;

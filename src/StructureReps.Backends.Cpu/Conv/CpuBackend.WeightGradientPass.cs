@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using StructureReps.Backends.Cpu.Conv;
 using StructureReps.Core.Backends;
 using StructureReps.Core.Memory;
@@ -64,7 +65,7 @@ public sealed partial class CpuBackend
             var s = _s;
             int O = _o, L = V.Count, C = s.Channels, pixels = s.OutH * s.OutW, blocks = _width / L;
             var sum = _partial.AsSpan(ig * _partialSize, _partialSize);
-            if (_bias)
+            if (_bias && !_weights)
                 for (int b = b0; b < b1; b++)
                     for (int o = 0; o < O; o++)
                         sum[_slots * _width + o] += ConvCopies.Sum(DY.AsSpan((b * O + o) * pixels, pixels),
@@ -72,7 +73,11 @@ public sealed partial class CpuBackend
             if (!_weights) return;
             var dyT = _dyT!;
             var xpad = _xpad!;
-            for (int b = b0; b < b1; b++) ConvCopies.PixelMajor(DY, mask, b * O * pixels, O, pixels, L, dyT, b * blocks * pixels * L);
+            for (int b = b0; b < b1; b++)
+            {
+                ConvCopies.PixelMajor(DY, mask, b * O * pixels, O, pixels, L, dyT, b * blocks * pixels * L);
+                if (_bias) BiasSums(dyT, b * blocks * pixels * L, blocks, pixels, sum[(_slots * _width)..]);
+            }
             if (!_xInPlace) ConvCopies.BorderPlanes(X, null, b0 * C, b1 * C, s.H, s.W, s.PadH, s.PadW, _hp, _wp, xpad);
             int T = _tapsPerTile;
             const int nvMax = 2; // 8 × 2 or 6 × 2 accumulators
@@ -99,6 +104,30 @@ public sealed partial class CpuBackend
                             acc.Slice((v * T + k) * L, L).CopyTo(sum[((g * T + k) * _width + lane + v * L)..]);
                     lane += nv * L;
                 }
+            }
+        }
+
+        /// <summary>
+        /// One image's Σ over pixels of its pixel-major dy (masked already), added to the bias row: whole vectors of
+        /// channels, while the image's block is still in cache; two running sums (even and odd pixels) for the adds'
+        /// latency. The padded channels are zeros.
+        /// </summary>
+        private static void BiasSums(float[] dyT, int at, int blocks, int pixels, Span<float> biasRow)
+        {
+            int L = V.Count;
+            for (int k = 0; k < blocks; k++)
+            {
+                ref float g = ref dyT[at + k * pixels * L];
+                TVec even = V.Zero, odd = V.Zero;
+                int p = 0;
+                for (; p + 1 < pixels; p += 2)
+                {
+                    even = V.Add(even, V.Load(in Unsafe.Add(ref g, (nint)p * L)));
+                    odd = V.Add(odd, V.Load(in Unsafe.Add(ref g, (nint)(p + 1) * L)));
+                }
+                if (p < pixels) even = V.Add(even, V.Load(in Unsafe.Add(ref g, (nint)p * L)));
+                ref float row = ref biasRow[k * L];
+                V.Store(V.Add(V.Load(in row), V.Add(even, odd)), ref row);
             }
         }
 

@@ -17,6 +17,7 @@ internal interface ILanes<TVec> where TVec : struct
     static abstract TVec Broadcast(float value);
     /// <summary>a·b + c, one rounding.</summary>
     static abstract TVec Fma(TVec a, TVec b, TVec c);
+    static abstract TVec Add(TVec a, TVec b);
     /// <summary>max(a, 0) per lane, NaN kept (TensorPrimitives.Max's rule): the fused ReLU on a tile's accumulators.</summary>
     static abstract TVec Relu(TVec a);
 
@@ -25,6 +26,10 @@ internal interface ILanes<TVec> where TVec : struct
     /// channel's 8 pixels are contiguous for the caller's row store.
     /// </summary>
     static abstract void StoreTransposed(ref float dst, TVec a0, TVec a1, TVec a2, TVec a3, TVec a4, TVec a5, TVec a6, TVec a7);
+
+    /// <summary>The same with channel l's 8 pixels at dst[l·stride]: straight into a [channels, pixels] output.</summary>
+    static abstract void StoreTransposed(ref float dst, nint stride, TVec a0, TVec a1, TVec a2, TVec a3, TVec a4, TVec a5, TVec a6,
+        TVec a7);
 }
 
 internal readonly struct Lanes512 : ILanes<Vector512<float>>
@@ -40,14 +45,23 @@ internal readonly struct Lanes512 : ILanes<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Relu(Vector512<float> a) => Vector512.Max(a, Vector512<float>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreTransposed(ref float dst, Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3,
-        Vector512<float> a4, Vector512<float> a5, Vector512<float> a6, Vector512<float> a7)
+        Vector512<float> a4, Vector512<float> a5, Vector512<float> a6, Vector512<float> a7) =>
+        StoreTransposed(ref dst, 8, a0, a1, a2, a3, a4, a5, a6, a7);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreTransposed(ref float dst, nint stride, Vector512<float> a0, Vector512<float> a1, Vector512<float> a2,
+        Vector512<float> a3, Vector512<float> a4, Vector512<float> a5, Vector512<float> a6, Vector512<float> a7)
     {
-        Lanes256.StoreTransposed(ref dst, 8, a0.GetLower(), a1.GetLower(), a2.GetLower(), a3.GetLower(), a4.GetLower(), a5.GetLower(), a6.GetLower(), a7.GetLower());
-        Lanes256.StoreTransposed(ref Unsafe.Add(ref dst, 64), 8, a0.GetUpper(), a1.GetUpper(), a2.GetUpper(), a3.GetUpper(), a4.GetUpper(), a5.GetUpper(), a6.GetUpper(), a7.GetUpper());
+        Lanes256.StoreTransposed(ref dst, stride, a0.GetLower(), a1.GetLower(), a2.GetLower(), a3.GetLower(), a4.GetLower(), a5.GetLower(),
+            a6.GetLower(), a7.GetLower());
+        Lanes256.StoreTransposed(ref Unsafe.Add(ref dst, 8 * stride), stride, a0.GetUpper(), a1.GetUpper(), a2.GetUpper(), a3.GetUpper(),
+            a4.GetUpper(), a5.GetUpper(), a6.GetUpper(), a7.GetUpper());
     }
 }
 
@@ -63,6 +77,8 @@ internal readonly struct Lanes256 : ILanes<Vector256<float>>
     public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Relu(Vector256<float> a) => Vector256.Max(a, Vector256<float>.Zero);
 
