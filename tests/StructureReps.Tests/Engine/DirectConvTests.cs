@@ -60,10 +60,13 @@ public sealed class DirectConvTests
         Assert.False(ilgpu.SupportsDirectConv2d(new ConvShape(2, 3, 5, 5, 3, 3, 1, 1, 1, 1), 4));   // 27 × 50
     }
 
-    [Fact]
-    public void Direct_gradients_have_the_same_bits_on_one_thread_and_on_all()
+    [Theory]
+    [InlineData("Conv2d[2,16,16,16;3x3,p1,O32] cifar-2")]
+    [InlineData("Conv2dRelu[9,16,13,13;3x3,s2,O16] fashion-2, 3 image groups")]
+    [InlineData("Conv2d[10,8,12,12;3x3,p1,O16] 3 image groups")]
+    public void Direct_gradients_have_the_same_bits_on_one_thread_and_on_all(string name)
     {
-        var c = OpCases.All["Conv2d[2,16,16,16;3x3,p1,O32] cifar-2"];
+        var c = OpCases.All[name];
         int saved = Parallelism.Workers;
         try
         {
@@ -78,5 +81,71 @@ public sealed class DirectConvTests
         {
             Parallelism.Workers = saved;
         }
+    }
+    /// <summary>
+    /// The one-job backward (<see cref="IDirectConv2d.Conv2dBackward"/>) against the two separate calls, and against
+    /// the interface's composed default: the same bits for dx, dw and dbias, with and without the fused ReLU's mask,
+    /// at stride 1 with padding and at stride 2 with a partial image group.
+    /// </summary>
+    [Theory]
+    [InlineData(9, 16, 13, 13, 16, 2, 0, true)]
+    [InlineData(6, 3, 10, 9, 8, 1, 1, false)]
+    [InlineData(1, 2, 7, 6, 3, 2, 1, true)]
+    public void One_job_backward_equals_the_separate_passes(int batch, int channels, int h, int w, int outCh, int stride, int pad, bool relu)
+    {
+        var be = CpuBackend.Default;
+        var rng = new Rng(5);
+        var s = new ConvShape(batch, channels, h, w, 3, 3, stride, stride, pad, pad);
+        int xLength = batch * channels * h * w, wLength = outCh * channels * 9, yLength = batch * outCh * s.OutH * s.OutW;
+        DeviceBuffer Random(int n)
+        {
+            var b = be.Allocate(n);
+            b.Write(rng.UniformArray(n, -1, 1));
+            return b;
+        }
+        float[] Read(DeviceBuffer b, int n)
+        {
+            var values = new float[n];
+            b.Read(values);
+            return values;
+        }
+        var (x, weight, dy) = (Random(xLength), Random(wLength), Random(yLength));
+        var mask = relu ? Random(yLength) : null;
+        (float[] Dx, float[] Dw, float[] Db) Run(Action<DeviceBuffer, DeviceBuffer, DeviceBuffer> backward)
+        {
+            var (dx, dw, db) = (be.Allocate(xLength), be.Allocate(wLength), be.Allocate(outCh));
+            backward(dx, dw, db);
+            return (Read(dx, xLength), Read(dw, wLength), Read(db, outCh));
+        }
+
+        var oneJob = Run((dx, dw, db) => be.Conv2dBackward(dy, x, weight, s, outCh, dx, dw, db, mask));
+        var separate = Run((dx, dw, db) =>
+        {
+            be.Conv2dBackwardInput(dy, weight, s, outCh, dx, mask);
+            be.Conv2dBackwardWeight(dy, x, s, outCh, dw, db, mask);
+        });
+        IDirectConv2d composed = new ComposedDefault(be);
+        var byDefault = Run((dx, dw, db) => composed.Conv2dBackward(dy, x, weight, s, outCh, dx, dw, db, mask));
+
+        foreach (var other in new[] { separate, byDefault })
+        {
+            Assert.Equal(other.Dx, oneJob.Dx);
+            Assert.Equal(other.Dw, oneJob.Dw);
+            Assert.Equal(other.Db, oneJob.Db);
+        }
+        Assert.Contains(oneJob.Dx, v => v != 0);
+        Assert.Contains(oneJob.Dw, v => v != 0);
+    }
+
+    /// <summary>The CPU kernels behind the interface's default Conv2dBackward (the two separate calls).</summary>
+    private sealed class ComposedDefault(CpuBackend be) : IDirectConv2d
+    {
+        public bool SupportsDirectConv2d(in ConvShape s, int outChannels) => be.SupportsDirectConv2d(s, outChannels);
+        public void Conv2dForward(DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, in ConvShape s, int outChannels, DeviceBuffer y, bool relu) =>
+            be.Conv2dForward(x, w, bias, s, outChannels, y, relu);
+        public void Conv2dBackwardInput(DeviceBuffer dy, DeviceBuffer w, in ConvShape s, int outChannels, DeviceBuffer dx, DeviceBuffer? reluOutput) =>
+            be.Conv2dBackwardInput(dy, w, s, outChannels, dx, reluOutput);
+        public void Conv2dBackwardWeight(DeviceBuffer dy, DeviceBuffer x, in ConvShape s, int outChannels, DeviceBuffer? dw, DeviceBuffer? dbias,
+            DeviceBuffer? reluOutput) => be.Conv2dBackwardWeight(dy, x, s, outChannels, dw, dbias, reluOutput);
     }
 }
