@@ -14,22 +14,23 @@ internal static class ConvTiles
     public const int Pixels = 8, Taps = 8;
 
     /// <summary>
-    /// Row tile (forward and input gradient): for the 8 pixels t = 0…7 of one row and NV blocks of L channels,
-    /// <code>dst[(v·L + l)·dstStride + t] = init[v·L + l] + Σ_{r &lt; taps} weights[v·vecStride + r·L + l] · src[srcBase + offsets[r] + t·step]</code>
+    /// Pixel tile (forward and input gradient): for 8 pixels t = 0…7, each at pixels[t] past a tap's offset (a row's
+    /// pixels step apart, or pixels running on across rows), and NV blocks of L channels,
+    /// <code>dst[(v·L + l)·dstStride + t] = init[v·L + l] + Σ_{r &lt; taps} weights[v·vecStride + r·L + l] · src[srcBase + offsets[r] + pixels[t]]</code>
     /// written channel-major (a [NV·L][8] tile at dstStride 8, or straight into a [channels, pixels] output), max(·, 0)
     /// with relu. A block's weights are [taps, L], contiguous, so one pass reads only its own
     /// lines; init may be empty (zeros).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void RowTile<TVec, V>(float[] src, int srcBase, int step, ReadOnlySpan<int> offsets, int taps,
+    public static void PixelTile8<TVec, V>(float[] src, int srcBase, ReadOnlySpan<int> pixels, ReadOnlySpan<int> offsets, int taps,
         ReadOnlySpan<float> weights, int vecStride, ReadOnlySpan<float> init, int nv, ref float dst, nint dstStride, bool relu = false)
         where TVec : struct where V : ILanes<TVec>
     {
         int L = V.Count;
-        ref float s0 = ref src[srcBase];
+        ref float x0 = ref src[srcBase];
         ref float w0 = ref MemoryMarshal.GetReference(weights);
         ref int off = ref MemoryMarshal.GetReference(offsets);
-        nint s1 = step, s2 = 2 * step, s3 = 3 * step, s4 = 4 * step, s5 = 5 * step, s6 = 6 * step, s7 = 7 * step;
+        nint s0 = pixels[0], s1 = pixels[1], s2 = pixels[2], s3 = pixels[3], s4 = pixels[4], s5 = pixels[5], s6 = pixels[6], s7 = pixels[7];
         TVec i0 = init.IsEmpty ? V.Zero : V.Load(in init[0]);
         TVec a0 = i0, a1 = i0, a2 = i0, a3 = i0, a4 = i0, a5 = i0, a6 = i0, a7 = i0;
         if (nv == 1)
@@ -37,8 +38,8 @@ internal static class ConvTiles
             for (int r = 0; r < taps; r++)
             {
                 TVec w = V.Load(in Unsafe.Add(ref w0, (nint)r * L));
-                ref float p = ref Unsafe.Add(ref s0, Unsafe.Add(ref off, r));
-                a0 = V.Fma(w, V.Broadcast(p), a0);
+                ref float p = ref Unsafe.Add(ref x0, Unsafe.Add(ref off, r));
+                a0 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, s0)), a0);
                 a1 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, s1)), a1);
                 a2 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, s2)), a2);
                 a3 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, s3)), a3);
@@ -57,8 +58,8 @@ internal static class ConvTiles
         {
             ref float wr = ref Unsafe.Add(ref w0, (nint)r * L);
             TVec w = V.Load(in wr), u = V.Load(in Unsafe.Add(ref wr, vecStride));
-            ref float p = ref Unsafe.Add(ref s0, Unsafe.Add(ref off, r));
-            TVec x = V.Broadcast(p);
+            ref float p = ref Unsafe.Add(ref x0, Unsafe.Add(ref off, r));
+            TVec x = V.Broadcast(Unsafe.Add(ref p, s0));
             a0 = V.Fma(w, x, a0); b0 = V.Fma(u, x, b0);
             x = V.Broadcast(Unsafe.Add(ref p, s1));
             a1 = V.Fma(w, x, a1); b1 = V.Fma(u, x, b1);
@@ -85,7 +86,7 @@ internal static class ConvTiles
     }
 
     /// <summary>
-    /// The AVX2 shape of <see cref="RowTile{TVec, V}"/>: 6 pixels anywhere in the image (pixel t read at
+    /// The AVX2 shape of <see cref="PixelTile8{TVec, V}"/>: 6 pixels anywhere in the image (pixel t read at
     /// pixels[t] past each tap's offset, so a tile runs on across rows and narrow rows waste nothing) × NV vectors:
     /// 12 accumulators at nv = 2, 2 weight loads and 6 broadcasts per 12 FMAs (1.5× the FMA rate of 8 pixels × one
     /// vector, measured in isolation). The tile comes out channel-major, [NV·L][8], 6 valid per row.

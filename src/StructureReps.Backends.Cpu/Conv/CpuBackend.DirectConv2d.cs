@@ -29,6 +29,9 @@ public sealed partial class CpuBackend : IDirectConv2d
     private const int ImagesPerGroup = 4;
     private const int Tile = ConvTiles.Pixels;
 
+    /// <summary>The pixel offsets of a row tile at step 1: 8 consecutive pixels.</summary>
+    private static readonly int[] Consecutive = [0, 1, 2, 3, 4, 5, 6, 7];
+
     private static bool VectorsAccelerated => Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated;
 
     /// <summary>
@@ -113,31 +116,34 @@ public sealed partial class CpuBackend : IDirectConv2d
                     init, Y, O, accumulate: false, relu);
                 return;
             }
+            // Tiles of 8 output pixels running on across rows (a 13-pixel row wastes nothing, a 2-pixel one little),
+            // written straight into y when whole.
             Span<float> tile = stackalloc float[2 * Tile * L];
+            Span<int> at = stackalloc int[Tile];
+            int pixels = ho * wo;
             for (int b = b0; b < b1; b++)
-                for (int oy = 0; oy < ho; oy++)
-                    for (int ox0 = 0; ox0 < wo; ox0 += Tile)
+                for (int p0 = 0; p0 < pixels; p0 += Tile)
+                {
+                    int n = Math.Min(Tile, pixels - p0);
+                    TilePixels(at, p0, n, wo, s.StrideH * wp, s.StrideW);
+                    for (int lane = 0; lane < width;)
                     {
-                        int valid = Math.Min(Tile, wo - ox0), srcBase = b * C * plane + oy * s.StrideH * wp + ox0 * s.StrideW;
-                        for (int lane = 0; lane < width;)
+                        int nv = Math.Min(nvMax, (width - lane) / L), to = (b * O + lane) * pixels + p0;
+                        if (n == Tile && lane + nv * L <= O)
                         {
-                            int nv = Math.Min(nvMax, (width - lane) / L), at = ((b * O + lane) * ho + oy) * wo + ox0;
-                            if (valid == Tile && lane + nv * L <= O)
-                            {
-                                // whole pixels and channels: transposed from the registers straight into y
-                                ConvTiles.RowTile<TVec, V>(xpad, srcBase, s.StrideW, offsets, taps, wt.AsSpan(lane * taps),
-                                    taps * L, init.AsSpan(lane, nv * L), nv, ref Y[at], ho * wo, relu);
-                            }
-                            else
-                            {
-                                ConvTiles.RowTile<TVec, V>(xpad, srcBase, s.StrideW, offsets, taps, wt.AsSpan(lane * taps),
-                                    taps * L, init.AsSpan(lane, nv * L), nv, ref tile[0], Tile, relu);
-                                for (int k = 0, o = lane; k < nv * L && o < O; k++, o++)
-                                    StoreRow(tile, k, Y, at + k * ho * wo, valid, accumulate: false);
-                            }
-                            lane += nv * L;
+                            ConvTiles.PixelTile8<TVec, V>(xpad, b * C * plane, at, offsets, taps, wt.AsSpan(lane * taps),
+                                taps * L, init.AsSpan(lane, nv * L), nv, ref Y[to], pixels, relu);
                         }
+                        else
+                        {
+                            ConvTiles.PixelTile8<TVec, V>(xpad, b * C * plane, at, offsets, taps, wt.AsSpan(lane * taps),
+                                taps * L, init.AsSpan(lane, nv * L), nv, ref tile[0], Tile, relu);
+                            for (int k = 0, o = lane; k < nv * L && o < O; k++, o++)
+                                StoreRow(tile, k, Y, to + k * pixels, n, accumulate: false);
+                        }
+                        lane += nv * L;
                     }
+                }
         }, ConvPartsPerWorker);
         ArrayPool<int>.Shared.Return(offsets);
         if (!inPlace) _pool.Return(xpad);
@@ -210,7 +216,7 @@ public sealed partial class CpuBackend : IDirectConv2d
             for (int p0 = 0; p0 < pixels; p0 += 6)
             {
                 int n = Math.Min(6, pixels - p0);
-                SixPixels(at, p0, n, cols, rowStep, colStep);
+                TilePixels(at, p0, n, cols, rowStep, colStep);
                 for (int lane = 0; lane < width;)
                 {
                     int nv = Math.Min(2, (width - lane) / L);
@@ -232,13 +238,13 @@ public sealed partial class CpuBackend : IDirectConv2d
     }
 
     /// <summary>
-    /// The source offsets of pixels p0 … p0 + 5 of a [·, cols] output (rowStep, colStep apart in the source), a short
-    /// tile repeating its last pixel; one division per tile.
+    /// The source offsets of pixels p0 … p0 + at.Length − 1 of a [·, cols] output (rowStep, colStep apart in the
+    /// source), a short tile (n valid) repeating its last pixel; one division per tile.
     /// </summary>
-    private static void SixPixels(Span<int> at, int p0, int n, int cols, int rowStep, int colStep)
+    private static void TilePixels(Span<int> at, int p0, int n, int cols, int rowStep, int colStep)
     {
         int row = p0 / cols, col = p0 - row * cols;
-        for (int t = 0; t < 6; t++)
+        for (int t = 0; t < at.Length; t++)
         {
             at[t] = row * rowStep + col * colStep;
             if (t + 1 < n && ++col == cols) { col = 0; row++; }

@@ -104,7 +104,7 @@ public sealed partial class CpuBackend
                             for (int lane = 0; lane < _width;)
                             {
                                 int nv = Math.Min(nvMax, (_width - lane) / L);
-                                ConvTiles.RowTile<TVec, V>(_bordered, srcBase, 1, tapOffsets, n,
+                                ConvTiles.PixelTile8<TVec, V>(_bordered, srcBase, Consecutive, tapOffsets, n,
                                     _weights.AsSpan(cls * _taps * _width + lane * n), n * L, ReadOnlySpan<float>.Empty, nv, ref tile[0], Tile);
                                 for (int k = 0, c = lane; k < nv * L && c < C; k++, c++)
                                 {
