@@ -86,6 +86,56 @@ internal static class ConvTiles
     }
 
     /// <summary>
+    /// Two rows of <see cref="PixelTile8{TVec, V}"/> at one vector of channels (AVX-512's 16 output channels): the 8
+    /// pixels at pixels[t] and the 8 at rowDelta + pixels[t] share each tap's weight load and offset, so a tap is 16
+    /// FMAs instead of 8 (16 accumulators of the 32 registers). Written to dst and dst + dstRowDelta, channel l's 8
+    /// pixels at l·dstStride.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PixelTile8x2<TVec, V>(float[] src, int srcBase, ReadOnlySpan<int> pixels, nint rowDelta, ReadOnlySpan<int> offsets,
+        int taps, ReadOnlySpan<float> weights, ReadOnlySpan<float> init, ref float dst, nint dstStride, nint dstRowDelta, bool relu)
+        where TVec : struct where V : ILanes<TVec>
+    {
+        int L = V.Count;
+        ref float x0 = ref src[srcBase];
+        ref float w0 = ref MemoryMarshal.GetReference(weights);
+        ref int off = ref MemoryMarshal.GetReference(offsets);
+        nint s0 = pixels[0], s1 = pixels[1], s2 = pixels[2], s3 = pixels[3], s4 = pixels[4], s5 = pixels[5], s6 = pixels[6], s7 = pixels[7];
+        TVec i0 = init.IsEmpty ? V.Zero : V.Load(in init[0]);
+        TVec a0 = i0, a1 = i0, a2 = i0, a3 = i0, a4 = i0, a5 = i0, a6 = i0, a7 = i0;
+        TVec b0 = i0, b1 = i0, b2 = i0, b3 = i0, b4 = i0, b5 = i0, b6 = i0, b7 = i0;
+        for (int r = 0; r < taps; r++)
+        {
+            TVec w = V.Load(in Unsafe.Add(ref w0, (nint)r * L));
+            ref float p = ref Unsafe.Add(ref x0, Unsafe.Add(ref off, r));
+            ref float q = ref Unsafe.Add(ref p, rowDelta);
+            a0 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, s0)), a0);
+            a1 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, s1)), a1);
+            a2 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, s2)), a2);
+            a3 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, s3)), a3);
+            a4 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, s4)), a4);
+            a5 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, s5)), a5);
+            a6 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, s6)), a6);
+            a7 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, s7)), a7);
+            b0 = V.Fma(w, V.Broadcast(Unsafe.Add(ref q, s0)), b0);
+            b1 = V.Fma(w, V.Broadcast(Unsafe.Add(ref q, s1)), b1);
+            b2 = V.Fma(w, V.Broadcast(Unsafe.Add(ref q, s2)), b2);
+            b3 = V.Fma(w, V.Broadcast(Unsafe.Add(ref q, s3)), b3);
+            b4 = V.Fma(w, V.Broadcast(Unsafe.Add(ref q, s4)), b4);
+            b5 = V.Fma(w, V.Broadcast(Unsafe.Add(ref q, s5)), b5);
+            b6 = V.Fma(w, V.Broadcast(Unsafe.Add(ref q, s6)), b6);
+            b7 = V.Fma(w, V.Broadcast(Unsafe.Add(ref q, s7)), b7);
+        }
+        if (relu)
+        {
+            ReluAll<TVec, V>(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
+            ReluAll<TVec, V>(ref b0, ref b1, ref b2, ref b3, ref b4, ref b5, ref b6, ref b7);
+        }
+        V.StoreTransposed(ref dst, dstStride, a0, a1, a2, a3, a4, a5, a6, a7);
+        V.StoreTransposed(ref Unsafe.Add(ref dst, dstRowDelta), dstStride, b0, b1, b2, b3, b4, b5, b6, b7);
+    }
+
+    /// <summary>
     /// The AVX2 shape of <see cref="PixelTile8{TVec, V}"/>: 6 pixels anywhere in the image (pixel t read at
     /// pixels[t] past each tap's offset, so a tile runs on across rows and narrow rows waste nothing) × NV vectors:
     /// 12 accumulators at nv = 2, 2 weight loads and 6 broadcasts per 12 FMAs (1.5× the FMA rate of 8 pixels × one
