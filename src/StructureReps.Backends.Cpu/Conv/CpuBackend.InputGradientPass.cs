@@ -24,7 +24,7 @@ public sealed partial class CpuBackend
         private readonly (int Before, int Extent) _rowReach, _colReach;
         private readonly float[] _weights, _bordered; // [classes, C/L blocks, taps of the class, L]; dy bordered
         private readonly int[] _offsets, _counts;     // [classes, taps]: each class's taps into a bordered dy image
-        private readonly bool _sixPixel;
+        private readonly bool _sixPixel, _twoRows;
 
         public InputGradientPass(SizeClassPool<float> pool, float[] W, in ConvShape s, int O)
         {
@@ -69,6 +69,7 @@ public sealed partial class CpuBackend
                 }
             ArrayPool<int>.Shared.Return(reached);
             _sixPixel = L == 8 && _width >= 16 && classes == 1 && SixPixelTiles;
+            _twoRows = L == 16 && C == L && classes == 1 && s.W % Tile == 0 && TwoRowTiles;
         }
 
         /// <summary>Multiply-adds of one image, the parallel split's cost.</summary>
@@ -89,6 +90,30 @@ public sealed partial class CpuBackend
             }
             int nvMax = NvMax(L);
             Span<float> tile = stackalloc float[2 * Tile * L];
+            if (_twoRows)
+            {
+                // AVX-512, stride 1, 16 input channels, rows of whole tiles: two dx rows per tile (PixelTile8x2), added
+                // to dx from the tile (dx accumulates).
+                for (int b = b0; b < b1; b++)
+                    for (int iy = 0; iy < s.H; iy += 2)
+                        for (int ix0 = 0; ix0 < s.W; ix0 += Tile)
+                        {
+                            int srcBase = b * O * _plane + iy * _wd + ix0, at = (b * C * s.H + iy) * s.W + ix0;
+                            bool pair = iy + 1 < s.H;
+                            if (pair)
+                                ConvTiles.PixelTile8x2<TVec, V>(_bordered, srcBase, Consecutive, _wd, _offsets, _taps, _weights,
+                                    ReadOnlySpan<float>.Empty, ref tile[0], Tile, L * Tile, relu: false);
+                            else
+                                ConvTiles.PixelTile8<TVec, V>(_bordered, srcBase, Consecutive, _offsets, _taps, _weights, _taps * L,
+                                    ReadOnlySpan<float>.Empty, 1, ref tile[0], Tile);
+                            for (int c = 0; c < C; c++)
+                            {
+                                StoreRow(tile, c, DX, at + c * s.H * s.W, Tile, accumulate: true);
+                                if (pair) StoreRow(tile, L + c, DX, at + c * s.H * s.W + s.W, Tile, accumulate: true);
+                            }
+                        }
+                return;
+            }
             for (int b = b0; b < b1; b++)
                 for (int iy = 0; iy < s.H; iy++)
                     for (int rx = 0; rx < sw && rx < s.W; rx++)

@@ -165,8 +165,9 @@ public static class OpCases
         // backward run as parallel jobs over images and groups only from here on; the cases above fit one group.
         yield return new("Conv2dRelu[9,16,13,13;3x3,s2,O16] fashion-2, 3 image groups", [In([9, 16, 13, 13]), In([16, 16, 3, 3]), In([16])],
             t => Ops.Conv2dRelu(t[0], t[1], t[2], 2, 0), GradCheck: false);
-        // 16 output channels on rows of whole 8-pixel tiles take AVX-512's two-row tiles; an odd row count leaves one row.
-        yield return new("Conv2dRelu[3,4,7,16;3x3,p1,O16] two-row tiles, odd rows", [In([3, 4, 7, 16]), In([16, 4, 3, 3]), In([16])],
+        // 16 channels on rows of whole 8-pixel tiles take AVX-512's two-row tiles (forward and input gradient); an odd row
+        // count leaves one row.
+        yield return new("Conv2dRelu[3,16,7,16;3x3,p1,O16] two-row tiles, odd rows", [In([3, 16, 7, 16]), In([16, 16, 3, 3]), In([16])],
             t => Ops.Conv2dRelu(t[0], t[1], t[2], 1, 1), GradCheck: false);
         yield return new("Conv2d[10,8,12,12;3x3,p1,O16] 3 image groups", [In([10, 8, 12, 12]), In([16, 8, 3, 3]), In([16])],
             t => Ops.Conv2d(t[0], t[1], t[2], 1, 1), GradCheck: false);
