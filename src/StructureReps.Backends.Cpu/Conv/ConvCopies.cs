@@ -73,7 +73,8 @@ internal static class ConvCopies
         for (; i + 8 <= n; i += 8)
         {
             var keep = Vector256.GreaterThan(Vector256.LoadUnsafe(ref mask, (nuint)i), Vector256<float>.Zero);
-            Vector256.ConditionalSelect(keep, Vector256.LoadUnsafe(ref from, (nuint)i), Vector256<float>.Zero).StoreUnsafe(ref to, (nuint)i);
+            var kept = Vector256.ConditionalSelect(keep, Vector256.LoadUnsafe(ref from, (nuint)i), Vector256<float>.Zero);
+            kept.StoreUnsafe(ref to, (nuint)i);
         }
         // One lane at a time, still a compare and an and: a branch here mispredicts on half of a ReLU's pixels,
         // and narrow rows (Fashion's 6 × 6 dy) are all tail.
@@ -82,8 +83,11 @@ internal static class ConvCopies
 
     /// <summary>value where mask &gt; 0, else 0, without a branch (a compare and an and).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Kept(float value, float mask) =>
-        (Vector128.CreateScalarUnsafe(value) & Vector128.GreaterThan(Vector128.CreateScalarUnsafe(mask), Vector128<float>.Zero)).ToScalar();
+    private static float Kept(float value, float mask)
+    {
+        var keep = Vector128.GreaterThan(Vector128.CreateScalarUnsafe(mask), Vector128<float>.Zero);
+        return (Vector128.CreateScalarUnsafe(value) & keep).ToScalar();
+    }
 
     /// <summary>n zeros from at: a block clear when long, else 8 at a time and one at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -136,8 +140,8 @@ internal static class ConvCopies
         var v = Vector256.LoadUnsafe(ref src[i]);
         return mask is null
             ? v
-            : Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256.LoadUnsafe(ref mask[i]), Vector256<float>.Zero), v,
-                Vector256<float>.Zero);
+            : Vector256.ConditionalSelect(Vector256.GreaterThan(Vector256.LoadUnsafe(ref mask[i]), Vector256<float>.Zero),
+                v, Vector256<float>.Zero);
     }
 
     /// <summary>Σ src (where mask &gt; 0, with a mask): 8 running lanes, then the lanes and the tail in order.</summary>

@@ -16,21 +16,26 @@ internal static class ConvTiles
     /// <summary>
     /// Pixel tile (forward and input gradient): for 8 pixels t = 0…7, each at pixels[t] past a tap's offset (a row's
     /// pixels step apart, or pixels running on across rows), and NV blocks of L channels,
-    /// <code>dst[(v·L + l)·dstStride + t] = init[v·L + l] + Σ_{r &lt; taps} weights[v·vecStride + r·L + l] · src[srcBase + offsets[r] + pixels[t]]</code>
-    /// written channel-major (a [NV·L][8] tile at dstStride 8, or straight into a [channels, pixels] output), max(·, 0)
-    /// with relu. A block's weights are [taps, L], contiguous, so one pass reads only its own
+    /// <code>
+    /// dst[(v·L + l)·dstStride + t] = init[v·L + l]
+    ///     + Σ_{r &lt; taps} weights[v·vecStride + r·L + l] · src[srcBase + offsets[r] + pixels[t]]
+    /// </code>
+    /// written channel-major (a [NV·L][8] tile at dstStride 8, or straight into a [channels, pixels] output),
+    /// max(·, 0) with relu. A block's weights are [taps, L], contiguous, so one pass reads only its own
     /// lines; init may be empty (zeros).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PixelTile8<TVec, V>(float[] src, int srcBase, ReadOnlySpan<int> pixels, ReadOnlySpan<int> offsets, int taps,
-        ReadOnlySpan<float> weights, int vecStride, ReadOnlySpan<float> init, int nv, ref float dst, nint dstStride, bool relu = false)
+    public static void PixelTile8<TVec, V>(float[] src, int srcBase, ReadOnlySpan<int> pixels, ReadOnlySpan<int> offsets,
+        int taps, ReadOnlySpan<float> weights, int vecStride, ReadOnlySpan<float> init, int nv, ref float dst,
+        nint dstStride, bool relu = false)
         where TVec : struct where V : ILanes<TVec>
     {
         int L = V.Count;
         ref float x0 = ref src[srcBase];
         ref float w0 = ref MemoryMarshal.GetReference(weights);
         ref int off = ref MemoryMarshal.GetReference(offsets);
-        nint s0 = pixels[0], s1 = pixels[1], s2 = pixels[2], s3 = pixels[3], s4 = pixels[4], s5 = pixels[5], s6 = pixels[6], s7 = pixels[7];
+        nint s0 = pixels[0], s1 = pixels[1], s2 = pixels[2], s3 = pixels[3];
+        nint s4 = pixels[4], s5 = pixels[5], s6 = pixels[6], s7 = pixels[7];
         TVec i0 = init.IsEmpty ? V.Zero : V.Load(in init[0]);
         TVec a0 = i0, a1 = i0, a2 = i0, a3 = i0, a4 = i0, a5 = i0, a6 = i0, a7 = i0;
         if (nv == 1)
@@ -92,15 +97,17 @@ internal static class ConvTiles
     /// pixels at l·dstStride.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PixelTile8x2<TVec, V>(float[] src, int srcBase, ReadOnlySpan<int> pixels, nint rowDelta, ReadOnlySpan<int> offsets,
-        int taps, ReadOnlySpan<float> weights, ReadOnlySpan<float> init, ref float dst, nint dstStride, nint dstRowDelta, bool relu)
+    public static void PixelTile8x2<TVec, V>(float[] src, int srcBase, ReadOnlySpan<int> pixels, nint rowDelta,
+        ReadOnlySpan<int> offsets, int taps, ReadOnlySpan<float> weights, ReadOnlySpan<float> init, ref float dst,
+        nint dstStride, nint dstRowDelta, bool relu)
         where TVec : struct where V : ILanes<TVec>
     {
         int L = V.Count;
         ref float x0 = ref src[srcBase];
         ref float w0 = ref MemoryMarshal.GetReference(weights);
         ref int off = ref MemoryMarshal.GetReference(offsets);
-        nint s0 = pixels[0], s1 = pixels[1], s2 = pixels[2], s3 = pixels[3], s4 = pixels[4], s5 = pixels[5], s6 = pixels[6], s7 = pixels[7];
+        nint s0 = pixels[0], s1 = pixels[1], s2 = pixels[2], s3 = pixels[3];
+        nint s4 = pixels[4], s5 = pixels[5], s6 = pixels[6], s7 = pixels[7];
         TVec i0 = init.IsEmpty ? V.Zero : V.Load(in init[0]);
         TVec a0 = i0, a1 = i0, a2 = i0, a3 = i0, a4 = i0, a5 = i0, a6 = i0, a7 = i0;
         TVec b0 = i0, b1 = i0, b2 = i0, b3 = i0, b4 = i0, b5 = i0, b6 = i0, b7 = i0;
@@ -142,8 +149,9 @@ internal static class ConvTiles
     /// vector, measured in isolation). The tile comes out channel-major, [NV·L][8], 6 valid per row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void PixelTile6<TVec, V>(float[] src, int srcBase, ReadOnlySpan<int> pixels, ReadOnlySpan<int> offsets, int taps,
-        ReadOnlySpan<float> weights, int vecStride, ReadOnlySpan<float> init, int nv, Span<float> tile, bool relu = false)
+    public static void PixelTile6<TVec, V>(float[] src, int srcBase, ReadOnlySpan<int> pixels, ReadOnlySpan<int> offsets,
+        int taps, ReadOnlySpan<float> weights, int vecStride, ReadOnlySpan<float> init, int nv, Span<float> tile,
+        bool relu = false)
         where TVec : struct where V : ILanes<TVec>
     {
         int L = V.Count;
@@ -345,7 +353,7 @@ internal static class ConvTiles
         Store6<TVec, V>(ref c1, L, b0, b1, b2, b3, b4, b5);
     }
 
-    /// <summary>The fused ReLU on accumulators before their store: one max per register, no pass over the tile.</summary>
+    /// <summary>The fused ReLU on accumulators before their store: a max per register, no pass over the tile.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ReluAll<TVec, V>(ref TVec a0, ref TVec a1, ref TVec a2, ref TVec a3, ref TVec a4, ref TVec a5)
         where TVec : struct where V : ILanes<TVec>
@@ -354,8 +362,8 @@ internal static class ConvTiles
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ReluAll<TVec, V>(ref TVec a0, ref TVec a1, ref TVec a2, ref TVec a3, ref TVec a4, ref TVec a5, ref TVec a6,
-        ref TVec a7)
+    private static void ReluAll<TVec, V>(ref TVec a0, ref TVec a1, ref TVec a2, ref TVec a3, ref TVec a4, ref TVec a5,
+        ref TVec a6, ref TVec a7)
         where TVec : struct where V : ILanes<TVec>
     {
         ReluAll<TVec, V>(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5);

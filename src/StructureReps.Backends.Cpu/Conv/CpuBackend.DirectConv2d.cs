@@ -7,12 +7,15 @@ using StructureReps.Core.Backends;
 namespace StructureReps.Backends.Cpu;
 
 /// <summary>
-/// Direct convolution (<see cref="IDirectConv2d"/>): no im2col matrix, no GEMM, no permute. The input is copied
-/// once into a zero-bordered plane per (image, channel), so every window read is in bounds, and each pass is a
-/// register tile from <see cref="ConvTiles"/> with lanes over a channel dimension padded to whole vectors:
+/// Direct convolution (<see cref="IDirectConv2d"/>): no im2col matrix, no GEMM, no permute. A padded input is
+/// copied into a zero-bordered plane per (image, channel), so every window read is in bounds (an unpadded one is read
+/// in place), and each pass is a register tile from <see cref="ConvTiles"/> with lanes over a channel dimension
+/// padded to whole vectors:
 /// <list type="bullet">
-/// <item>forward: lanes over output channels, 8 output pixels of a row per tile, the weight transposed to
-/// [C·kh·kw, O]; the tile is written transposed into y [B, O, Ho, Wo] with the bias as the initial value;</item>
+/// <item>forward: lanes over output channels, 8 output pixels per tile running on across rows (two rows of 8 on
+/// AVX-512 with 16 output channels, 6 pixels × 2 vectors on AVX2), the weight transposed to [C·kh·kw, O]; the tile is
+/// written transposed into y [B, O, Ho, Wo] with the bias as the initial value and the fused ReLU applied in
+/// registers;</item>
 /// <item>input gradient: the same tile over zero-bordered dy ((k−1−p) at stride 1) and the flipped weight, lanes
 /// over input channels; the pixels of a tile share their position modulo the stride and read consecutive dy
 /// pixels, with only the taps that reach whole dy pixels (a quarter of them at stride 2): no dilated dy;</item>
@@ -57,20 +60,27 @@ public sealed partial class CpuBackend : IDirectConv2d
         else Forward<Vector256<float>, Lanes256>(F(x), F(w), bias is null ? null : F(bias), s, outChannels, F(y), relu);
     }
 
-    public void Conv2dBackwardInput(DeviceBuffer dy, DeviceBuffer w, in ConvShape s, int outChannels, DeviceBuffer dx, DeviceBuffer? reluOutput) =>
+    public void Conv2dBackwardInput(DeviceBuffer dy, DeviceBuffer w, in ConvShape s, int outChannels, DeviceBuffer dx,
+        DeviceBuffer? reluOutput) =>
         Conv2dBackward(dy, null, w, s, outChannels, dx, null, null, reluOutput);
 
     public void Conv2dBackwardWeight(DeviceBuffer dy, DeviceBuffer x, in ConvShape s, int outChannels, DeviceBuffer? dw, DeviceBuffer? dbias,
         DeviceBuffer? reluOutput) =>
         Conv2dBackward(dy, x, null, s, outChannels, null, dw, dbias, reluOutput);
 
-    public void Conv2dBackward(DeviceBuffer dy, DeviceBuffer? x, DeviceBuffer? w, in ConvShape s, int outChannels, DeviceBuffer? dx,
-        DeviceBuffer? dw, DeviceBuffer? dbias, DeviceBuffer? reluOutput)
+    /// <summary>
+    /// The one-job backward (see <see cref="Backward{TVec, V}"/>). x may be null when dw is, and w when dx is: the
+    /// two separate interface calls above come through here with the other side's gradients null.
+    /// </summary>
+    public void Conv2dBackward(DeviceBuffer dy, DeviceBuffer? x, DeviceBuffer? w, in ConvShape s, int outChannels,
+        DeviceBuffer? dx, DeviceBuffer? dw, DeviceBuffer? dbias, DeviceBuffer? reluOutput)
     {
         if (dx is null && dw is null && dbias is null) return;
         float[]? DX = dx is null ? null : F(dx), DW = dw is null ? null : F(dw), DB = dbias is null ? null : F(dbias);
-        float[]? X = x is null ? null : F(x), W = w is null ? null : F(w), mask = reluOutput is null ? null : F(reluOutput);
-        if (DX is not null && W is null) throw new ArgumentNullException(nameof(w), "Conv2dBackward: dx needs the weight");
+        float[]? X = x is null ? null : F(x), W = w is null ? null : F(w);
+        float[]? mask = reluOutput is null ? null : F(reluOutput);
+        if (DX is not null && W is null)
+            throw new ArgumentNullException(nameof(w), "Conv2dBackward: dx needs the weight");
         if (DW is not null && X is null) throw new ArgumentNullException(nameof(x), "Conv2dBackward: dw needs x");
         if (Wide) Backward<Vector512<float>, Lanes512>(F(dy), mask, W, X, s, outChannels, DX, DW, DB);
         else Backward<Vector256<float>, Lanes256>(F(dy), mask, W, X, s, outChannels, DX, DW, DB);
@@ -113,8 +123,8 @@ public sealed partial class CpuBackend : IDirectConv2d
             if (!inPlace) ConvCopies.BorderPlanes(X, null, b0 * C, b1 * C, s.H, s.W, s.PadH, s.PadW, hp, wp, xpad);
             if (six)
             {
-                SixPixelImages<TVec, V>(b0, b1, xpad, C * plane, ho * wo, wo, s.StrideH * wp, s.StrideW, offsets, taps, wt, width,
-                    init, Y, O, accumulate: false, relu);
+                SixPixelImages<TVec, V>(b0, b1, xpad, C * plane, ho * wo, wo, s.StrideH * wp, s.StrideW, offsets, taps, wt,
+                    width, init, Y, O, accumulate: false, relu);
                 return;
             }
             // Tiles of 8 output pixels running on across rows (a 13-pixel row wastes nothing, a 2-pixel one little),
@@ -130,13 +140,14 @@ public sealed partial class CpuBackend : IDirectConv2d
                     for (int oy = 0; oy < ho; oy += 2)
                         for (int ox0 = 0; ox0 < wo; ox0 += Tile)
                         {
-                            int src = b * C * plane + oy * s.StrideH * wp + ox0 * s.StrideW, to = b * O * pixels + oy * wo + ox0;
+                            int src = b * C * plane + oy * s.StrideH * wp + ox0 * s.StrideW;
+                            int to = b * O * pixels + oy * wo + ox0;
                             if (oy + 1 < ho)
-                                ConvTiles.PixelTile8x2<TVec, V>(xpad, src, at, s.StrideH * wp, offsets, taps, wt, init.AsSpan(0, L),
-                                    ref Y[to], pixels, wo, relu);
+                                ConvTiles.PixelTile8x2<TVec, V>(xpad, src, at, s.StrideH * wp, offsets, taps, wt,
+                                    init.AsSpan(0, L), ref Y[to], pixels, wo, relu);
                             else
-                                ConvTiles.PixelTile8<TVec, V>(xpad, src, at, offsets, taps, wt, taps * L, init.AsSpan(0, L), 1,
-                                    ref Y[to], pixels, relu);
+                                ConvTiles.PixelTile8<TVec, V>(xpad, src, at, offsets, taps, wt, taps * L,
+                                    init.AsSpan(0, L), 1, ref Y[to], pixels, relu);
                         }
                 return;
             }
@@ -176,12 +187,14 @@ public sealed partial class CpuBackend : IDirectConv2d
     /// input-gradient tiles, so the threads meet once per layer instead of once per copy and pass. Every dx element
     /// is one image's; the weight sums are per group, added in order after the job.
     /// </summary>
-    private void Backward<TVec, V>(float[] DY, float[]? mask, float[]? W, float[]? X, ConvShape s, int O, float[]? DX, float[]? DW,
-        float[]? DB)
+    private void Backward<TVec, V>(float[] DY, float[]? mask, float[]? W, float[]? X, ConvShape s, int O, float[]? DX,
+        float[]? DW, float[]? DB)
         where TVec : struct where V : ILanes<TVec>
     {
         var input = DX is null ? null : new InputGradientPass<TVec, V>(_pool, W!, s, O);
-        var weight = DW is null && DB is null ? null : new WeightGradientPass<TVec, V>(_pool, X, s, O, DW is not null, DB is not null);
+        var weight = DW is null && DB is null
+            ? null
+            : new WeightGradientPass<TVec, V>(_pool, X, s, O, DW is not null, DB is not null);
         int imageGroups = (s.Batch + ImagesPerGroup - 1) / ImagesPerGroup;
         long costPerGroup = ImagesPerGroup * ((input?.CostPerImage ?? 0) + (weight?.CostPerImage ?? 0));
         Parallelism.For(imageGroups, costPerGroup, (g0, g1) =>
@@ -223,9 +236,9 @@ public sealed partial class CpuBackend : IDirectConv2d
     /// p at (p / cols)·rowStep + (p % cols)·colStep, weights in blocks [width/L, taps, L], output [B, channels,
     /// pixels] written (forward, max(·, 0) with relu) or added to (input gradient).
     /// </summary>
-    private static void SixPixelImages<TVec, V>(int b0, int b1, float[] src, int srcImage, int pixels, int cols, int rowStep,
-        int colStep, int[] offsets, int taps, float[] weights, int width, float[]? init, float[] dst, int channels,
-        bool accumulate, bool relu)
+    private static void SixPixelImages<TVec, V>(int b0, int b1, float[] src, int srcImage, int pixels, int cols,
+        int rowStep, int colStep, int[] offsets, int taps, float[] weights, int width, float[]? init, float[] dst,
+        int channels, bool accumulate, bool relu)
         where TVec : struct where V : ILanes<TVec>
     {
         int L = V.Count;

@@ -53,7 +53,8 @@ public sealed partial class CpuBackend
             for (int c = 0, r = 0; c < C; c++)
                 for (int ki = 0; ki < s.KernelH; ki++)
                     for (int kj = 0; kj < s.KernelW; kj++) _offsets[r++] = c * _plane + ki * _wp + kj;
-            for (int r = _taps; r < _slots; r++) _offsets[r] = _offsets[_taps - 1]; // the last tile's spare taps, discarded
+            // the last tile's spare taps repeat its last one; their sums are discarded
+            for (int r = _taps; r < _slots; r++) _offsets[r] = _offsets[_taps - 1];
         }
 
         /// <summary>Multiply-adds of one image, the parallel split's cost.</summary>
@@ -136,7 +137,8 @@ public sealed partial class CpuBackend
         {
             int O = _o, imageGroups = (_s.Batch + ImagesPerGroup - 1) / ImagesPerGroup;
             var into = _partial.AsSpan(0, _partialSize);
-            for (int ig = 1; ig < imageGroups; ig++) TensorPrimitives.Add(into, _partial.AsSpan(ig * _partialSize, _partialSize), into);
+            for (int ig = 1; ig < imageGroups; ig++)
+                TensorPrimitives.Add(into, _partial.AsSpan(ig * _partialSize, _partialSize), into);
             if (DW is not null)
                 for (int o = 0; o < O; o++)
                     for (int r = 0; r < _taps; r++) DW[o * _taps + r] += _partial[r * _width + o];

@@ -17,8 +17,9 @@ internal interface ILanes<TVec> where TVec : struct
     static abstract TVec Broadcast(float value);
     /// <summary>a·b + c, one rounding.</summary>
     static abstract TVec Fma(TVec a, TVec b, TVec c);
+    /// <summary>a + b per lane.</summary>
     static abstract TVec Add(TVec a, TVec b);
-    /// <summary>max(a, 0) per lane, NaN kept (TensorPrimitives.Max's rule): the fused ReLU on a tile's accumulators.</summary>
+    /// <summary>max(a, 0) per lane, NaN kept (TensorPrimitives.Max's rule): the fused ReLU on accumulators.</summary>
     static abstract TVec Relu(TVec a);
 
     /// <summary>
@@ -28,8 +29,8 @@ internal interface ILanes<TVec> where TVec : struct
     static abstract void StoreTransposed(ref float dst, TVec a0, TVec a1, TVec a2, TVec a3, TVec a4, TVec a5, TVec a6, TVec a7);
 
     /// <summary>The same with channel l's 8 pixels at dst[l·stride]: straight into a [channels, pixels] output.</summary>
-    static abstract void StoreTransposed(ref float dst, nint stride, TVec a0, TVec a1, TVec a2, TVec a3, TVec a4, TVec a5, TVec a6,
-        TVec a7);
+    static abstract void StoreTransposed(ref float dst, nint stride, TVec a0, TVec a1, TVec a2, TVec a3, TVec a4, TVec a5,
+        TVec a6, TVec a7);
 }
 
 internal readonly struct Lanes512 : ILanes<Vector512<float>>
@@ -55,13 +56,14 @@ internal readonly struct Lanes512 : ILanes<Vector512<float>>
         StoreTransposed(ref dst, 8, a0, a1, a2, a3, a4, a5, a6, a7);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreTransposed(ref float dst, nint stride, Vector512<float> a0, Vector512<float> a1, Vector512<float> a2,
-        Vector512<float> a3, Vector512<float> a4, Vector512<float> a5, Vector512<float> a6, Vector512<float> a7)
+    public static void StoreTransposed(ref float dst, nint stride, Vector512<float> a0, Vector512<float> a1,
+        Vector512<float> a2, Vector512<float> a3, Vector512<float> a4, Vector512<float> a5, Vector512<float> a6,
+        Vector512<float> a7)
     {
-        Lanes256.StoreTransposed(ref dst, stride, a0.GetLower(), a1.GetLower(), a2.GetLower(), a3.GetLower(), a4.GetLower(), a5.GetLower(),
-            a6.GetLower(), a7.GetLower());
-        Lanes256.StoreTransposed(ref Unsafe.Add(ref dst, 8 * stride), stride, a0.GetUpper(), a1.GetUpper(), a2.GetUpper(), a3.GetUpper(),
-            a4.GetUpper(), a5.GetUpper(), a6.GetUpper(), a7.GetUpper());
+        Lanes256.StoreTransposed(ref dst, stride, a0.GetLower(), a1.GetLower(), a2.GetLower(), a3.GetLower(),
+            a4.GetLower(), a5.GetLower(), a6.GetLower(), a7.GetLower());
+        Lanes256.StoreTransposed(ref Unsafe.Add(ref dst, 8 * stride), stride, a0.GetUpper(), a1.GetUpper(),
+            a2.GetUpper(), a3.GetUpper(), a4.GetUpper(), a5.GetUpper(), a6.GetUpper(), a7.GetUpper());
     }
 }
 

@@ -34,8 +34,8 @@ public interface IDirectConv2d
     /// <see cref="Conv2dBackwardWeight"/>. A backend may run both in one pass over the batch (the CPU's: one
     /// parallel job per layer instead of five), with the same results.
     /// </summary>
-    void Conv2dBackward(DeviceBuffer dy, DeviceBuffer x, DeviceBuffer w, in ConvShape s, int outChannels, DeviceBuffer? dx,
-        DeviceBuffer? dw, DeviceBuffer? dbias, DeviceBuffer? reluOutput)
+    void Conv2dBackward(DeviceBuffer dy, DeviceBuffer x, DeviceBuffer w, in ConvShape s, int outChannels,
+        DeviceBuffer? dx, DeviceBuffer? dw, DeviceBuffer? dbias, DeviceBuffer? reluOutput)
     {
         if (dx is not null) Conv2dBackwardInput(dy, w, s, outChannels, dx, reluOutput);
         if (dw is not null || dbias is not null) Conv2dBackwardWeight(dy, x, s, outChannels, dw, dbias, reluOutput);

@@ -91,12 +91,14 @@ public sealed class DirectConvTests
     [InlineData(9, 16, 13, 13, 16, 2, 0, true)]
     [InlineData(6, 3, 10, 9, 8, 1, 1, false)]
     [InlineData(1, 2, 7, 6, 3, 2, 1, true)]
-    public void One_job_backward_equals_the_separate_passes(int batch, int channels, int h, int w, int outCh, int stride, int pad, bool relu)
+    public void One_job_backward_equals_the_separate_passes(int batch, int channels, int h, int w, int outCh, int stride,
+        int pad, bool relu)
     {
         var be = CpuBackend.Default;
         var rng = new Rng(5);
         var s = new ConvShape(batch, channels, h, w, 3, 3, stride, stride, pad, pad);
-        int xLength = batch * channels * h * w, wLength = outCh * channels * 9, yLength = batch * outCh * s.OutH * s.OutW;
+        int xLength = batch * channels * h * w, wLength = outCh * channels * 9;
+        int yLength = batch * outCh * s.OutH * s.OutW;
         DeviceBuffer Random(int n)
         {
             var b = be.Allocate(n);
@@ -141,11 +143,12 @@ public sealed class DirectConvTests
     private sealed class ComposedDefault(CpuBackend be) : IDirectConv2d
     {
         public bool SupportsDirectConv2d(in ConvShape s, int outChannels) => be.SupportsDirectConv2d(s, outChannels);
-        public void Conv2dForward(DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, in ConvShape s, int outChannels, DeviceBuffer y, bool relu) =>
-            be.Conv2dForward(x, w, bias, s, outChannels, y, relu);
-        public void Conv2dBackwardInput(DeviceBuffer dy, DeviceBuffer w, in ConvShape s, int outChannels, DeviceBuffer dx, DeviceBuffer? reluOutput) =>
-            be.Conv2dBackwardInput(dy, w, s, outChannels, dx, reluOutput);
-        public void Conv2dBackwardWeight(DeviceBuffer dy, DeviceBuffer x, in ConvShape s, int outChannels, DeviceBuffer? dw, DeviceBuffer? dbias,
-            DeviceBuffer? reluOutput) => be.Conv2dBackwardWeight(dy, x, s, outChannels, dw, dbias, reluOutput);
+        public void Conv2dForward(DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, in ConvShape s, int outChannels,
+            DeviceBuffer y, bool relu) => be.Conv2dForward(x, w, bias, s, outChannels, y, relu);
+        public void Conv2dBackwardInput(DeviceBuffer dy, DeviceBuffer w, in ConvShape s, int outChannels, DeviceBuffer dx,
+            DeviceBuffer? reluOutput) => be.Conv2dBackwardInput(dy, w, s, outChannels, dx, reluOutput);
+        public void Conv2dBackwardWeight(DeviceBuffer dy, DeviceBuffer x, in ConvShape s, int outChannels,
+            DeviceBuffer? dw, DeviceBuffer? dbias, DeviceBuffer? reluOutput) =>
+            be.Conv2dBackwardWeight(dy, x, s, outChannels, dw, dbias, reluOutput);
     }
 }

@@ -163,14 +163,17 @@ public static class OpCases
         yield return new("Conv2dRelu[2,5,11,9;5x5,s2,p2,O24]", [In([2, 5, 11, 9]), In([24, 5, 5, 5]), In([24])], t => Ops.Conv2dRelu(t[0], t[1], t[2], 2, 2), GradCheck: false);
         // Batches of several image groups (4 images each, the last one partial): the CPU backend's forward and
         // backward run as parallel jobs over images and groups only from here on; the cases above fit one group.
-        yield return new("Conv2dRelu[9,16,13,13;3x3,s2,O16] fashion-2, 3 image groups", [In([9, 16, 13, 13]), In([16, 16, 3, 3]), In([16])],
-            t => Ops.Conv2dRelu(t[0], t[1], t[2], 2, 0), GradCheck: false);
-        // 16 channels on rows of whole 8-pixel tiles take AVX-512's two-row tiles (forward and input gradient); an odd row
-        // count leaves one row.
-        yield return new("Conv2dRelu[3,16,7,16;3x3,p1,O16] two-row tiles, odd rows", [In([3, 16, 7, 16]), In([16, 16, 3, 3]), In([16])],
-            t => Ops.Conv2dRelu(t[0], t[1], t[2], 1, 1), GradCheck: false);
-        yield return new("Conv2d[10,8,12,12;3x3,p1,O16] 3 image groups", [In([10, 8, 12, 12]), In([16, 8, 3, 3]), In([16])],
-            t => Ops.Conv2d(t[0], t[1], t[2], 1, 1), GradCheck: false);
+        yield return new("Conv2dRelu[9,16,13,13;3x3,s2,O16] fashion-2, 3 image groups",
+            [In([9, 16, 13, 13]), In([16, 16, 3, 3]), In([16])], t => Ops.Conv2dRelu(t[0], t[1], t[2], 2, 0),
+            GradCheck: false);
+        // 16 channels on rows of whole 8-pixel tiles take AVX-512's two-row tiles (forward and input gradient); an
+        // odd row count leaves one row.
+        yield return new("Conv2dRelu[3,16,7,16;3x3,p1,O16] two-row tiles, odd rows",
+            [In([3, 16, 7, 16]), In([16, 16, 3, 3]), In([16])], t => Ops.Conv2dRelu(t[0], t[1], t[2], 1, 1),
+            GradCheck: false);
+        yield return new("Conv2d[10,8,12,12;3x3,p1,O16] 3 image groups",
+            [In([10, 8, 12, 12]), In([16, 8, 3, 3]), In([16])], t => Ops.Conv2d(t[0], t[1], t[2], 1, 1),
+            GradCheck: false);
         yield return new("MaxPool2d[2,3,6,6;k2]", [In([2, 3, 6, 6])], t => Ops.MaxPool2d(t[0], 2));
         yield return new("MaxPool2d[1,2,7,7;k3,s2,p1]", [In([1, 2, 7, 7])], t => Ops.MaxPool2d(t[0], 3, 2, 1));
         yield return new("MaxPool2d[1,2,7,5;k2]", [In([1, 2, 7, 5])], t => Ops.MaxPool2d(t[0], 2)); // odd sides: the 2×2 fast path drops the last row/column
