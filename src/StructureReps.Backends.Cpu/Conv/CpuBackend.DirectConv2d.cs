@@ -39,7 +39,8 @@ public sealed partial class CpuBackend : IDirectConv2d
 
     /// <summary>
     /// Tests only: 512 runs the Vector512 kernels (software-emulated where AVX-512 is missing) so that their 16-lane,
-    /// two-vector tiles are checked on any machine; 0 picks by hardware.
+    /// two-vector tiles are checked on any machine, 256 the AVX2 kernels (6-pixel tiles) where AVX-512 is; 0 picks
+    /// by hardware.
     /// </summary>
     internal int ForcedLaneBits { get; init; }
 

@@ -35,6 +35,17 @@ public sealed class DirectConvTests
 
     private static readonly CpuBackend Wide = new() { ForcedLaneBits = 512 };
 
+    /// <summary>The AVX2 kernels (8 lanes, 6-pixel tiles) even on an AVX-512 machine, which would take the others.</summary>
+    [Theory]
+    [MemberData(nameof(OpCases.ConvNames), MemberType = typeof(OpCases))]
+    public void Vector256_kernels_match_reference_on_any_machine(string op)
+    {
+        ConformanceTests.MatchesReference(Narrow, op);
+        ConformanceTests.IsRepeatable(Narrow, op);
+    }
+
+    private static readonly CpuBackend Narrow = new() { ForcedLaneBits = 256 };
+
     [Fact]
     public void Zoo_layers_take_the_direct_kernels_and_wide_layers_the_native_gemm()
     {
