@@ -44,33 +44,43 @@ public sealed partial class CpuBackend
             int slack = Tile + 16;
             _bordered = pool.Rent(s.Batch * O * _plane + slack, zeroed: false);
             _bordered.AsSpan(s.Batch * O * _plane, slack).Clear();
-            _weights = pool.Rent(classes * _taps * _width, zeroed: true);
+            // Only padded channel lanes (C not a whole number of vectors) are read without being written below.
+            _weights = pool.Rent(classes * _taps * _width, zeroed: _width != C);
             _offsets = ArrayPool<int>.Shared.Rent(classes * _taps);
             _counts = new int[classes];
-            var reached = ArrayPool<int>.Shared.Rent(_taps); // one class's taps, as (o·kh + ki)·kw + kj
             for (int ry = 0; ry < sh; ry++)
                 for (int rx = 0; rx < sw; rx++)
                 {
-                    int cls = ry * sw + rx, n = 0;
+                    // The class's taps are the (o, ki, kj) whose ki and kj each reach whole dy pixels: counted first,
+                    // since the weight layout [C/L blocks, n taps, L] needs n.
+                    int rowsReached = 0, colsReached = 0;
+                    for (int ki = 0; ki < kh; ki++) if (Mod(ry + s.PadH - ki, sh) == 0) rowsReached++;
+                    for (int kj = 0; kj < kw; kj++) if (Mod(rx + s.PadW - kj, sw) == 0) colsReached++;
+                    int cls = ry * sw + rx, n = O * rowsReached * colsReached, k = 0;
+                    _counts[cls] = n;
+                    if (n == 0) continue;
+                    ref float classWeights = ref _weights[cls * _taps * _width];
                     for (int o = 0; o < O; o++)
                         for (int ki = 0; ki < kh; ki++)
+                        {
+                            if (Mod(ry + s.PadH - ki, sh) != 0) continue;
+                            int dyRow = (ry + s.PadH - ki) / sh + _rowReach.Before;
                             for (int kj = 0; kj < kw; kj++)
-                                if (Mod(ry + s.PadH - ki, sh) == 0 && Mod(rx + s.PadW - kj, sw) == 0)
-                                    reached[n++] = (o * kh + ki) * kw + kj;
-                    _counts[cls] = n;
-                    // offsets into a bordered dy image, and weights [C/L blocks, n taps, L] in the same order
-                    for (int k = 0; k < n; k++)
-                    {
-                        int o = reached[k] / (kh * kw), ki = reached[k] / kw % kh, kj = reached[k] % kw;
-                        int dyRow = (ry + s.PadH - ki) / sh + _rowReach.Before;
-                        int dyCol = (rx + s.PadW - kj) / sw + _colReach.Before;
-                        _offsets[cls * _taps + k] = o * _plane + dyRow * _wd + dyCol;
-                        for (int c = 0; c < C; c++)
-                            _weights[cls * _taps * _width + ((c / L) * n + k) * L + c % L] =
-                                W[((o * C + c) * kh + ki) * kw + kj];
-                    }
+                            {
+                                if (Mod(rx + s.PadW - kj, sw) != 0) continue;
+                                int dyCol = (rx + s.PadW - kj) / sw + _colReach.Before;
+                                // the offset into a bordered dy image, and the tap's weights in the same order
+                                _offsets[cls * _taps + k] = o * _plane + dyRow * _wd + dyCol;
+                                for (int c0 = 0; c0 < C; c0 += L)
+                                {
+                                    ref float lanes = ref Unsafe.Add(ref classWeights, ((c0 / L) * n + k) * L);
+                                    for (int c = c0; c < Math.Min(C, c0 + L); c++)
+                                        Unsafe.Add(ref lanes, c - c0) = W[((o * C + c) * kh + ki) * kw + kj];
+                                }
+                                k++;
+                            }
+                        }
                 }
-            ArrayPool<int>.Shared.Return(reached);
             _sixPixel = L == 8 && _width >= 16 && classes == 1 && SixPixelTiles;
             _twoRows = L == 16 && C == L && classes == 1 && s.W % Tile == 0 && TwoRowTiles;
         }
