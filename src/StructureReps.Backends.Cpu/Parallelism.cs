@@ -21,13 +21,15 @@ internal static class Parallelism
     /// <summary>
     /// Runs body(begin, end) over ranges of [0, count); serially when count·costPerItem is small. With
     /// partsPerWorker &gt; 1 the ranges are smaller than a thread's share and claimed by whichever thread is free, so a
-    /// worker that wakes late costs the caller a small range's time, not half the job's.
+    /// worker that wakes late costs the caller a small range's time, not half the job's. Only when every thread of the
+    /// team may work: with <see cref="Workers"/> set lower, a job has at most that many parts, so at most that many
+    /// threads run it.
     /// </summary>
     public static void For(int count, long costPerItem, Action<int, int> body, int partsPerWorker = 1)
     {
         const long minWorkPerThread = 1 << 15;
-        int parts = (int)Math.Min((long)Workers * Math.Max(1, partsPerWorker),
-            Math.Max(1, count * Math.Max(costPerItem, 1) / minWorkPerThread));
+        int perWorker = Workers == Team.Threads ? Math.Max(1, partsPerWorker) : 1;
+        int parts = (int)Math.Min((long)Workers * perWorker, Math.Max(1, count * Math.Max(costPerItem, 1) / minWorkPerThread));
         if (parts <= 1 || count < 2)
         {
             if (count > 0) body(0, count);

@@ -7,6 +7,30 @@ namespace StructureReps.Tests.Engine;
 public sealed class WorkerTeamTests
 {
     [Fact]
+    public void With_one_worker_set_a_job_split_into_claimed_parts_stays_on_the_calling_thread()
+    {
+        int saved = Parallelism.Workers;
+        try
+        {
+            Parallelism.Workers = 1;
+            var threads = new System.Collections.Concurrent.ConcurrentBag<int>();
+            int covered = 0;
+            Parallelism.For(64, 1 << 20, (begin, end) =>
+            {
+                threads.Add(Environment.CurrentManagedThreadId);
+                Interlocked.Add(ref covered, end - begin);
+                Thread.Sleep(1); // time for an idle team thread to claim a part, were any offered
+            }, partsPerWorker: 4);
+            Assert.Equal(64, covered);
+            Assert.All(threads, t => Assert.Equal(Environment.CurrentManagedThreadId, t));
+        }
+        finally
+        {
+            Parallelism.Workers = saved;
+        }
+    }
+
+    [Fact]
     public void Every_part_runs_exactly_once_across_many_jobs()
     {
         var team = new WorkerTeam(2);
