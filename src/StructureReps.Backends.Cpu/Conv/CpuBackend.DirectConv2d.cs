@@ -103,13 +103,11 @@ public sealed partial class CpuBackend : IDirectConv2d
             for (int r = 0; r < taps; r++) wt[((o / L) * taps + r) * L + o % L] = W[o * taps + r];
         var init = _pool.Rent(width, zeroed: true);
         if (bias is not null) Array.Copy(bias, init, O);
-        // x itself when it has no padding and its array holds the slack the tiles read past the last plane (a pooled
-        // array is rounded up to its size class; what lies there only reaches tile columns past a row's end, which
-        // are never stored); else bordered planes, which each part of the job fills for its own images.
-        int slack = Tile * s.StrideW + 16;
-        bool inPlace = s.PadH == 0 && s.PadW == 0 && X.Length >= s.Batch * C * s.H * s.W + slack;
-        var xpad = inPlace ? X : _pool.Rent(s.Batch * C * plane + slack, zeroed: false);
-        if (!inPlace) xpad.AsSpan(s.Batch * C * plane, slack).Clear();
+        // x itself when it has no padding, else bordered planes, which each part of the job fills for its own images.
+        // Every tile reads only real output pixels' windows (a short tile repeats its last pixel), so nothing is read
+        // past the last plane.
+        bool inPlace = s.PadH == 0 && s.PadW == 0;
+        var xpad = inPlace ? X : _pool.Rent(s.Batch * C * plane, zeroed: false);
         var offsets = ArrayPool<int>.Shared.Rent(taps);
         for (int c = 0, r = 0; c < C; c++)
             for (int ki = 0; ki < s.KernelH; ki++)
@@ -128,9 +126,6 @@ public sealed partial class CpuBackend : IDirectConv2d
                     width, init, Y, O, accumulate: false, relu);
                 return;
             }
-            // Tiles of 8 output pixels running on across rows (a 13-pixel row wastes nothing, a 2-pixel one little),
-            // written straight into y when whole.
-            Span<float> tile = stackalloc float[2 * Tile * L];
             Span<int> at = stackalloc int[Tile];
             int pixels = ho * wo;
             if (twoRows)
@@ -152,6 +147,9 @@ public sealed partial class CpuBackend : IDirectConv2d
                         }
                 return;
             }
+            // Tiles of 8 output pixels running on across rows (a 13-pixel row wastes nothing, a 2-pixel one little),
+            // written straight into y when whole.
+            Span<float> tile = stackalloc float[2 * Tile * L];
             for (int b = b0; b < b1; b++)
                 for (int p0 = 0; p0 < pixels; p0 += Tile)
                 {
