@@ -362,7 +362,7 @@ internal static class ConvTiles
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ReluAll<TVec, V>(ref TVec a0, ref TVec a1, ref TVec a2, ref TVec a3, ref TVec a4, ref TVec a5,
+    internal static void ReluAll<TVec, V>(ref TVec a0, ref TVec a1, ref TVec a2, ref TVec a3, ref TVec a4, ref TVec a5,
         ref TVec a6, ref TVec a7)
         where TVec : struct where V : ILanes<TVec>
     {

@@ -25,6 +25,7 @@ public sealed partial class CpuBackend
         private readonly (int Before, int Extent) _rowReach, _colReach;
         private readonly float[] _weights, _bordered; // [classes, C/L blocks, taps of the class, L]; dy bordered
         private readonly int[] _offsets, _counts;     // [classes, taps]: each class's taps into a bordered dy image
+        private readonly int[]? _rowOffsets;          // stride 1, 3-wide: each kernel row's first tap (ConvRowTiles)
         private readonly bool _sixPixel, _twoRows;
 
         public InputGradientPass(SizeClassPool<float> pool, float[] W, in ConvShape s, int O)
@@ -65,7 +66,8 @@ public sealed partial class CpuBackend
                         {
                             if (Mod(ry + s.PadH - ki, sh) != 0) continue;
                             int dyRow = (ry + s.PadH - ki) / sh + _rowReach.Before;
-                            for (int kj = 0; kj < kw; kj++)
+                            // kj downwards, so a row's taps read dy at ascending offsets (the row-tap tiles' order)
+                            for (int kj = kw - 1; kj >= 0; kj--)
                             {
                                 if (Mod(rx + s.PadW - kj, sw) != 0) continue;
                                 int dyCol = (rx + s.PadW - kj) / sw + _colReach.Before;
@@ -83,6 +85,11 @@ public sealed partial class CpuBackend
                 }
             _sixPixel = L == 8 && _width >= 16 && classes == 1 && SixPixelTiles;
             _twoRows = L == 16 && C == L && classes == 1 && s.W % Tile == 0 && TwoRowTiles;
+            if (classes == 1 && RowTapTiles(s, s.W))
+            {
+                _rowOffsets = new int[O * kh];
+                for (int r = 0; r < _rowOffsets.Length; r++) _rowOffsets[r] = _offsets[r * kw];
+            }
         }
 
         /// <summary>Multiply-adds of one image, the parallel split's cost.</summary>
@@ -115,7 +122,10 @@ public sealed partial class CpuBackend
                             int srcBase = b * O * _plane + iy * _wd + ix0, at = (b * C * s.H + iy) * s.W + ix0;
                             bool pair = iy + 1 < s.H;
                             var none = ReadOnlySpan<float>.Empty;
-                            if (pair)
+                            if (pair && _rowOffsets is not null)
+                                ConvRowTiles.RowTile8x2<TVec, V, Step1>(_bordered, srcBase, _wd, _rowOffsets, _weights,
+                                    none, ref tile[0], Tile, L * Tile, relu: false);
+                            else if (pair)
                                 ConvTiles.PixelTile8x2<TVec, V>(_bordered, srcBase, Consecutive, _wd, _offsets, _taps,
                                     _weights, none, ref tile[0], Tile, L * Tile, relu: false);
                             else
@@ -144,9 +154,14 @@ public sealed partial class CpuBackend
                             for (int lane = 0; lane < _width;)
                             {
                                 int nv = Math.Min(nvMax, (_width - lane) / L);
-                                ConvTiles.PixelTile8<TVec, V>(_bordered, srcBase, Consecutive, tapOffsets, n,
-                                    _weights.AsSpan(cls * _taps * _width + lane * n), n * L, ReadOnlySpan<float>.Empty, nv,
-                                    ref tile[0], Tile);
+                                if (_rowOffsets is not null)
+                                    ConvRowTiles.RowTile8<TVec, V, Step1>(_bordered, srcBase, _rowOffsets,
+                                        _weights.AsSpan(lane * n), n * L, ReadOnlySpan<float>.Empty, nv, ref tile[0],
+                                        Tile, relu: false);
+                                else
+                                    ConvTiles.PixelTile8<TVec, V>(_bordered, srcBase, Consecutive, tapOffsets, n,
+                                        _weights.AsSpan(cls * _taps * _width + lane * n), n * L,
+                                        ReadOnlySpan<float>.Empty, nv, ref tile[0], Tile);
                                 for (int k = 0, c = lane; k < nv * L && c < C; k++, c++)
                                 {
                                     int at = ((b * C + c) * s.H + iy) * s.W + ix0;

@@ -174,6 +174,18 @@ public static class OpCases
         yield return new("Conv2d[10,8,12,12;3x3,p1,O16] 3 image groups",
             [In([10, 8, 12, 12]), In([16, 8, 3, 3]), In([16])], t => Ops.Conv2d(t[0], t[1], t[2], 1, 1),
             GradCheck: false);
+        // 3-wide kernels on rows of whole 8-pixel tiles take the row-tap tiles (ConvRowTiles), at step 1 and 2: the
+        // two small ones through the gradient check, then two rows of 16 channels and two vectors of 32 at step 2.
+        yield return new("Conv2dRelu[1,1,2,8;3x3,p1,O2] row-tap tiles", [In([1, 1, 2, 8]), In([2, 1, 3, 3]), In([2])],
+            t => Ops.Conv2dRelu(t[0], t[1], t[2], 1, 1));
+        yield return new("Conv2d[1,2,3,17;3x3,s2,O3] row-tap tiles at step 2",
+            [In([1, 2, 3, 17]), In([3, 2, 3, 3]), In([3])], t => Ops.Conv2d(t[0], t[1], t[2], 2, 0));
+        yield return new("Conv2dRelu[2,4,9,17;3x3,s2,O16] row-tap, two rows at step 2",
+            [In([2, 4, 9, 17]), In([16, 4, 3, 3]), In([16])], t => Ops.Conv2dRelu(t[0], t[1], t[2], 2, 0),
+            GradCheck: false);
+        yield return new("Conv2d[2,5,8,16;3x3,s2,p1,O32] row-tap, two vectors at step 2",
+            [In([2, 5, 8, 16]), In([32, 5, 3, 3]), In([32])], t => Ops.Conv2d(t[0], t[1], t[2], 2, 1),
+            GradCheck: false);
         yield return new("MaxPool2d[2,3,6,6;k2]", [In([2, 3, 6, 6])], t => Ops.MaxPool2d(t[0], 2));
         yield return new("MaxPool2d[1,2,7,7;k3,s2,p1]", [In([1, 2, 7, 7])], t => Ops.MaxPool2d(t[0], 3, 2, 1));
         yield return new("MaxPool2d[1,2,7,5;k2]", [In([1, 2, 7, 5])], t => Ops.MaxPool2d(t[0], 2)); // odd sides: the 2×2 fast path drops the last row/column
