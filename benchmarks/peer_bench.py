@@ -34,9 +34,16 @@ CONV_BATCH, CONV_CHANNELS, CONV_SIZE = 32, 16, 32
 EPOCH_WARMUP = 3
 
 
+# The least warm-up time of every workload, on both sides (PeerTimings.WarmupTime): .NET's tiered compilation
+# reaches the code a training run keeps after about a second; PyTorch gets the same warm-up.
+WARMUP_SECONDS = 2.0
+
+
 def median_ms(fn, repeats, warmup=3):
-    for _ in range(warmup):
+    start, done = time.perf_counter(), 0
+    while done < warmup or time.perf_counter() - start < WARMUP_SECONDS:
         fn()
+        done += 1
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
