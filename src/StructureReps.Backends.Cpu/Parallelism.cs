@@ -19,17 +19,15 @@ internal static class Parallelism
     private static int _workers = Environment.ProcessorCount;
 
     /// <summary>
-    /// Runs body(begin, end) over ranges of [0, count); serially when count·costPerItem is small. With
-    /// partsPerWorker &gt; 1 the ranges are smaller than a thread's share and claimed by whichever thread is free, so a
-    /// worker that wakes late costs the caller a small range's time, not half the job's. Only when every thread of the
-    /// team may work: with <see cref="Workers"/> set lower, a job has at most that many parts, so at most that many
-    /// threads run it.
+    /// Runs body(begin, end) over one contiguous range of [0, count) per worker (serially when count·costPerItem is
+    /// small), the same ranges for the same count every time: across a training step's ops over a batch, a thread
+    /// tends to get the same images, still in its caches. Measured (in-process A/B, 8 rounds): claimed quarter ranges,
+    /// 4 per thread, were 6–8 % slower on the CIFAR-10 and Fashion-MNIST CNN epochs and 3–4 % on conv2d.
     /// </summary>
-    public static void For(int count, long costPerItem, Action<int, int> body, int partsPerWorker = 1)
+    public static void For(int count, long costPerItem, Action<int, int> body)
     {
         const long minWorkPerThread = 1 << 15;
-        int perWorker = Workers == Team.Threads ? Math.Max(1, partsPerWorker) : 1;
-        int parts = (int)Math.Min((long)Workers * perWorker, Math.Max(1, count * Math.Max(costPerItem, 1) / minWorkPerThread));
+        int parts = (int)Math.Min(Workers, Math.Max(1, count * Math.Max(costPerItem, 1) / minWorkPerThread));
         if (parts <= 1 || count < 2)
         {
             if (count > 0) body(0, count);

@@ -28,7 +28,8 @@ namespace StructureReps.Backends.Cpu;
 /// general tile's rate), with the same sums in the same order.
 /// Each layer's forward is one parallel job over images, and its whole backward one job over image groups
 /// (<see cref="Conv2dBackward"/>): a part makes its own images' copies and runs their tiles, so the threads meet
-/// once per pass, not once per copy. Every output element is written by one part; weight sums are per group.
+/// once per pass, not once per copy. A thread's part is the same range of images in every pass and layer
+/// (<see cref="Parallelism.For"/>), so their activations are still in its caches. Every output element is written by one part; weight sums are per group.
 /// </summary>
 public sealed partial class CpuBackend : IDirectConv2d
 {
@@ -89,12 +90,6 @@ public sealed partial class CpuBackend : IDirectConv2d
         if (Wide) Backward<Vector512<float>, Lanes512>(F(dy), mask, W, X, s, outChannels, DX, DW, DB);
         else Backward<Vector256<float>, Lanes256>(F(dy), mask, W, X, s, outChannels, DX, DW, DB);
     }
-
-    /// <summary>
-    /// Parts per thread of each convolution job: the parts are claimed by whichever thread is free, so a worker that
-    /// wakes late for a job costs the caller a part's time, not half the job's.
-    /// </summary>
-    private const int ConvPartsPerWorker = 4;
 
     private void Forward<TVec, V>(float[] X, float[] W, float[]? bias, ConvShape s, int O, float[] Y, bool relu)
         where TVec : struct where V : ILanes<TVec>
@@ -188,7 +183,7 @@ public sealed partial class CpuBackend : IDirectConv2d
                         lane += nv * L;
                     }
                 }
-        }, ConvPartsPerWorker);
+        });
         ArrayPool<int>.Shared.Return(offsets);
         if (!inPlace) _pool.Return(xpad);
         _pool.Return(init);
@@ -219,7 +214,7 @@ public sealed partial class CpuBackend : IDirectConv2d
                 weight?.Run(DY, mask, X!, ig, b0, b1);
                 input?.Run(DY, mask, DX!, b0, b1);
             }
-        }, ConvPartsPerWorker);
+        });
         weight?.Finish(DW, DB);
         input?.Return();
     }
