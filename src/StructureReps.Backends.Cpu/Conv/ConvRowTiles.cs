@@ -33,6 +33,9 @@ internal static class ConvRowTiles
 {
     public const int KernelWidth = 3;
 
+    /// <summary>Kernel rows per <see cref="RowTapTile{TVec, V, S}"/>: 15 accumulators of the 32 registers.</summary>
+    public const int TapRows = 5;
+
     /// <summary>
     /// <see cref="ConvTiles.PixelTile8x2{TVec, V}"/> for 3-wide kernels: 8 pixels t·step past each row offset and
     /// the 8 at rowDelta further, one vector of channels,
@@ -251,5 +254,72 @@ internal static class ConvRowTiles
         }
         V.StoreTransposed(ref dst, dstStride, a0, a1, a2, a3, a4, a5, a6, a7);
         V.StoreTransposed(ref Unsafe.Add(ref dst, L * dstStride), dstStride, b0, b1, b2, b3, b4, b5, b6, b7);
+    }
+
+    /// <summary>
+    /// The weight-gradient tile for 3-wide kernels and one vector of output channels (AVX-512 with O ≤ 16): 5 kernel
+    /// rows × 3 taps, 15 accumulators where <see cref="ConvTiles.TapTile{TVec, V}"/> holds 8 at one vector,
+    /// <code>acc[r·3 + kj, l] += Σ_{pixels p} grad[p·L + l] · src[srcBase + pixelOffset(p) + rowOffsets[r] + kj]</code>
+    /// over one image's pixels (rows × cols, pixel offset rowStep·i + step·j); acc is [15][L]. Per pixel one
+    /// gradient load and 15 broadcast FMAs, each x at a row's offset plus a constant.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RowTapTile<TVec, V, S>(ReadOnlySpan<float> grad, float[] src, int srcBase,
+        ReadOnlySpan<int> rowOffsets, int rows, int cols, int rowStep, Span<float> acc)
+        where TVec : struct where V : ILanes<TVec> where S : IPixelStep
+    {
+        nint L = V.Count, step = S.Value;
+        nint o0 = rowOffsets[0], o1 = rowOffsets[1], o2 = rowOffsets[2], o3 = rowOffsets[3], o4 = rowOffsets[4];
+        ref float g0 = ref MemoryMarshal.GetReference(grad);
+        ref float sBase = ref src[srcBase];
+        ArgumentOutOfRangeException.ThrowIfLessThan(acc.Length, TapRows * KernelWidth * (int)L);
+        ref float c0 = ref MemoryMarshal.GetReference(acc);
+        TVec a0 = V.Load(in c0), a1 = V.Load(in Unsafe.Add(ref c0, L)), a2 = V.Load(in Unsafe.Add(ref c0, 2 * L));
+        TVec a3 = V.Load(in Unsafe.Add(ref c0, 3 * L)), a4 = V.Load(in Unsafe.Add(ref c0, 4 * L));
+        TVec a5 = V.Load(in Unsafe.Add(ref c0, 5 * L)), a6 = V.Load(in Unsafe.Add(ref c0, 6 * L));
+        TVec a7 = V.Load(in Unsafe.Add(ref c0, 7 * L)), a8 = V.Load(in Unsafe.Add(ref c0, 8 * L));
+        TVec a9 = V.Load(in Unsafe.Add(ref c0, 9 * L)), a10 = V.Load(in Unsafe.Add(ref c0, 10 * L));
+        TVec a11 = V.Load(in Unsafe.Add(ref c0, 11 * L)), a12 = V.Load(in Unsafe.Add(ref c0, 12 * L));
+        TVec a13 = V.Load(in Unsafe.Add(ref c0, 13 * L)), a14 = V.Load(in Unsafe.Add(ref c0, 14 * L));
+        for (int i = 0; i < rows; i++)
+        {
+            ref float gRow = ref Unsafe.Add(ref g0, (nint)i * cols * L);
+            ref float sRow = ref Unsafe.Add(ref sBase, (nint)i * rowStep);
+            for (int j = 0; j < cols; j++)
+            {
+                TVec d = V.Load(in Unsafe.Add(ref gRow, j * L));
+                ref float p = ref Unsafe.Add(ref sRow, j * step);
+                a0 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, o0)), a0);
+                a1 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, o0 + 1)), a1);
+                a2 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, o0 + 2)), a2);
+                a3 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, o1)), a3);
+                a4 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, o1 + 1)), a4);
+                a5 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, o1 + 2)), a5);
+                a6 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, o2)), a6);
+                a7 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, o2 + 1)), a7);
+                a8 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, o2 + 2)), a8);
+                a9 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, o3)), a9);
+                a10 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, o3 + 1)), a10);
+                a11 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, o3 + 2)), a11);
+                a12 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, o4)), a12);
+                a13 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, o4 + 1)), a13);
+                a14 = V.Fma(d, V.Broadcast(Unsafe.Add(ref p, o4 + 2)), a14);
+            }
+        }
+        V.Store(a0, ref c0);
+        V.Store(a1, ref Unsafe.Add(ref c0, L));
+        V.Store(a2, ref Unsafe.Add(ref c0, 2 * L));
+        V.Store(a3, ref Unsafe.Add(ref c0, 3 * L));
+        V.Store(a4, ref Unsafe.Add(ref c0, 4 * L));
+        V.Store(a5, ref Unsafe.Add(ref c0, 5 * L));
+        V.Store(a6, ref Unsafe.Add(ref c0, 6 * L));
+        V.Store(a7, ref Unsafe.Add(ref c0, 7 * L));
+        V.Store(a8, ref Unsafe.Add(ref c0, 8 * L));
+        V.Store(a9, ref Unsafe.Add(ref c0, 9 * L));
+        V.Store(a10, ref Unsafe.Add(ref c0, 10 * L));
+        V.Store(a11, ref Unsafe.Add(ref c0, 11 * L));
+        V.Store(a12, ref Unsafe.Add(ref c0, 12 * L));
+        V.Store(a13, ref Unsafe.Add(ref c0, 13 * L));
+        V.Store(a14, ref Unsafe.Add(ref c0, 14 * L));
     }
 }

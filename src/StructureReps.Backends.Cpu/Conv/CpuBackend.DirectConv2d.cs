@@ -25,7 +25,8 @@ namespace StructureReps.Backends.Cpu;
 /// </list>
 /// Where a 3-wide kernel at step 1 or 2 meets rows of whole tiles, the forward and stride-1 input-gradient tiles
 /// are <see cref="ConvRowTiles"/>' (one loop turn per kernel row, constant load displacements; about 1.5× the
-/// general tile's rate), with the same sums in the same order.
+/// general tile's rate), with the same sums in the same order; so is the weight gradient's with one vector of
+/// output channels on AVX-512 (5 kernel rows × 3 taps, 15 accumulators).
 /// Each layer's forward is one parallel job over images, and its whole backward one job over image groups
 /// (<see cref="Conv2dBackward"/>): a part makes its own images' copies and runs their tiles, so the threads meet
 /// once per pass, not once per copy. A thread's part is the same range of images in every pass and layer

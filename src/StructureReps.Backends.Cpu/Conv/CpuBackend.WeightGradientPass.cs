@@ -25,6 +25,7 @@ public sealed partial class CpuBackend
         private readonly float[]? _dyT, _xpad;           // dy pixel-major [B, O/L, Ho·Wo, L]; x bordered (or x itself)
         private readonly bool _xInPlace, _weights, _bias;
         private readonly int[] _offsets;                // tap (c, ki, kj) → offset in a bordered x image
+        private readonly int[]? _rowOffsets;            // row-tap tiles: kernel row (c, ki) → offset, spares repeated
 
         public WeightGradientPass(SizeClassPool<float> pool, float[]? X, in ConvShape s, int O, bool weights, bool bias)
         {
@@ -39,7 +40,11 @@ public sealed partial class CpuBackend
             _hp = s.H + 2 * s.PadH;
             _wp = s.W + 2 * s.PadW;
             _plane = _hp * _wp;
-            _tapsPerTile = L == 16 ? ConvTiles.Taps : 6;
+            // AVX-512 with one vector of output channels and a 3-wide kernel at step 1 or 2: ConvRowTiles' 5 kernel
+            // rows × 3 taps per tile (15 accumulators; the general tile has 8 at one vector).
+            bool rowTaps = L == 16 && _width == L && weights && UseRowTapTiles
+                && s.KernelW == ConvRowTiles.KernelWidth && s.StrideW is 1 or 2;
+            _tapsPerTile = rowTaps ? ConvRowTiles.TapRows * ConvRowTiles.KernelWidth : L == 16 ? ConvTiles.Taps : 6;
             _tileGroups = (_taps + _tapsPerTile - 1) / _tapsPerTile;
             _slots = _tileGroups * _tapsPerTile;
             _partialSize = _slots * _width + _width;
@@ -55,6 +60,11 @@ public sealed partial class CpuBackend
                     for (int kj = 0; kj < s.KernelW; kj++) _offsets[r++] = c * _plane + ki * _wp + kj;
             // the last tile's spare taps repeat its last one; their sums are discarded
             for (int r = _taps; r < _slots; r++) _offsets[r] = _offsets[_taps - 1];
+            if (!rowTaps) return;
+            int kernelRows = C * s.KernelH;
+            _rowOffsets = new int[_tileGroups * ConvRowTiles.TapRows];
+            for (int row = 0; row < _rowOffsets.Length; row++)
+                _rowOffsets[row] = _offsets[Math.Min(row, kernelRows - 1) * ConvRowTiles.KernelWidth];
         }
 
         /// <summary>Multiply-adds of one image, the parallel split's cost.</summary>
@@ -82,7 +92,7 @@ public sealed partial class CpuBackend
             if (!_xInPlace) ConvCopies.BorderPlanes(X, null, b0 * C, b1 * C, s.H, s.W, s.PadH, s.PadW, _hp, _wp, xpad);
             int T = _tapsPerTile;
             const int nvMax = 2; // 8 × 2 or 6 × 2 accumulators
-            Span<float> acc = stackalloc float[2 * ConvTiles.Taps * L];
+            Span<float> acc = stackalloc float[Math.Max(2 * ConvTiles.Taps, T) * L];
             for (int g = 0; g < _tileGroups; g++)
             {
                 var tapOffsets = _offsets.AsSpan(g * T, T);
@@ -93,7 +103,11 @@ public sealed partial class CpuBackend
                     for (int b = b0; b < b1; b++)
                     {
                         var grad = dyT.AsSpan((b * blocks + lane / L) * pixels * L);
-                        if (T == 6)
+                        if (_rowOffsets is not null)
+                            RowTapTile(s.StrideW, grad, xpad, b * C * _plane,
+                                _rowOffsets.AsSpan(g * ConvRowTiles.TapRows, ConvRowTiles.TapRows), s.OutH, s.OutW,
+                                s.StrideH * _wp, acc);
+                        else if (T == 6)
                             ConvTiles.TapTile6<TVec, V>(grad, pixels * L, xpad, b * C * _plane, tapOffsets, s.OutH, s.OutW,
                                 s.StrideH * _wp, s.StrideW, nv, acc);
                         else
@@ -106,6 +120,15 @@ public sealed partial class CpuBackend
                     lane += nv * L;
                 }
             }
+        }
+
+        private static void RowTapTile(int step, ReadOnlySpan<float> grad, float[] src, int srcBase,
+            ReadOnlySpan<int> rowOffsets, int rows, int cols, int rowStep, Span<float> acc)
+        {
+            if (step == 1)
+                ConvRowTiles.RowTapTile<TVec, V, Step1>(grad, src, srcBase, rowOffsets, rows, cols, rowStep, acc);
+            else
+                ConvRowTiles.RowTapTile<TVec, V, Step2>(grad, src, srcBase, rowOffsets, rows, cols, rowStep, acc);
         }
 
         /// <summary>
