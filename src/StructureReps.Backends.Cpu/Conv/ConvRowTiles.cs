@@ -259,7 +259,9 @@ internal static class ConvRowTiles
     /// <summary>
     /// The weight-gradient tile for 3-wide kernels and one vector of output channels (AVX-512 with O ≤ 16): 5 kernel
     /// rows × 3 taps, 15 accumulators where <see cref="ConvTiles.TapTile{TVec, V}"/> holds 8 at one vector,
-    /// <code>acc[r·3 + kj, l] += Σ_{pixels p} grad[p·L + l] · src[srcBase + pixelOffset(p) + rowOffsets[r] + kj]</code>
+    /// <code>
+    /// acc[r·3 + kj, l] += Σ_{pixels p} grad[p·L + l] · src[srcBase + pixelOffset(p) + rowOffsets[r] + kj]
+    /// </code>
     /// over one image's pixels (rows × cols, pixel offset rowStep·i + step·j); acc is [15][L]. Per pixel one
     /// gradient load and 15 broadcast FMAs, each x at a row's offset plus a constant.
     /// </summary>
