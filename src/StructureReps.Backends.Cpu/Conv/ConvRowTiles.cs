@@ -43,12 +43,12 @@ internal static class ConvRowTiles
     /// dst[l·dstStride + t] = init[l]
     ///     + Σ_{row, kj} weights[(row·3 + kj)·L + l] · src[srcBase + rowOffsets[row] + kj + t·step]
     /// </code>
-    /// and the same at dst + dstRowDelta from the second row; max(·, 0) with relu.
+    /// and the same at dst + dstRowDelta from the second row; max(·, 0) with relu; added to dst with add.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RowTile8x2<TVec, V, S>(float[] src, int srcBase, nint rowDelta, ReadOnlySpan<int> rowOffsets,
         ReadOnlySpan<float> weights, ReadOnlySpan<float> init, ref float dst, nint dstStride, nint dstRowDelta,
-        bool relu)
+        bool relu, bool add = false)
         where TVec : struct where V : ILanes<TVec> where S : IPixelStep
     {
         nint L = V.Count, d = S.Value;
@@ -121,6 +121,12 @@ internal static class ConvRowTiles
             ConvTiles.ReluAll<TVec, V>(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
             ConvTiles.ReluAll<TVec, V>(ref b0, ref b1, ref b2, ref b3, ref b4, ref b5, ref b6, ref b7);
         }
+        if (add)
+        {
+            V.AddTransposed(ref dst, dstStride, a0, a1, a2, a3, a4, a5, a6, a7);
+            V.AddTransposed(ref Unsafe.Add(ref dst, dstRowDelta), dstStride, b0, b1, b2, b3, b4, b5, b6, b7);
+            return;
+        }
         V.StoreTransposed(ref dst, dstStride, a0, a1, a2, a3, a4, a5, a6, a7);
         V.StoreTransposed(ref Unsafe.Add(ref dst, dstRowDelta), dstStride, b0, b1, b2, b3, b4, b5, b6, b7);
     }
@@ -132,12 +138,12 @@ internal static class ConvRowTiles
     /// dst[(v·L + l)·dstStride + t] = init[v·L + l]
     ///     + Σ_{row, kj} weights[v·vecStride + (row·3 + kj)·L + l] · src[srcBase + rowOffsets[row] + kj + t·step]
     /// </code>
-    /// max(·, 0) with relu; init may be empty (zeros).
+    /// max(·, 0) with relu, added to dst with add; init may be empty (zeros).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RowTile8<TVec, V, S>(float[] src, int srcBase, ReadOnlySpan<int> rowOffsets,
         ReadOnlySpan<float> weights, int vecStride, ReadOnlySpan<float> init, int nv, ref float dst, nint dstStride,
-        bool relu)
+        bool relu, bool add = false)
         where TVec : struct where V : ILanes<TVec> where S : IPixelStep
     {
         nint L = V.Count, d = S.Value;
@@ -182,7 +188,8 @@ internal static class ConvRowTiles
                 a7 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, 2 + 7 * d)), a7);
             }
             if (relu) ConvTiles.ReluAll<TVec, V>(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
-            V.StoreTransposed(ref dst, dstStride, a0, a1, a2, a3, a4, a5, a6, a7);
+            if (add) V.AddTransposed(ref dst, dstStride, a0, a1, a2, a3, a4, a5, a6, a7);
+            else V.StoreTransposed(ref dst, dstStride, a0, a1, a2, a3, a4, a5, a6, a7);
             return;
         }
         TVec j0 = init.IsEmpty ? V.Zero : V.Load(in init[(int)L]);
@@ -251,6 +258,12 @@ internal static class ConvRowTiles
         {
             ConvTiles.ReluAll<TVec, V>(ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7);
             ConvTiles.ReluAll<TVec, V>(ref b0, ref b1, ref b2, ref b3, ref b4, ref b5, ref b6, ref b7);
+        }
+        if (add)
+        {
+            V.AddTransposed(ref dst, dstStride, a0, a1, a2, a3, a4, a5, a6, a7);
+            V.AddTransposed(ref Unsafe.Add(ref dst, L * dstStride), dstStride, b0, b1, b2, b3, b4, b5, b6, b7);
+            return;
         }
         V.StoreTransposed(ref dst, dstStride, a0, a1, a2, a3, a4, a5, a6, a7);
         V.StoreTransposed(ref Unsafe.Add(ref dst, L * dstStride), dstStride, b0, b1, b2, b3, b4, b5, b6, b7);

@@ -113,8 +113,8 @@ public sealed partial class CpuBackend
             Span<float> tile = stackalloc float[2 * Tile * L];
             if (_twoRows)
             {
-                // AVX-512, stride 1, 16 input channels, rows of whole tiles: two dx rows per tile (PixelTile8x2), added
-                // to dx from the tile (dx accumulates).
+                // AVX-512, stride 1, 16 input channels, rows of whole tiles: two dx rows per tile, added to dx (dx
+                // accumulates): in registers by the row-tap tile, else from the general tile's buffer.
                 for (int b = b0; b < b1; b++)
                     for (int iy = 0; iy < s.H; iy += 2)
                         for (int ix0 = 0; ix0 < s.W; ix0 += Tile)
@@ -123,9 +123,13 @@ public sealed partial class CpuBackend
                             bool pair = iy + 1 < s.H;
                             var none = ReadOnlySpan<float>.Empty;
                             if (pair && _rowOffsets is not null)
+                            {
+                                // straight into dx, added in registers after the transpose
                                 ConvRowTiles.RowTile8x2<TVec, V, Step1>(_bordered, srcBase, _wd, _rowOffsets, _weights,
-                                    none, ref tile[0], Tile, L * Tile, relu: false);
-                            else if (pair)
+                                    none, ref DX[at], s.H * s.W, s.W, relu: false, add: true);
+                                continue;
+                            }
+                            if (pair)
                                 ConvTiles.PixelTile8x2<TVec, V>(_bordered, srcBase, Consecutive, _wd, _offsets, _taps,
                                     _weights, none, ref tile[0], Tile, L * Tile, relu: false);
                             else
@@ -154,6 +158,16 @@ public sealed partial class CpuBackend
                             for (int lane = 0; lane < _width;)
                             {
                                 int nv = Math.Min(nvMax, (_width - lane) / L);
+                                if (_rowOffsets is not null && lane + nv * L <= C)
+                                {
+                                    // whole channel vectors: straight into dx, added in registers
+                                    ConvRowTiles.RowTile8<TVec, V, Step1>(_bordered, srcBase, _rowOffsets,
+                                        _weights.AsSpan(lane * n), n * L, ReadOnlySpan<float>.Empty, nv,
+                                        ref DX[((b * C + lane) * s.H + iy) * s.W + ix0], s.H * s.W, relu: false,
+                                        add: true);
+                                    lane += nv * L;
+                                    continue;
+                                }
                                 if (_rowOffsets is not null)
                                     ConvRowTiles.RowTile8<TVec, V, Step1>(_bordered, srcBase, _rowOffsets,
                                         _weights.AsSpan(lane * n), n * L, ReadOnlySpan<float>.Empty, nv, ref tile[0],

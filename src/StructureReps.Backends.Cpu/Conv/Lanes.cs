@@ -31,6 +31,10 @@ internal interface ILanes<TVec> where TVec : struct
     /// <summary>The same with channel l's 8 pixels at dst[l·stride]: straight into a [channels, pixels] output.</summary>
     static abstract void StoreTransposed(ref float dst, nint stride, TVec a0, TVec a1, TVec a2, TVec a3, TVec a4, TVec a5,
         TVec a6, TVec a7);
+
+    /// <summary>The same added to dst (dst[l·stride + t] += a_t[l]): an input gradient's tile into dx.</summary>
+    static abstract void AddTransposed(ref float dst, nint stride, TVec a0, TVec a1, TVec a2, TVec a3, TVec a4, TVec a5,
+        TVec a6, TVec a7);
 }
 
 internal readonly struct Lanes512 : ILanes<Vector512<float>>
@@ -65,6 +69,17 @@ internal readonly struct Lanes512 : ILanes<Vector512<float>>
         Lanes256.StoreTransposed(ref Unsafe.Add(ref dst, 8 * stride), stride, a0.GetUpper(), a1.GetUpper(),
             a2.GetUpper(), a3.GetUpper(), a4.GetUpper(), a5.GetUpper(), a6.GetUpper(), a7.GetUpper());
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddTransposed(ref float dst, nint stride, Vector512<float> a0, Vector512<float> a1,
+        Vector512<float> a2, Vector512<float> a3, Vector512<float> a4, Vector512<float> a5, Vector512<float> a6,
+        Vector512<float> a7)
+    {
+        Lanes256.AddTransposed(ref dst, stride, a0.GetLower(), a1.GetLower(), a2.GetLower(), a3.GetLower(),
+            a4.GetLower(), a5.GetLower(), a6.GetLower(), a7.GetLower());
+        Lanes256.AddTransposed(ref Unsafe.Add(ref dst, 8 * stride), stride, a0.GetUpper(), a1.GetUpper(),
+            a2.GetUpper(), a3.GetUpper(), a4.GetUpper(), a5.GetUpper(), a6.GetUpper(), a7.GetUpper());
+    }
 }
 
 internal readonly struct Lanes256 : ILanes<Vector256<float>>
@@ -95,13 +110,29 @@ internal readonly struct Lanes256 : ILanes<Vector256<float>>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreTransposed(ref float dst, nint stride, Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3,
-        Vector256<float> a4, Vector256<float> a5, Vector256<float> a6, Vector256<float> a7)
+        Vector256<float> a4, Vector256<float> a5, Vector256<float> a6, Vector256<float> a7) =>
+        Transposed(ref dst, stride, a0, a1, a2, a3, a4, a5, a6, a7, add: false);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddTransposed(ref float dst, nint stride, Vector256<float> a0, Vector256<float> a1,
+        Vector256<float> a2, Vector256<float> a3, Vector256<float> a4, Vector256<float> a5, Vector256<float> a6,
+        Vector256<float> a7) =>
+        Transposed(ref dst, stride, a0, a1, a2, a3, a4, a5, a6, a7, add: true);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transposed(ref float dst, nint stride, Vector256<float> a0, Vector256<float> a1,
+        Vector256<float> a2, Vector256<float> a3, Vector256<float> a4, Vector256<float> a5, Vector256<float> a6,
+        Vector256<float> a7, bool add)
     {
         if (!Avx.IsSupported)
         {
             ReadOnlySpan<Vector256<float>> rows = [a0, a1, a2, a3, a4, a5, a6, a7];
             for (int t = 0; t < 8; t++)
-                for (int l = 0; l < 8; l++) Unsafe.Add(ref dst, l * stride + t) = rows[t][l];
+                for (int l = 0; l < 8; l++)
+                {
+                    ref float d = ref Unsafe.Add(ref dst, l * stride + t);
+                    d = add ? d + rows[t][l] : rows[t][l];
+                }
             return;
         }
         var t0 = Avx.UnpackLow(a0, a1); var t1 = Avx.UnpackHigh(a0, a1);
@@ -112,13 +143,17 @@ internal readonly struct Lanes256 : ILanes<Vector256<float>>
         var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
         var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
         var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref dst);
-        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 1 * stride));
-        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 2 * stride));
-        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 3 * stride));
-        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 4 * stride));
-        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 5 * stride));
-        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 6 * stride));
-        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 7 * stride));
+        Row(ref dst, Avx.Permute2x128(u0, u4, 0x20), add);
+        Row(ref Unsafe.Add(ref dst, 1 * stride), Avx.Permute2x128(u1, u5, 0x20), add);
+        Row(ref Unsafe.Add(ref dst, 2 * stride), Avx.Permute2x128(u2, u6, 0x20), add);
+        Row(ref Unsafe.Add(ref dst, 3 * stride), Avx.Permute2x128(u3, u7, 0x20), add);
+        Row(ref Unsafe.Add(ref dst, 4 * stride), Avx.Permute2x128(u0, u4, 0x31), add);
+        Row(ref Unsafe.Add(ref dst, 5 * stride), Avx.Permute2x128(u1, u5, 0x31), add);
+        Row(ref Unsafe.Add(ref dst, 6 * stride), Avx.Permute2x128(u2, u6, 0x31), add);
+        Row(ref Unsafe.Add(ref dst, 7 * stride), Avx.Permute2x128(u3, u7, 0x31), add);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Row(ref float dst, Vector256<float> row, bool add) =>
+        (add ? row + Vector256.LoadUnsafe(ref dst) : row).StoreUnsafe(ref dst);
 }

@@ -186,6 +186,14 @@ public static class OpCases
         yield return new("Conv2d[2,5,8,16;3x3,s2,p1,O32] row-tap, two vectors at step 2",
             [In([2, 5, 8, 16]), In([32, 5, 3, 3]), In([32])], t => Ops.Conv2d(t[0], t[1], t[2], 2, 1),
             GradCheck: false);
+        // x feeding two convolutions: the second input gradient must be added to the first (the row tiles add their
+        // transposed registers into dx), on the two-row path (16 channels) and the two-vector one (32).
+        yield return new("Conv2d ×2 on one x[2,16,4,16] (dx accumulates, two rows)",
+            [In([2, 16, 4, 16]), In([16, 16, 3, 3]), In([16, 16, 3, 3])],
+            t => Ops.Add(Ops.Conv2d(t[0], t[1], null, 1, 1), Ops.Conv2d(t[0], t[2], null, 1, 1)), GradCheck: false);
+        yield return new("Conv2d ×2 on one x[2,32,3,8] (dx accumulates, two vectors)",
+            [In([2, 32, 3, 8]), In([8, 32, 3, 3]), In([8, 32, 3, 3])],
+            t => Ops.Add(Ops.Conv2d(t[0], t[1], null, 1, 1), Ops.Conv2d(t[0], t[2], null, 1, 1)), GradCheck: false);
         yield return new("MaxPool2d[2,3,6,6;k2]", [In([2, 3, 6, 6])], t => Ops.MaxPool2d(t[0], 2));
         yield return new("MaxPool2d[1,2,7,7;k3,s2,p1]", [In([1, 2, 7, 7])], t => Ops.MaxPool2d(t[0], 3, 2, 1));
         yield return new("MaxPool2d[1,2,7,5;k2]", [In([1, 2, 7, 5])], t => Ops.MaxPool2d(t[0], 2)); // odd sides: the 2×2 fast path drops the last row/column
