@@ -174,6 +174,15 @@ public sealed partial class CpuBackend : IDirectConv2d
                             ConvTiles.PixelTile8<TVec, V>(xpad, b * C * plane, at, offsets, taps, wt.AsSpan(lane * taps),
                                 taps * L, init.AsSpan(lane, nv * L), nv, ref Y[to], pixels, relu);
                         }
+                        else if (rowOffsets is not null)
+                        {
+                            // a partial vector of channels (O = 12, 20, 40: the zoos' scaled widths) through the tile
+                            RowTile8<TVec, V>(s.StrideW, xpad, b * C * plane + at[0], rowOffsets,
+                                wt.AsSpan(lane * taps), taps * L, init.AsSpan(lane, nv * L), nv, ref tile[0], Tile,
+                                relu);
+                            for (int k = 0, o = lane; k < nv * L && o < O; k++, o++)
+                                StoreRow(tile, k, Y, to + k * pixels, n, accumulate: false);
+                        }
                         else
                         {
                             ConvTiles.PixelTile8<TVec, V>(xpad, b * C * plane, at, offsets, taps, wt.AsSpan(lane * taps),

@@ -91,7 +91,7 @@ public sealed partial class CpuBackend
             }
             if (!_xInPlace) ConvCopies.BorderPlanes(X, null, b0 * C, b1 * C, s.H, s.W, s.PadH, s.PadW, _hp, _wp, xpad);
             int T = _tapsPerTile;
-            const int nvMax = 2; // 8 × 2 or 6 × 2 accumulators
+            const int nvMax = 2; // 8 × 2 or 6 × 2 accumulators (15 × 1 in the row-tap tiles)
             Span<float> acc = stackalloc float[Math.Max(2 * ConvTiles.Taps, T) * L];
             for (int g = 0; g < _tileGroups; g++)
             {

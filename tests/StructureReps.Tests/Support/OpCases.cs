@@ -186,6 +186,13 @@ public static class OpCases
         yield return new("Conv2d[2,5,8,16;3x3,s2,p1,O32] row-tap, two vectors at step 2",
             [In([2, 5, 8, 16]), In([32, 5, 3, 3]), In([32])], t => Ops.Conv2d(t[0], t[1], t[2], 2, 1),
             GradCheck: false);
+        // The zoo's scaled widths (×0.75, ×1.25): channel counts that leave a partial vector.
+        yield return new("Conv2dRelu[2,20,16,16;3x3,p1,O40] cifar-2 ×1.25",
+            [In([2, 20, 16, 16]), In([40, 20, 3, 3]), In([40])], t => Ops.Conv2dRelu(t[0], t[1], t[2], 1, 1),
+            GradCheck: false);
+        yield return new("Conv2d[2,12,8,8;3x3,p1,O24] cifar-3 ×0.75",
+            [In([2, 12, 8, 8]), In([24, 12, 3, 3]), In([24])], t => Ops.Conv2d(t[0], t[1], t[2], 1, 1),
+            GradCheck: false);
         // x feeding two convolutions: the second input gradient must be added to the first (the row tiles add their
         // transposed registers into dx), on the two-row path (16 channels) and the two-vector one (32).
         yield return new("Conv2d ×2 on one x[2,16,4,16] (dx accumulates, two rows)",
