@@ -63,8 +63,7 @@ internal static class ConvRowTiles
             ref float wr = ref Unsafe.Add(ref w0, row * KernelWidth * L);
             ref float p = ref Unsafe.Add(ref x0, Unsafe.Add(ref off, row));
             ref float q = ref Unsafe.Add(ref p, rowDelta);
-            TVec w;
-            w = V.Load(in wr);
+            TVec w = V.Load(in wr);
             a0 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, 0)), a0);
             a1 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, 1 * d)), a1);
             a2 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, 2 * d)), a2);
@@ -158,8 +157,7 @@ internal static class ConvRowTiles
             {
                 ref float wr = ref Unsafe.Add(ref w0, row * KernelWidth * L);
                 ref float p = ref Unsafe.Add(ref x0, Unsafe.Add(ref off, row));
-                TVec w;
-                w = V.Load(in wr);
+                TVec w = V.Load(in wr);
                 a0 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, 0)), a0);
                 a1 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, 1 * d)), a1);
                 a2 = V.Fma(w, V.Broadcast(Unsafe.Add(ref p, 2 * d)), a2);
@@ -198,9 +196,7 @@ internal static class ConvRowTiles
         {
             ref float wr = ref Unsafe.Add(ref w0, row * KernelWidth * L);
             ref float p = ref Unsafe.Add(ref x0, Unsafe.Add(ref off, row));
-            TVec w, u, x;
-            w = V.Load(in wr);
-            u = V.Load(in Unsafe.Add(ref wr, vecStride));
+            TVec w = V.Load(in wr), u = V.Load(in Unsafe.Add(ref wr, vecStride)), x;
             x = V.Broadcast(Unsafe.Add(ref p, 0));
             a0 = V.Fma(w, x, a0); b0 = V.Fma(u, x, b0);
             x = V.Broadcast(Unsafe.Add(ref p, 1 * d));

@@ -30,7 +30,8 @@ namespace StructureReps.Backends.Cpu;
 /// Each layer's forward is one parallel job over images, and its whole backward one job over image groups
 /// (<see cref="Conv2dBackward"/>): a part makes its own images' copies and runs their tiles, so the threads meet
 /// once per pass, not once per copy. A thread's part is the same range of images in every pass and layer
-/// (<see cref="Parallelism.For"/>), so their activations are still in its caches. Every output element is written by one part; weight sums are per group.
+/// (<see cref="Parallelism.For"/>), so their activations are still in its caches. Every output element is written
+/// by one part; weight sums are per group.
 /// </summary>
 public sealed partial class CpuBackend : IDirectConv2d
 {

@@ -67,7 +67,8 @@ public static class Tape
         // The seed is copied into a new interior gradient (a non-scalar root's: every element written), added to one
         // that exists: no zero fill of a buffer the copy overwrites.
         bool fresh = root.Grad is null && !root.IsLeaf;
-        if (fresh) root.Grad = new Tensor(BufferScope.Rent(root.Backend, root.Length, zeroed: false), (int[])root.Shape.Clone());
+        if (fresh)
+            root.Grad = new Tensor(BufferScope.Rent(root.Backend, root.Length, zeroed: false), (int[])root.Shape.Clone());
         root.Backend.CopyBlocks(seed.Data, 0, 0, root.GradBuffer(), 0, 0, 1, root.Length, accumulate: !fresh);
         if (implicitSeed) root.Backend.Return(seed.Data);
 
