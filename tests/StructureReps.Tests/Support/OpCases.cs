@@ -190,6 +190,9 @@ public static class OpCases
         yield return new("Conv2dRelu[2,20,16,16;3x3,p1,O40] cifar-2 ×1.25",
             [In([2, 20, 16, 16]), In([40, 20, 3, 3]), In([40])], t => Ops.Conv2dRelu(t[0], t[1], t[2], 1, 1),
             GradCheck: false);
+        yield return new("Conv2dRelu[2,3,8,16;3x3,p1,O20] cifar-1 ×1.25",
+            [In([2, 3, 8, 16]), In([20, 3, 3, 3]), In([20])], t => Ops.Conv2dRelu(t[0], t[1], t[2], 1, 1),
+            GradCheck: false);
         yield return new("Conv2d[2,12,8,8;3x3,p1,O24] cifar-3 ×0.75",
             [In([2, 12, 8, 8]), In([24, 12, 3, 3]), In([24])], t => Ops.Conv2d(t[0], t[1], t[2], 1, 1),
             GradCheck: false);
