@@ -118,7 +118,9 @@ public sealed partial class CpuBackend : IDirectConv2d
         bool twoRows = L == 16 && O == L && wo % Tile == 0 && TwoRowTiles;
         // 3-wide kernels at step 1 or 2 with rows of whole tiles: the row-tap tiles (ConvRowTiles), one turn per
         // kernel row and constant load displacements.
-        var rowOffsets = RowTapTiles(s, wo) ? RowOffsets(C, s.KernelH, plane, wp) : null;
+        var rowOffsets = RowTapTiles(s, wo)
+            ? KernelRowOffsets(offsets.AsSpan(0, taps), s.KernelW, C * s.KernelH)
+            : null;
         int nvMax = NvMax(L);
         Parallelism.For(s.Batch, (long)ho * (wo + Tile) * taps * width, (b0, b1) =>
         {
@@ -164,33 +166,22 @@ public sealed partial class CpuBackend : IDirectConv2d
                     for (int lane = 0; lane < width;)
                     {
                         int nv = Math.Min(nvMax, (width - lane) / L), to = (b * O + lane) * pixels + p0;
-                        if (n == Tile && lane + nv * L <= O && rowOffsets is not null)
-                        {
-                            RowTile8<TVec, V>(s.StrideW, xpad, b * C * plane + at[0], rowOffsets,
-                                wt.AsSpan(lane * taps), taps * L, init.AsSpan(lane, nv * L), nv, ref Y[to], pixels,
-                                relu);
-                        }
-                        else if (n == Tile && lane + nv * L <= O)
-                        {
-                            ConvTiles.PixelTile8<TVec, V>(xpad, b * C * plane, at, offsets, taps, wt.AsSpan(lane * taps),
-                                taps * L, init.AsSpan(lane, nv * L), nv, ref Y[to], pixels, relu);
-                        }
-                        else if (rowOffsets is not null)
-                        {
-                            // a partial vector of channels (O = 12, 20, 40: the zoos' scaled widths) through the tile
-                            RowTile8<TVec, V>(s.StrideW, xpad, b * C * plane + at[0], rowOffsets,
-                                wt.AsSpan(lane * taps), taps * L, init.AsSpan(lane, nv * L), nv, ref tile[0], Tile,
-                                relu);
-                            for (int k = 0, o = lane; k < nv * L && o < O; k++, o++)
-                                StoreRow(tile, k, Y, to + k * pixels, n, accumulate: false);
-                        }
+                        // A whole tile goes straight into y; a short one, or a partial vector of channels (O = 12,
+                        // 20, 40: the zoos' scaled widths), through the tile buffer, then its valid rows.
+                        bool whole = n == Tile && lane + nv * L <= O;
+                        ref float dst = ref whole ? ref Y[to] : ref tile[0];
+                        nint dstStride = whole ? pixels : Tile;
+                        var laneWeights = wt.AsSpan(lane * taps);
+                        var laneInit = init.AsSpan(lane, nv * L);
+                        if (rowOffsets is not null)
+                            RowTile8<TVec, V>(s.StrideW, xpad, b * C * plane + at[0], rowOffsets, laneWeights, taps * L,
+                                laneInit, nv, ref dst, dstStride, relu);
                         else
-                        {
-                            ConvTiles.PixelTile8<TVec, V>(xpad, b * C * plane, at, offsets, taps, wt.AsSpan(lane * taps),
-                                taps * L, init.AsSpan(lane, nv * L), nv, ref tile[0], Tile, relu);
+                            ConvTiles.PixelTile8<TVec, V>(xpad, b * C * plane, at, offsets, taps, laneWeights, taps * L,
+                                laneInit, nv, ref dst, dstStride, relu);
+                        if (!whole)
                             for (int k = 0, o = lane; k < nv * L && o < O; k++, o++)
                                 StoreRow(tile, k, Y, to + k * pixels, n, accumulate: false);
-                        }
                         lane += nv * L;
                     }
                 }
@@ -231,21 +222,27 @@ public sealed partial class CpuBackend : IDirectConv2d
     }
 
     /// <summary>
-    /// Whether a pass over [·, cols] outputs can run the row-tap tiles (<see cref="ConvRowTiles"/>): a 3-wide kernel,
-    /// step 1 or 2 along the row, and rows of whole tiles, so a tile's 8 pixels are one row's.
+    /// Whether the kernel suits the row-tap tiles (<see cref="ConvRowTiles"/>): 3 wide, step 1 or 2 along rows.
     /// </summary>
-    private static bool RowTapTiles(in ConvShape s, int cols) =>
-        UseRowTapTiles && s.KernelW == ConvRowTiles.KernelWidth && s.StrideW is 1 or 2 && cols % Tile == 0;
+    private static bool RowTapKernel(in ConvShape s) =>
+        UseRowTapTiles && s.KernelW == ConvRowTiles.KernelWidth && s.StrideW is 1 or 2;
 
     /// <summary>
-    /// The source offset of each kernel row (c, ki) over [C] planes of [·, rowLength]: c·plane + ki·rowLength.
+    /// Whether a pass over [·, cols] outputs can run the row-tap pixel tiles: a <see cref="RowTapKernel"/> and rows of
+    /// whole tiles, so a tile's 8 pixels are one row's.
     /// </summary>
-    private static int[] RowOffsets(int channels, int kernelH, int plane, int rowLength)
+    private static bool RowTapTiles(in ConvShape s, int cols) => RowTapKernel(s) && cols % Tile == 0;
+
+    /// <summary>
+    /// The first tap's offset of each kernel row, from a pass's tap offsets in (row, kj) order, kernelW per row;
+    /// rows past the kernel's repeat its last (a weight tile's spare rows, whose sums are discarded).
+    /// </summary>
+    private static int[] KernelRowOffsets(ReadOnlySpan<int> taps, int kernelW, int rows)
     {
-        var rows = new int[channels * kernelH];
-        for (int c = 0, r = 0; c < channels; c++)
-            for (int ki = 0; ki < kernelH; ki++) rows[r++] = c * plane + ki * rowLength;
-        return rows;
+        int kernelRows = taps.Length / kernelW;
+        var first = new int[rows];
+        for (int r = 0; r < rows; r++) first[r] = taps[Math.Min(r, kernelRows - 1) * kernelW];
+        return first;
     }
 
     /// <summary><see cref="ConvRowTiles.RowTile8x2{TVec, V, S}"/> at the pass's step.</summary>

@@ -86,10 +86,7 @@ public sealed partial class CpuBackend
             _sixPixel = L == 8 && _width >= 16 && classes == 1 && SixPixelTiles;
             _twoRows = L == 16 && C == L && classes == 1 && s.W % Tile == 0 && TwoRowTiles;
             if (classes == 1 && RowTapTiles(s, s.W))
-            {
-                _rowOffsets = new int[O * kh];
-                for (int r = 0; r < _rowOffsets.Length; r++) _rowOffsets[r] = _offsets[r * kw];
-            }
+                _rowOffsets = KernelRowOffsets(_offsets.AsSpan(0, _taps), kw, O * kh);
         }
 
         /// <summary>Multiply-adds of one image, the parallel split's cost.</summary>
@@ -158,37 +155,35 @@ public sealed partial class CpuBackend
                             for (int lane = 0; lane < _width;)
                             {
                                 int nv = Math.Min(nvMax, (_width - lane) / L);
-                                if (_rowOffsets is not null && lane + nv * L <= C)
-                                {
-                                    // whole channel vectors: straight into dx, added in registers
-                                    ConvRowTiles.RowTile8<TVec, V, Step1>(_bordered, srcBase, _rowOffsets,
-                                        _weights.AsSpan(lane * n), n * L, ReadOnlySpan<float>.Empty, nv,
-                                        ref DX[((b * C + lane) * s.H + iy) * s.W + ix0], s.H * s.W, relu: false,
-                                        add: true);
-                                    lane += nv * L;
-                                    continue;
-                                }
+                                // A row-tap tile of whole channel vectors adds its registers straight into dx; the
+                                // rest go through the tile buffer.
+                                bool direct = _rowOffsets is not null && lane + nv * L <= C;
                                 if (_rowOffsets is not null)
+                                {
+                                    ref float dst = ref direct ? ref DX[((b * C + lane) * s.H + iy) * s.W + ix0]
+                                        : ref tile[0];
                                     ConvRowTiles.RowTile8<TVec, V, Step1>(_bordered, srcBase, _rowOffsets,
-                                        _weights.AsSpan(lane * n), n * L, ReadOnlySpan<float>.Empty, nv, ref tile[0],
-                                        Tile, relu: false);
+                                        _weights.AsSpan(lane * n), n * L, ReadOnlySpan<float>.Empty, nv, ref dst,
+                                        direct ? s.H * s.W : Tile, relu: false, add: direct);
+                                }
                                 else
                                     ConvTiles.PixelTile8<TVec, V>(_bordered, srcBase, Consecutive, tapOffsets, n,
                                         _weights.AsSpan(cls * _taps * _width + lane * n), n * L,
                                         ReadOnlySpan<float>.Empty, nv, ref tile[0], Tile);
-                                for (int k = 0, c = lane; k < nv * L && c < C; k++, c++)
-                                {
-                                    int at = ((b * C + c) * s.H + iy) * s.W + ix0;
-                                    if (sw == 1) StoreRow(tile, k, DX, at, valid, accumulate: true);
-                                    else
+                                if (!direct)
+                                    for (int k = 0, c = lane; k < nv * L && c < C; k++, c++)
                                     {
-                                        // every pixel of the class is inside dx's row: no bounds checks here
-                                        ref float dx = ref DX[at];
-                                        ref float from = ref tile[k * Tile];
-                                        for (int t = 0; t < valid; t++)
-                                            Unsafe.Add(ref dx, t * sw) += Unsafe.Add(ref from, t);
+                                        int at = ((b * C + c) * s.H + iy) * s.W + ix0;
+                                        if (sw == 1) StoreRow(tile, k, DX, at, valid, accumulate: true);
+                                        else
+                                        {
+                                            // every pixel of the class is inside dx's row: no bounds checks here
+                                            ref float dx = ref DX[at];
+                                            ref float from = ref tile[k * Tile];
+                                            for (int t = 0; t < valid; t++)
+                                                Unsafe.Add(ref dx, t * sw) += Unsafe.Add(ref from, t);
+                                        }
                                     }
-                                }
                                 lane += nv * L;
                             }
                         }

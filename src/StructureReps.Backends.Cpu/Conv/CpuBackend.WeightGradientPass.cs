@@ -42,8 +42,7 @@ public sealed partial class CpuBackend
             _plane = _hp * _wp;
             // AVX-512 with one vector of output channels and a 3-wide kernel at step 1 or 2: ConvRowTiles' 5 kernel
             // rows × 3 taps per tile (15 accumulators; the general tile has 8 at one vector).
-            bool rowTaps = L == 16 && _width == L && weights && UseRowTapTiles
-                && s.KernelW == ConvRowTiles.KernelWidth && s.StrideW is 1 or 2;
+            bool rowTaps = L == 16 && _width == L && weights && RowTapKernel(s);
             _tapsPerTile = rowTaps ? ConvRowTiles.TapRows * ConvRowTiles.KernelWidth : L == 16 ? ConvTiles.Taps : 6;
             _tileGroups = (_taps + _tapsPerTile - 1) / _tapsPerTile;
             _slots = _tileGroups * _tapsPerTile;
@@ -60,11 +59,9 @@ public sealed partial class CpuBackend
                     for (int kj = 0; kj < s.KernelW; kj++) _offsets[r++] = c * _plane + ki * _wp + kj;
             // the last tile's spare taps repeat its last one; their sums are discarded
             for (int r = _taps; r < _slots; r++) _offsets[r] = _offsets[_taps - 1];
-            if (!rowTaps) return;
-            int kernelRows = C * s.KernelH;
-            _rowOffsets = new int[_tileGroups * ConvRowTiles.TapRows];
-            for (int row = 0; row < _rowOffsets.Length; row++)
-                _rowOffsets[row] = _offsets[Math.Min(row, kernelRows - 1) * ConvRowTiles.KernelWidth];
+            if (rowTaps)
+                _rowOffsets = KernelRowOffsets(_offsets.AsSpan(0, _taps), s.KernelW,
+                    _tileGroups * ConvRowTiles.TapRows);
         }
 
         /// <summary>Multiply-adds of one image, the parallel split's cost.</summary>

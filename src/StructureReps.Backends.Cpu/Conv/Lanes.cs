@@ -62,23 +62,25 @@ internal readonly struct Lanes512 : ILanes<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreTransposed(ref float dst, nint stride, Vector512<float> a0, Vector512<float> a1,
         Vector512<float> a2, Vector512<float> a3, Vector512<float> a4, Vector512<float> a5, Vector512<float> a6,
-        Vector512<float> a7)
-    {
-        Lanes256.StoreTransposed(ref dst, stride, a0.GetLower(), a1.GetLower(), a2.GetLower(), a3.GetLower(),
-            a4.GetLower(), a5.GetLower(), a6.GetLower(), a7.GetLower());
-        Lanes256.StoreTransposed(ref Unsafe.Add(ref dst, 8 * stride), stride, a0.GetUpper(), a1.GetUpper(),
-            a2.GetUpper(), a3.GetUpper(), a4.GetUpper(), a5.GetUpper(), a6.GetUpper(), a7.GetUpper());
-    }
+        Vector512<float> a7) =>
+        Transposed(ref dst, stride, a0, a1, a2, a3, a4, a5, a6, a7, add: false);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddTransposed(ref float dst, nint stride, Vector512<float> a0, Vector512<float> a1,
         Vector512<float> a2, Vector512<float> a3, Vector512<float> a4, Vector512<float> a5, Vector512<float> a6,
-        Vector512<float> a7)
+        Vector512<float> a7) =>
+        Transposed(ref dst, stride, a0, a1, a2, a3, a4, a5, a6, a7, add: true);
+
+    /// <summary>Lanes 0–7 as one 8×8 transpose into rows 0–7, lanes 8–15 into rows 8–15.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transposed(ref float dst, nint stride, Vector512<float> a0, Vector512<float> a1,
+        Vector512<float> a2, Vector512<float> a3, Vector512<float> a4, Vector512<float> a5, Vector512<float> a6,
+        Vector512<float> a7, bool add)
     {
-        Lanes256.AddTransposed(ref dst, stride, a0.GetLower(), a1.GetLower(), a2.GetLower(), a3.GetLower(),
-            a4.GetLower(), a5.GetLower(), a6.GetLower(), a7.GetLower());
-        Lanes256.AddTransposed(ref Unsafe.Add(ref dst, 8 * stride), stride, a0.GetUpper(), a1.GetUpper(),
-            a2.GetUpper(), a3.GetUpper(), a4.GetUpper(), a5.GetUpper(), a6.GetUpper(), a7.GetUpper());
+        Lanes256.Transposed(ref dst, stride, a0.GetLower(), a1.GetLower(), a2.GetLower(), a3.GetLower(),
+            a4.GetLower(), a5.GetLower(), a6.GetLower(), a7.GetLower(), add);
+        Lanes256.Transposed(ref Unsafe.Add(ref dst, 8 * stride), stride, a0.GetUpper(), a1.GetUpper(),
+            a2.GetUpper(), a3.GetUpper(), a4.GetUpper(), a5.GetUpper(), a6.GetUpper(), a7.GetUpper(), add);
     }
 }
 
@@ -119,8 +121,9 @@ internal readonly struct Lanes256 : ILanes<Vector256<float>>
         Vector256<float> a7) =>
         Transposed(ref dst, stride, a0, a1, a2, a3, a4, a5, a6, a7, add: true);
 
+    /// <summary>dst[l·stride + t] = a_t[l], or += with add.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transposed(ref float dst, nint stride, Vector256<float> a0, Vector256<float> a1,
+    internal static void Transposed(ref float dst, nint stride, Vector256<float> a0, Vector256<float> a1,
         Vector256<float> a2, Vector256<float> a3, Vector256<float> a4, Vector256<float> a5, Vector256<float> a6,
         Vector256<float> a7, bool add)
     {
