@@ -143,11 +143,14 @@ public sealed partial class Tensor
     /// <summary>
     /// This tensor's gradient buffer, created zero-filled on first use (the target of += rules). A leaf's
     /// (parameter's) gradient outlives every step, so the garbage collector owns it; an interior gradient is
-    /// rented and goes back to the pool as soon as backward has consumed it.
+    /// rented and goes back to the pool as soon as backward has consumed it. With zeroed false, an interior gradient
+    /// created here is not filled: the caller writes every element (the backward seed).
     /// </summary>
-    internal DeviceBuffer GradBuffer()
+    internal DeviceBuffer GradBuffer(bool zeroed = true)
     {
-        Grad ??= IsLeaf ? new Tensor(Backend.Allocate(Length), Shape) : Zeros(Shape, Backend);
+        Grad ??= IsLeaf
+            ? new Tensor(Backend.Allocate(Length), Shape)
+            : new Tensor(BufferScope.Rent(Backend, Length, zeroed), (int[])Shape.Clone());
         return Grad.Data;
     }
 

@@ -1,5 +1,3 @@
-using StructureReps.Core.Memory;
-
 namespace StructureReps.Core.Autodiff;
 
 /// <summary>
@@ -64,12 +62,11 @@ public static class Tape
         {
             Shapes.Equal("Backward", root, seed);
         }
-        // The seed is copied into a new interior gradient (a non-scalar root's: every element written), added to one
-        // that exists: no zero fill of a buffer the copy overwrites.
-        bool fresh = root.Grad is null && !root.IsLeaf;
-        if (fresh)
-            root.Grad = new Tensor(BufferScope.Rent(root.Backend, root.Length, zeroed: false), (int[])root.Shape.Clone());
-        root.Backend.CopyBlocks(seed.Data, 0, 0, root.GradBuffer(), 0, 0, 1, root.Length, accumulate: !fresh);
+        // The seed is copied into a gradient made here (no zero fill of a buffer the copy overwrites), added to one
+        // that exists.
+        bool fresh = root.Grad is null;
+        root.Backend.CopyBlocks(seed.Data, 0, 0, root.GradBuffer(zeroed: false), 0, 0, 1, root.Length,
+            accumulate: !fresh);
         if (implicitSeed) root.Backend.Return(seed.Data);
 
         var order = TopologicalOrder(root);
