@@ -7,7 +7,15 @@ using StructureReps.Benchmarks;
 // `peer [repeats] [prefix | name exact]` prints plain timings for benchmarks/peer_bench.py; `pe` times the Laplacian PE's
 // eigen solvers; anything else goes to BenchmarkDotNet (e.g. `--filter '*Gemm*' --job short`).
 if (args.Length > 0 && args[0] == "peer")
-    return PeerTimings.Run(args.Length > 1 ? int.Parse(args[1]) : 10, args.Length > 2 ? args[2] : "", args.Length > 3 && args[3] == "exact");
+{
+    int repeats = 10;
+    if (args.Length > 1 && (!int.TryParse(args[1], out repeats) || repeats < 1))
+    {
+        Console.Error.WriteLine($"peer: repeats '{args[1]}' is not an integer ≥ 1 (usage: peer [repeats] [prefix | name exact])");
+        return 2;
+    }
+    return PeerTimings.Run(repeats, args.Length > 2 ? args[2] : "", args.Length > 3 && args[3] == "exact");
+}
 // `steady NAME EPOCHS`: one encoder training run, MB allocated and full collections per epoch after the first.
 if (args.Length > 0 && args[0] == "steady")
 {
