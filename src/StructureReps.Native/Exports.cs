@@ -1,12 +1,10 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 using StructureReps.Backends.Cpu;
 using StructureReps.Core;
 using StructureReps.Decoding.Probing;
-using StructureReps.Graphs.Encoding;
 using StructureReps.Nn.Serialization;
-using StructureReps.Zoo.Import;
+using StructureReps.Services.Prediction;
 
 namespace StructureReps.Native;
 
@@ -25,25 +23,25 @@ internal static unsafe class Exports
         Require(encoder != null, "encoder");
         string file = PathArgument(path, "path");
         if (!File.Exists(file)) throw new FileNotFoundException($"{file}: no such encoder file");
-        *encoder = OpenEncoder(File.ReadAllBytes(file), file);
+        *encoder = Handles.Add(NetworkEmbedder.Open(File.ReadAllBytes(file), file, CpuBackend.Default));
     });
 
     [UnmanagedCallersOnly(EntryPoint = "sr_encoder_open_bytes")]
     public static int EncoderOpenBytes(byte* data, nuint length, nint* encoder) => Guard(() =>
     {
         Require(encoder != null, "encoder");
-        *encoder = OpenEncoder(Bytes(data, length, "data"), "<encoder bytes>");
+        *encoder = Handles.Add(NetworkEmbedder.Open(Bytes(data, length, "data"), "<encoder bytes>", CpuBackend.Default));
     });
 
     [UnmanagedCallersOnly(EntryPoint = "sr_encoder_dimensions")]
     public static int EncoderDimensions(nint encoder, int* dimensions) => Guard(() =>
     {
         Require(dimensions != null, "dimensions");
-        *dimensions = Handles.Get<EncoderHandle>(encoder, "encoder").Dimensions;
+        *dimensions = Handles.Get<NetworkEmbedder>(encoder, "encoder").Dimensions;
     });
 
     [UnmanagedCallersOnly(EntryPoint = "sr_encoder_close")]
-    public static int EncoderClose(nint encoder) => Guard(() => Handles.Remove<EncoderHandle>(encoder, "encoder"));
+    public static int EncoderClose(nint encoder) => Guard(() => Handles.Remove<NetworkEmbedder>(encoder, "encoder"));
 
     [UnmanagedCallersOnly(EntryPoint = "sr_probe_open")]
     public static int ProbeOpen(nint encoder, byte* path, nint* probe) => Guard(() =>
@@ -51,14 +49,14 @@ internal static unsafe class Exports
         Require(probe != null, "probe");
         string file = PathArgument(path, "path");
         if (!File.Exists(file)) throw new FileNotFoundException($"{file}: no such probe file");
-        *probe = OpenProbe(Handles.Get<EncoderHandle>(encoder, "encoder"), File.ReadAllText(file), file);
+        *probe = OpenProbe(Handles.Get<NetworkEmbedder>(encoder, "encoder"), File.ReadAllText(file), file);
     });
 
     [UnmanagedCallersOnly(EntryPoint = "sr_probe_open_bytes")]
     public static int ProbeOpenBytes(nint encoder, byte* json, nuint length, nint* probe) => Guard(() =>
     {
         Require(probe != null, "probe");
-        var handle = Handles.Get<EncoderHandle>(encoder, "encoder");
+        var handle = Handles.Get<NetworkEmbedder>(encoder, "encoder");
         string text;
         try { text = new UTF8Encoding(false, true).GetString(Bytes(json, length, "json")); }
         catch (DecoderFallbackException) { throw new DataFormatException("<probe bytes>", "probe", "not UTF-8 text"); }
@@ -66,13 +64,13 @@ internal static unsafe class Exports
     });
 
     [UnmanagedCallersOnly(EntryPoint = "sr_probe_close")]
-    public static int ProbeClose(nint probe) => Guard(() => Handles.Remove<ProbeHandle>(probe, "probe"));
+    public static int ProbeClose(nint probe) => Guard(() => Handles.Remove<ProbeReader>(probe, "probe"));
 
     [UnmanagedCallersOnly(EntryPoint = "sr_embed")]
     public static int Embed(nint encoder, byte* checkpointPath, float* embedding, int capacity, int* written) => Guard(() =>
     {
         string file = PathArgument(checkpointPath, "checkpoint_path");
-        var handle = Handles.Get<EncoderHandle>(encoder, "encoder");
+        var handle = Handles.Get<NetworkEmbedder>(encoder, "encoder");
         CheckOutput(handle, embedding, capacity, written);
         if (!File.Exists(file)) throw new FileNotFoundException($"{file}: no such checkpoint");
         EmbedInto(handle, SafeTensors.Read(file).Tensors, file, embedding, written);
@@ -81,7 +79,7 @@ internal static unsafe class Exports
     [UnmanagedCallersOnly(EntryPoint = "sr_embed_bytes")]
     public static int EmbedBytes(nint encoder, byte* data, nuint length, float* embedding, int capacity, int* written) => Guard(() =>
     {
-        var handle = Handles.Get<EncoderHandle>(encoder, "encoder");
+        var handle = Handles.Get<NetworkEmbedder>(encoder, "encoder");
         CheckOutput(handle, embedding, capacity, written);
         const string source = "<checkpoint bytes>";
         using var stream = new MemoryStream(Bytes(data, length, "data"), writable: false);
@@ -89,22 +87,14 @@ internal static unsafe class Exports
     });
 
     [UnmanagedCallersOnly(EntryPoint = "sr_predict")]
-    public static int Predict(nint probe, float* embedding, int length, double* train, double* test) => Guard(() =>
+    public static int Predict(nint probe, float* embedding, int length, double* train, double* test) =>
+        Guard(() => PredictInto(probe, embedding, length, train, test, null));
+
+    [UnmanagedCallersOnly(EntryPoint = "sr_predict_flags")]
+    public static int PredictFlags(nint probe, float* embedding, int length, double* train, double* test, int* flags) => Guard(() =>
     {
-        var handle = Handles.Get<ProbeHandle>(probe, "probe");
-        Require(embedding != null, "embedding");
-        Require(train != null, "train");
-        Require(test != null, "test");
-        if (length != handle.Saved.Dimensions)
-            throw new NativeMismatchException($"embedding: {length} values, the probe takes {handle.Saved.Dimensions}");
-        var x = new double[length];
-        for (int i = 0; i < length; i++)
-        {
-            if (!float.IsFinite(embedding[i])) throw new NativeArgumentException($"embedding[{i}]: {embedding[i]}, expected a finite number");
-            x[i] = embedding[i];
-        }
-        *train = handle.Train.Predict(x);
-        *test = handle.Test.Predict(x);
+        Require(flags != null, "flags");
+        PredictInto(probe, embedding, length, train, test, flags);
     });
 
     /// <summary>Copies this thread's last error (UTF-8, NUL-terminated, truncated to fit); returns its full length in bytes.</summary>
@@ -119,32 +109,46 @@ internal static unsafe class Exports
         catch (Exception e) { return CopyOut("engine info unavailable: " + e.Message, buffer, capacity); }
     }
 
-    private static nint OpenEncoder(byte[] bytes, string source)
+    /// <summary>
+    /// The probe's prediction, held to what the performance can be (an accuracy in [0, 1]); <paramref name="flags"/>,
+    /// when given, receives SR_TRAIN_CLIPPED, SR_TEST_CLIPPED, SR_TRAIN_OUTSIDE_FITTED and SR_TEST_OUTSIDE_FITTED.
+    /// </summary>
+    private static void PredictInto(nint probe, float* embedding, int length, double* train, double* test, int* flags)
     {
-        using var stream = new MemoryStream(bytes, writable: false);
-        var encoder = EncoderFile.Read(stream, source, CpuBackend.Default);
-        return Handles.Add(new EncoderHandle(encoder, Convert.ToHexStringLower(SHA256.HashData(bytes))));
+        var reader = Handles.Get<ProbeReader>(probe, "probe");
+        Require(embedding != null, "embedding");
+        Require(train != null, "train");
+        Require(test != null, "test");
+        if (length != reader.Dimensions)
+            throw new NativeMismatchException($"embedding: {length} values, the probe takes {reader.Dimensions}");
+        var x = new double[length];
+        for (int i = 0; i < length; i++)
+        {
+            if (!float.IsFinite(embedding[i])) throw new NativeArgumentException($"embedding[{i}]: {embedding[i]}, expected a finite number");
+            x[i] = embedding[i];
+        }
+        var (tr, te) = reader.Predict(x);
+        *train = tr.Value;
+        *test = te.Value;
+        if (flags != null)
+            *flags = (tr.Clipped ? 1 : 0) | (te.Clipped ? 2 : 0) | (tr.OutsideFitted ? 4 : 0) | (te.OutsideFitted ? 8 : 0);
     }
 
-    private static nint OpenProbe(EncoderHandle encoder, string json, string source)
+    private static nint OpenProbe(NetworkEmbedder encoder, string json, string source)
     {
         var saved = SavedProbe.Parse(json, source);
-        if (saved.MismatchWith(encoder.Sha256, encoder.Dimensions) is { } mismatch)
-            throw new NativeMismatchException($"{source}: {mismatch}");
-        return Handles.Add(new ProbeHandle(saved));
+        try { return Handles.Add(Predictor.Bind(encoder, saved, source)); }
+        catch (ProbeMismatchException e) { throw new NativeMismatchException(e.Message); }
     }
 
-    private static void EmbedInto(EncoderHandle handle, List<NamedArray> tensors, string source, float* embedding, int* written)
+    private static void EmbedInto(NetworkEmbedder handle, List<NamedArray> tensors, string source, float* embedding, int* written)
     {
-        var (architecture, ours) = ForeignNetwork.Read(tensors, source);
-        float[] z;
-        lock (handle.Gate) z = Embedder.EmbedNetwork(handle.Encoder, architecture, ours, source);
-        if (z.Length != handle.Dimensions) throw new InvalidOperationException($"embedding of {z.Length} values, expected {handle.Dimensions}");
+        var (_, z) = handle.Embed(tensors, source);
         z.CopyTo(new Span<float>(embedding, z.Length));
         *written = z.Length;
     }
 
-    private static void CheckOutput(EncoderHandle handle, float* embedding, int capacity, int* written)
+    private static void CheckOutput(NetworkEmbedder handle, float* embedding, int capacity, int* written)
     {
         Require(embedding != null, "embedding");
         Require(written != null, "written");

@@ -1,25 +1,6 @@
 using System.Collections.Concurrent;
-using StructureReps.Decoding.Probing;
-using StructureReps.Graphs.Encoding;
 
 namespace StructureReps.Native;
-
-/// <summary>An open encoder; <see cref="Gate"/> serializes calls on it (the model's buffers are not shared safely).</summary>
-internal sealed class EncoderHandle(TrainedEncoder encoder, string sha256)
-{
-    public TrainedEncoder Encoder { get; } = encoder;
-    public string Sha256 { get; } = sha256;
-    public Lock Gate { get; } = new();
-    public int Dimensions => Encoder.Config.EmbeddingWidth;
-}
-
-/// <summary>An open probe: the two ridge probes of a saved probe (train and test performance).</summary>
-internal sealed class ProbeHandle(SavedProbe saved)
-{
-    public SavedProbe Saved { get; } = saved;
-    public RidgeProbe Train { get; } = RidgeProbe.From(saved.Train);
-    public RidgeProbe Test { get; } = RidgeProbe.From(saved.Test);
-}
 
 /// <summary>
 /// Handles given to the host are numbers in a table, not pointers to managed objects: an unknown, closed or

@@ -6,7 +6,11 @@ namespace StructureReps.Zoo;
 
 /// <summary>A task of spec §2: how to load its data, its default network and its default training.</summary>
 public sealed record TaskInfo(string Name, string Network, Architecture Architecture, TrainConfig Defaults,
-    Func<string, ulong, TaskData> Load, Func<string, string?> Missing);
+    Func<string, ulong, TaskData> Load, Func<string, string?> Missing)
+{
+    /// <summary>What a run's performance measures: "accuracy" (classification) or "r2" (regression).</summary>
+    public string Performance { get; init; } = "accuracy";
+}
 
 /// <summary>The registry of tasks by name (`--task`).</summary>
 public static class Tasks
@@ -20,7 +24,7 @@ public static class Tasks
             new TrainConfig { Epochs = 30, BatchSize = 64, LearningRate = 1e-3f },
             (root, seed) => CaliforniaHousing.Load(root, seed),
             root => File.Exists(Path.Combine(root, "california-housing", "cal_housing.data.gz")) || File.Exists(Path.Combine(root, "california-housing", "housing.tgz"))
-                ? null : $"no cal_housing.data.gz or housing.tgz in {Path.Combine(root, "california-housing")}"),
+                ? null : $"no cal_housing.data.gz or housing.tgz in {Path.Combine(root, "california-housing")}") { Performance = "r2" },
         new("covertype", "MLP 54-64-64-7", Architecture.Mlp(54, 64, 64, 7),
             new TrainConfig { Epochs = 20, BatchSize = 256, LearningRate = 1e-3f },
             (root, seed) => Covertype.Load(root, seed),
@@ -46,6 +50,9 @@ public static class Tasks
 
     /// <summary>Tasks the paper uses that this build cannot train yet, with the reason (listed, never silently dropped).</summary>
     public static readonly IReadOnlyDictionary<string, string> Unsupported = new Dictionary<string, string>();
+
+    /// <summary>The performance a task's runs measure ("accuracy", "r2"), or "" for a name not in the registry (an import).</summary>
+    public static string PerformanceOf(string name) => All.FirstOrDefault(t => t.Name == name)?.Performance ?? "";
 
     public static TaskInfo Get(string name) =>
         All.FirstOrDefault(t => t.Name == name)

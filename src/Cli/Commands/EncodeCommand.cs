@@ -77,18 +77,19 @@ public static class EncodeCommand
         var runs = GraphZooBuilder.Load(graphs);
         var all = runs.SelectMany(r => r.Graphs).ToList();
         if (all.Count == 0) throw new InvalidOperationException($"{graphs}: no graphs (run `graphs build` first)");
-        config = config with { K = runs[0].K }; // the node-feature width is the graphs' (graphs build --k)
+        var featurizer = GraphZooBuilder.FeaturizerOf(graphs);
+        config = config with { K = featurizer.K }; // the node-feature width is the graphs' (graphs build --k)
         var model = new StructureReps.Graphs.Encoding.Vgae(config, all[0].EdgeDim, new Core.Rng(config.Seed), backend);
         Console.WriteLine($"encode: {config.Label} on {all.Count} graphs of {runs.Count} runs ({runs[0].Task}), {config.Epochs} epochs, batches of {config.BatchGraphs}, backend {backend.Name} → {output}");
         Console.WriteLine($"        {model} ({model.ParameterCount} parameters)");
         var bar = new Bar();
-        var trained = new EncoderTrainer(config, backend).Train(all, runs[0].Task, output, bar, Interrupt.Token);
+        var trained = new EncoderTrainer(config, backend) { Featurizer = featurizer }.Train(all, runs[0].Task, output, bar, Interrupt.Token);
         bar.Done();
         var rows = Embedder.Embed(trained, all, runs[0].Task);
         string csv = Path.Combine(output, "embeddings.csv");
         Embedder.WriteCsv(csv, rows);
         // The baseline `decode` prints beside it: the same encoder with its initial weights.
-        var untrained = new EncoderTrainer(config, backend).Initial(all, runs[0].Task);
+        var untrained = new EncoderTrainer(config, backend) { Featurizer = featurizer }.Initial(all, runs[0].Task);
         Embedder.WriteCsv(Path.Combine(output, ReproduceCommand.UntrainedEmbeddings), Embedder.Embed(untrained, all, runs[0].Task));
         Console.WriteLine($"encoder → {Path.Combine(output, EncoderTrainer.EncoderFileName)}; {rows.Count} embeddings ({rows[0].Vector.Length} dims) → {csv}");
         return 0;
@@ -122,6 +123,8 @@ public static class EncodeCommand
         var all = runs.SelectMany(r => r.Graphs).ToList();
         if (all.Count > 0 && all[0].EdgeDim != encoder.EdgeDim)
             throw new InvalidOperationException($"{graphs}: edge width {all[0].EdgeDim}, but {encoderPath} was trained on width {encoder.EdgeDim}");
+        if (encoder.Featurizer is { } trainedWith && GraphZooBuilder.FeaturizerOf(graphs) is var built && built != trainedWith)
+            throw new InvalidOperationException($"{graphs}: graphs made with {built}, but {encoderPath} was trained on graphs made with {trainedWith}");
         var rows = Embedder.Embed(encoder, all, runs.Count > 0 ? runs[0].Task : encoder.Task);
         Embedder.WriteCsv(output, rows);
         Console.WriteLine($"{encoder.Config.Label} (epoch {encoder.Epoch}): {rows.Count} embeddings → {output}");

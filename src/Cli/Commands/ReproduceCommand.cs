@@ -2,6 +2,8 @@ using System.Globalization;
 using StructureReps.Decoding.Probing;
 using StructureReps.Pipeline.Reports;
 using StructureReps.Graphs.Encoding;
+using StructureReps.Services.Prediction;
+using StructureReps.Services.Probing;
 
 namespace StructureReps.Cli.Commands;
 
@@ -293,10 +295,8 @@ public static class ReproduceCommand
         return 0;
     }
 
-    private const int MinimumCheckpoints = 10;
-
     /// <summary>Written by `encode train` beside embeddings.csv: the same encoder with its initial weights.</summary>
-    public const string UntrainedEmbeddings = "embeddings-untrained.csv";
+    public const string UntrainedEmbeddings = EmbeddingsDecoding.UntrainedEmbeddings;
 
     /// <summary>`decode --embeddings CSV`: the probe on one embeddings file, both splits and targets.</summary>
     private static int Decode(Args opts)
@@ -307,54 +307,23 @@ public static class ReproduceCommand
         string? encoderPath = opts.PathOption("--encoder");
         if (encoderPath is not null && saveProbe is null) throw new UsageException("--encoder: only with --save-probe");
         opts.EnsureAllUsed();
-        encoderPath ??= Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "encoder.safetensors");
+        encoderPath ??= Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, EncoderTrainer.EncoderFileName);
         if (saveProbe is not null && !File.Exists(encoderPath)) // before the probe runs, not after
             throw new FileNotFoundException($"{encoderPath}: not found; --save-probe needs the encoder that made {path} (--encoder FILE)", encoderPath);
-        var rows = Embedder.ReadCsv(path);
-        var x = rows.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList();
-        var runOf = rows.Select(r => r.Targets.Run).ToList();
-        // The 80/20 split needs two test checkpoints for a correlation; the by-run split needs two runs.
-        if (rows.Count < MinimumCheckpoints || runOf.Distinct().Count() < 2)
-            throw new StructureReps.Core.DataFormatException(path, "rows",
-                $"{rows.Count} checkpoints of {runOf.Distinct().Count()} runs; the probe needs at least {MinimumCheckpoints} checkpoints of 2 runs");
-        // Beside the encoder's rows, the baselines these files allow: the same encoder untrained (its embeddings,
-        // written by encode train beside the trained ones) and the epoch number alone. What training adds is the gap.
-        var features = new List<(string Label, List<double[]> X)> { ("encoder", x) };
-        string untrainedPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, UntrainedEmbeddings);
-        if (Path.GetFileName(path) == "embeddings.csv" && File.Exists(untrainedPath))
+        var result = EmbeddingsDecoding.Evaluate(path, seeds);
+        string F3(double v) => double.IsNaN(v) ? "—" : v.ToString("F3", CultureInfo.InvariantCulture);
+        Console.WriteLine($"{path}: {result.Checkpoints} checkpoints of {result.Runs} runs, {result.Dimensions}-dim embeddings; ridge probe, 80/20, {seeds} seeds\n");
+        TextTable.Print(["features", "split", "target", "Pearson r", "Spearman ρ", "Kendall τ", "R²"],
+            result.Rows.Select(r => (IReadOnlyList<string>)[r.Features, r.Split, r.Target, r.Summary.Format(), F3(r.Summary.SpearmanMean),
+                F3(r.Summary.KendallMean), F3(r.Summary.R2Mean)]).ToList());
+        foreach (var note in result.Notes) Console.WriteLine($"note: {note}");
+        if (saveProbe is not null)
         {
-            var untrained = Embedder.ReadCsv(untrainedPath);
-            if (untrained.Count == rows.Count && untrained.Zip(rows).All(p => p.First.Targets.Run == p.Second.Targets.Run && p.First.Targets.Epoch == p.Second.Targets.Epoch))
-                features.Add(("untrained encoder", untrained.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList()));
+            var probe = EmbeddingsDecoding.FitProbe(path, encoderPath);
+            StructureReps.Core.AtomicFile.WriteAllText(saveProbe, probe.ToJson());
+            Console.WriteLine($"\nprobe (both targets, fitted on all {probe.Rows} checkpoints) → {saveProbe}");
         }
-        features.Add(("epoch number", rows.Select(r => new double[] { r.Targets.Epoch }).ToList()));
-        var table = new List<IReadOnlyList<string>>();
-        foreach (var (label, fx) in features)
-            foreach (var split in Splits.Modes)
-                foreach (var (target, y) in new[] { ("train", rows.Select(r => r.Targets.TrainPerformance).ToList()), ("test", rows.Select(r => r.Targets.TestPerformance).ToList()) })
-                {
-                    var s = ProbeRunner.Evaluate(fx, y, runOf, split, seeds);
-                    table.Add([label, split, target, s.Format(), s.SpearmanMean.ToString("F3", CultureInfo.InvariantCulture), s.KendallMean.ToString("F3", CultureInfo.InvariantCulture), s.R2Mean.ToString("F3", CultureInfo.InvariantCulture)]);
-                }
-        Console.WriteLine($"{path}: {rows.Count} checkpoints of {runOf.Distinct().Count()} runs, {x[0].Length}-dim embeddings; ridge probe, 80/20, {seeds} seeds\n");
-        TextTable.Print(["features", "split", "target", "Pearson r", "Spearman ρ", "Kendall τ", "R²"], table);
-        if (saveProbe is not null) SaveProbe(saveProbe, encoderPath, path, rows, x);
         return 0;
-    }
-
-    /// <summary>The probe fitted on every row, for `predict`, with the identity of the encoder behind the embeddings.</summary>
-    private static void SaveProbe(string output, string encoderPath, string embeddings, List<EmbeddingRow> rows, List<double[]> x)
-    {
-        var encoder = EncoderFile.Read(encoderPath);
-        if (encoder.Config.EmbeddingWidth != x[0].Length)
-            throw new InvalidOperationException($"{encoderPath}: gives {encoder.Config.EmbeddingWidth}-dim embeddings, {embeddings} holds {x[0].Length}-dim ones; not the encoder that made them");
-        const double lambda = 1e-3;
-        var train = RidgeProbe.Fit(x, rows.Select(r => r.Targets.TrainPerformance).ToList(), lambda);
-        var test = RidgeProbe.Fit(x, rows.Select(r => r.Targets.TestPerformance).ToList(), lambda);
-        var saved = new SavedProbe(SavedProbe.FormatName, Zoo.Data.DataFiles.Sha256(encoderPath), encoder.Config.Name, encoder.Epoch,
-            x[0].Length, "", rows.Count, lambda, train.State, test.State, Path.GetFullPath(embeddings));
-        StructureReps.Core.AtomicFile.WriteAllText(output, saved.ToJson());
-        Console.WriteLine($"\nprobe (both targets, fitted on all {rows.Count} checkpoints) → {output}");
     }
 
     /// <summary>`predict --encoder FILE --probe FILE CHECKPOINT…`: predicted performance of unseen networks.</summary>
@@ -369,13 +338,18 @@ public static class ReproduceCommand
         opts.EnsureAllUsed();
         if (checkpoints.Count == 0) throw new UsageException("predict: name at least one checkpoint (a .safetensors file)");
         int[]? input = inputText?.Split(',').Select(p => int.TryParse(p, out int v) && v >= 1 ? v : throw new UsageException($"--input: '{inputText}' is not C,H,W")).ToArray();
-        var predictions = StructureReps.Pipeline.Predictor.Predict(encoderPath, probePath, checkpoints, backend, input);
+        var predictions = Predictor.Predict(encoderPath, probePath, checkpoints, backend, input);
+        var probe = SavedProbe.Read(probePath);
         TextTable.Print(["checkpoint", "network", "predicted train", "predicted test", .. embedding ? new[] { "embedding" } : []],
             predictions.Select(p => (IReadOnlyList<string>)
             [
-                p.Checkpoint, p.Network, p.Train.ToString("F4", CultureInfo.InvariantCulture), p.Test.ToString("F4", CultureInfo.InvariantCulture),
+                p.Checkpoint, p.Network, p.Train.Describe(probe.TrainRange), p.Test.Describe(probe.TestRange),
                 .. embedding ? new[] { string.Join(" ", p.Embedding.Select(v => v.ToString("G4", CultureInfo.InvariantCulture))) } : [],
             ]).ToList());
+        if (predictions.Any(p => p.Train.Clipped || p.Test.Clipped))
+            Console.WriteLine($"\nclipped: the probe's output is outside what {(probe.Performance is { Length: > 0 } perf ? perf : "the performance")} can be, and is held to its bound");
+        if (predictions.Any(p => p.Train.OutsideFitted || p.Test.OutsideFitted))
+            Console.WriteLine("\noutside the fitted range: an extrapolation beyond every network the probe was fitted on; read it with care");
         return 0;
     }
 }

@@ -19,7 +19,7 @@ public sealed record ProbeSummary(double PearsonMean, double PearsonVariance, do
 /// <summary>Fits the ridge probe on the training part of each seeded split and scores the held-out part.</summary>
 public static class ProbeRunner
 {
-    public static ProbeScore Score(IReadOnlyList<double[]> x, IReadOnlyList<double> y, int[] train, int[] test, double lambda = 1e-3)
+    public static ProbeScore Score(IReadOnlyList<double[]> x, IReadOnlyList<double> y, int[] train, int[] test, double lambda = RidgeProbe.DefaultLambda)
     {
         var probe = RidgeProbe.Fit(train.Select(i => x[i]).ToList(), train.Select(i => y[i]).ToList(), lambda);
         var truth = test.Select(i => y[i]).ToList();

@@ -14,7 +14,10 @@ public sealed class RidgeProbe
 
     private RidgeProbe(double[] mean, double[] std, double[] w, double intercept) => (_mean, _std, _w, _intercept) = (mean, std, w, intercept);
 
-    public static RidgeProbe Fit(IReadOnlyList<double[]> x, IReadOnlyList<double> y, double lambda = 1e-3)
+    /// <summary>The ridge penalty of every probe (spec §7): decode, predict's saved probes and the reproduction.</summary>
+    public const double DefaultLambda = 1e-3;
+
+    public static RidgeProbe Fit(IReadOnlyList<double[]> x, IReadOnlyList<double> y, double lambda = DefaultLambda)
     {
         if (x.Count == 0 || x.Count != y.Count) throw new ArgumentException($"probe: {x.Count} feature rows for {y.Count} targets");
         int n = x.Count, d = x[0].Length;

@@ -8,9 +8,14 @@ namespace StructureReps.Decoding.Probing;
 /// every row of an embeddings file, and the identity of the encoder that made those embeddings (its file's
 /// SHA-256), so `predict` refuses an encoder the probe was not fitted for. JSON.
 /// </summary>
+/// <param name="Performance">What the targets measure: "accuracy", "r2", or "" when unknown (an imported zoo's
+/// other metric; files older than it). <see cref="ProbeReader"/> holds predictions to its bounds.</param>
+/// <param name="TrainRange">The span of the train targets fitted on (null in files older than it); likewise
+/// <paramref name="TestRange"/>.</param>
 public sealed record SavedProbe(
     string Format, string EncoderSha256, string EncoderName, int EncoderEpoch, int Dimensions, string Performance,
-    int Rows, double Lambda, ProbeState Train, ProbeState Test, string FittedOn)
+    int Rows, double Lambda, ProbeState Train, ProbeState Test, string FittedOn,
+    TargetRange? TrainRange = null, TargetRange? TestRange = null)
 {
     public const string FormatName = "structurereps-probe-1";
 
@@ -56,6 +61,9 @@ public sealed record SavedProbe(
             }
             catch (ArgumentException e) { throw new Core.DataFormatException(path, name, e.Message); }
         }
+        foreach (var (name, r) in new[] { ("train_range", p.TrainRange), ("test_range", p.TestRange) })
+            if (r is not null && !(double.IsFinite(r.Min) && double.IsFinite(r.Max) && r.Min <= r.Max))
+                throw new Core.DataFormatException(path, name, $"[{r.Min}, {r.Max}]: expected finite min ≤ max");
         return p;
     }
 }

@@ -35,9 +35,7 @@ public static class GraphBuilder
         if (kMax * kMax != edgeDim) throw new ArgumentException($"edge width {edgeDim} is not a square k² (k×k kernels)");
         var features = new float[topology.EdgeCount * edgeDim];
         var bias = new float[topology.NodeCount];
-        var names = arch.IsMlp
-            ? Enumerable.Range(0, topology.WeightLayers).Select(l => $"layers.{l}").ToArray()
-            : [.. Enumerable.Range(0, arch.Convs!.Length).Select(l => $"convs.{l}"), "head"];
+        var names = CheckpointNaming.WeightLayers(arch);
         for (int l = 0; l < topology.WeightLayers; l++)
         {
             int inN = topology.LayerSizes[l], outN = topology.LayerSizes[l + 1];

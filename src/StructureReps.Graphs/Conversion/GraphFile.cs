@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using StructureReps.Core;
+using StructureReps.Graphs.Featurization;
 using StructureReps.Nn.Serialization;
 using StructureReps.Zoo.Models;
 using StructureReps.Zoo.Training;
@@ -10,8 +11,9 @@ namespace StructureReps.Graphs.Conversion;
 /// <summary>All checkpoints of one run as graphs, with what is needed to rebuild them and their features.</summary>
 /// <param name="Source">What the graphs were built from: a hash of the run's run.json, metrics rows and checkpoint
 /// bytes (<see cref="GraphZooBuilder.SourceOf"/>); a rebuild is due when it changes. Null in files older than it.</param>
+/// <param name="Featurizer">What made the graphs and their features; null in files older than it (graphs.json says).</param>
 public sealed record RunGraphs(string Task, int Run, Architecture Architecture, string Performance, int K, string PeMethod,
-    IReadOnlyList<NetworkGraph> Graphs, float[] RandomFeatures, string? Source = null)
+    IReadOnlyList<NetworkGraph> Graphs, float[] RandomFeatures, string? Source = null, Featurizer? Featurizer = null)
 {
     public LayeredTopology Topology => Graphs[0].Topology;
 }
@@ -66,6 +68,7 @@ public static class GraphFile
             ["pe_method"] = run.PeMethod,
             ["k"] = k.ToString(CultureInfo.InvariantCulture),
             ["source"] = run.Source ?? "",
+            ["featurizer"] = run.Featurizer?.ToJson() ?? "",
         });
     }
 
@@ -114,13 +117,36 @@ public static class GraphFile
             };
             graphs.Add(g);
         }
+        Featurizer? featurizer = null;
+        if (meta.GetValueOrDefault("featurizer") is { Length: > 0 } json)
+        {
+            featurizer = Featurizer.Parse(json, path, "__metadata__.featurizer");
+            if (featurizer.K != k || featurizer.EdgeDim != d)
+                throw new DataFormatException(path, "__metadata__.featurizer", $"k {featurizer.K}, edge_dim {featurizer.EdgeDim}, but the file holds k {k}, edge width {d}");
+        }
         return new RunGraphs(Meta("task"), DataFormatException.ParseInt(path, "__metadata__.run", Meta("run"), min: 0), arch, Meta("performance"), k, Meta("pe_method"), graphs, rf.Data,
-            meta.GetValueOrDefault("source") is { Length: > 0 } source ? source : null);
+            meta.GetValueOrDefault("source") is { Length: > 0 } source ? source : null, featurizer);
     }
 
     /// <summary>The source hash a graphs file was built from (null in files older than it), from its header alone.</summary>
     public static string? Source(string path) =>
         SafeTensors.ReadInfo(path).Metadata.GetValueOrDefault("source") is { Length: > 0 } source ? source : null;
+
+    /// <summary>
+    /// Why a built graph file cannot be kept as complete — it does not read (damaged, non-finite values), was made by
+    /// another featurizer or holds another number of checkpoints — or null when it can.
+    /// </summary>
+    public static string? Problem(string path, Featurizer featurizer, int checkpoints)
+    {
+        RunGraphs run;
+        try { run = Read(path); }
+        catch (Exception e) when (e is DataFormatException or InvalidDataException or EndOfStreamException or IOException)
+        {
+            return $"the file was damaged ({e.Message})";
+        }
+        if ((run.Featurizer ?? featurizer) != featurizer || run.K != featurizer.K) return "it was made with other features";
+        return run.Graphs.Count == checkpoints ? null : $"it holds {run.Graphs.Count} checkpoints, not {checkpoints}";
+    }
 
     /// <summary>The number of checkpoints a graphs file holds, from its header alone (to skip complete runs).</summary>
     public static int Checkpoints(string path)

@@ -1,15 +1,19 @@
 using System.Diagnostics;
 using System.Text.Json;
 using StructureReps.Core;
-using StructureReps.Graphs.Features;
+using StructureReps.Graphs.Featurization;
 using StructureReps.Graphs.Spectral;
 using StructureReps.Nn.Serialization;
 using StructureReps.Zoo.Training;
 
 namespace StructureReps.Graphs.Conversion;
 
-/// <summary>What `graphs build` wrote: the zoo's task, the common edge width and the PE options (graphs.json).</summary>
-public sealed record GraphZooInfo(string Task, int EdgeDim, int K, bool Weighted, int DenseThreshold, string Zoo, int[] Runs);
+/// <summary>What `graphs build` wrote (graphs.json): the zoo's task, the common edge width, the PE options and the
+/// featurizer they make up, which every graph of the folder was built with.</summary>
+/// <param name="Featurizer">Null in graphs.json files older than it; <see cref="GraphZooBuilder.ReadInfo"/> then
+/// rebuilds it from the fields beside it, which recorded every option that could be set.</param>
+public sealed record GraphZooInfo(string Task, int EdgeDim, int K, bool Weighted, int DenseThreshold, string Zoo, int[] Runs,
+    Featurizer? Featurizer = null);
 
 /// <summary>Progress of a conversion, per run.</summary>
 public interface IGraphProgress
@@ -48,14 +52,17 @@ public static class GraphZooBuilder
         var tasks = runs.Select(r => r.Info!.Task).Distinct().ToList();
         if (tasks.Count > 1) throw new InvalidOperationException($"{zooDir}: runs of several tasks ({string.Join(", ", tasks)}); a graph zoo is one task");
         int edgeDim = GraphBuilder.EdgeDim(runs.Select(r => r.Info!.Architecture));
-        var info = new GraphZooInfo(tasks[0], edgeDim, pe.K, pe.Weighted, pe.DenseThreshold, Path.GetFullPath(zooDir), runs.Select(r => r.Info!.Run).ToArray());
+        var featurizer = Featurizer.From(pe, edgeDim);
+        var info = new GraphZooInfo(tasks[0], edgeDim, pe.K, pe.Weighted, pe.DenseThreshold, Path.GetFullPath(zooDir),
+            runs.Select(r => r.Info!.Run).ToArray(), featurizer);
         Directory.CreateDirectory(outDir);
         string infoPath = Path.Combine(outDir, InfoFile);
         if (File.Exists(infoPath))
         {
             var old = ReadInfo(outDir);
-            if (old.EdgeDim != info.EdgeDim || old.K != info.K || old.Weighted != info.Weighted || old.Task != info.Task)
-                throw new InvalidOperationException($"{infoPath}: built with other options (task {old.Task}, edge width {old.EdgeDim}, k {old.K}, weighted {old.Weighted}); use another --out");
+            if (old.Featurizer != featurizer || old.Task != info.Task)
+                throw new InvalidOperationException(
+                    $"{infoPath}: built for task {old.Task} with {old.Featurizer}; this build is {info.Task} with {featurizer}: build into another folder");
         }
         AtomicFile.WriteAllText(infoPath, JsonSerializer.Serialize(info, RunFiles.Json));
 
@@ -96,12 +103,19 @@ public static class GraphZooBuilder
                 string? old = GraphFile.Source(path);
                 if (old == source || (old is null && GraphFile.Checkpoints(path) == present.Count))
                 {
-                    progress?.RunDone(position, mine.Count, runInfo.Run, present.Count, true, notes.TrimStart(';', ' '), 0);
-                    continue;
+                    // Skipped only when it still reads whole, with these features: a file damaged since (a NaN
+                    // written into it, its k edited) is rebuilt, not counted complete.
+                    string? damage = GraphFile.Problem(path, featurizer, present.Count);
+                    if (damage is null)
+                    {
+                        progress?.RunDone(position, mine.Count, runInfo.Run, present.Count, true, notes.TrimStart(';', ' '), 0);
+                        continue;
+                    }
+                    notes += $"; rebuilt: {damage}";
                 }
-                notes += "; rebuilt: its checkpoints changed since the last build";
+                else notes += "; rebuilt: its checkpoints changed since the last build";
             }
-            var run = ConvertRun(files, runInfo, present, edgeDim, pe, cancel) with { Source = source };
+            var run = ConvertRun(files, runInfo, present, featurizer, cancel) with { Source = source };
             GraphFile.Write(path, run);
             progress?.RunDone(position, mine.Count, runInfo.Run, present.Count, false, run.PeMethod + notes, clock.Elapsed.TotalSeconds);
         }
@@ -160,6 +174,12 @@ public static class GraphZooBuilder
         if (info.Task is null) throw new DataFormatException(path, "task", "missing");
         if (info.Runs is null || info.Runs.Any(r => r < 0)) throw new DataFormatException(path, "runs", "missing, or a run number below 0");
         if (info.EdgeDim < 1 || info.K < 0) throw new DataFormatException(path, "edge_dim", $"edge_dim {info.EdgeDim}, k {info.K}: expected edge_dim ≥ 1 and k ≥ 0");
+        if (info.Featurizer is null)
+            return info with { Featurizer = new Featurizer { K = info.K, Weighted = info.Weighted, DenseThreshold = info.DenseThreshold, EdgeDim = info.EdgeDim } };
+        if (info.Featurizer.Problem() is { } problem) throw new DataFormatException(path, "featurizer", problem);
+        if (info.Featurizer.K != info.K || info.Featurizer.EdgeDim != info.EdgeDim || info.Featurizer.Weighted != info.Weighted)
+            throw new DataFormatException(path, "featurizer", $"k {info.Featurizer.K}, edge_dim {info.Featurizer.EdgeDim}, weighted {info.Featurizer.Weighted}, " +
+                $"but the fields beside it say k {info.K}, edge_dim {info.EdgeDim}, weighted {info.Weighted}");
         return info;
     }
 
@@ -170,10 +190,22 @@ public static class GraphZooBuilder
         var paths = info.Runs.Select(r => RunPath(graphsDir, r)).ToList();
         if (paths.FirstOrDefault(p => !File.Exists(p)) is { } missing)
             throw new FileNotFoundException($"{missing}: listed in {Path.Combine(graphsDir, InfoFile)} but not there (an unfinished `graphs build`? run it again)", missing);
-        return paths.Select(GraphFile.Read).ToList();
+        var runs = paths.Select(GraphFile.Read).ToList();
+        for (int i = 0; i < runs.Count; i++)
+        {
+            if (runs[i].Featurizer is null) runs[i] = runs[i] with { Featurizer = info.Featurizer }; // files older than the record
+            else if (runs[i].Featurizer != info.Featurizer)
+                throw new DataFormatException(paths[i], "__metadata__.featurizer",
+                    $"{runs[i].Featurizer}, but {Path.Combine(graphsDir, InfoFile)} says {info.Featurizer}: graphs of one folder share one featurizer");
+            if (runs[i].K != info.K) throw new DataFormatException(paths[i], "__metadata__.k", $"{runs[i].K}, but {Path.Combine(graphsDir, InfoFile)} says k {info.K}");
+        }
+        return runs;
     }
 
-    public static RunGraphs ConvertRun(RunFiles files, RunInfo info, IReadOnlyList<EpochMetrics> metrics, int edgeDim, PeOptions pe, CancellationToken cancel = default)
+    /// <summary>The featurizer every graph of a built folder was made with.</summary>
+    public static Featurizer FeaturizerOf(string graphsDir) => ReadInfo(graphsDir).Featurizer!;
+
+    public static RunGraphs ConvertRun(RunFiles files, RunInfo info, IReadOnlyList<EpochMetrics> metrics, Featurizer featurizer, CancellationToken cancel = default)
     {
         var topology = GraphBuilder.Topology(info.Architecture);
         var graphs = new NetworkGraph[metrics.Count];
@@ -183,15 +215,10 @@ public static class GraphZooBuilder
             var m = metrics[i];
             string checkpoint = files.Checkpoint(m.Epoch);
             var tensors = SafeTensors.Read(checkpoint).Tensors;
-            var g = GraphBuilder.Build(info.Architecture, tensors, edgeDim,
+            (graphs[i], methods[i]) = featurizer.Graph(info.Architecture, tensors,
                 new CheckpointTargets(info.Run, m.Epoch, m.TrainPerformance, m.TestPerformance, m.TrainLoss, m.TestLoss), checkpoint, topology);
-            var result = LaplacianPe.Compute(g, pe);
-            g.PositionalEncoding = result.Features;
-            g.Eigenvalues = result.Eigenvalues;
-            methods[i] = result.Method;
-            graphs[i] = g;
         });
-        return new RunGraphs(info.Task, info.Run, info.Architecture, info.Performance, pe.K, methods[0], graphs,
-            RandomFeatures.Compute(topology.NodeCount, pe.K));
+        return new RunGraphs(info.Task, info.Run, info.Architecture, info.Performance, featurizer.K, methods[0], graphs,
+            featurizer.RandomFeatures(topology.NodeCount), Featurizer: featurizer);
     }
 }

@@ -44,17 +44,22 @@ public static class Embedder
     }
 
     /// <summary>
-    /// One network's embedding from its weights alone (predict, the native library): its graph, with the Laplacian
-    /// features the encoder takes, embedded as <see cref="Embed"/> does; <paramref name="source"/> names it in errors.
+    /// One network's embedding from its weights alone (predict, the native library): its graph made by the featurizer
+    /// the encoder's training graphs were made by, embedded as <see cref="Embed"/> does; <paramref name="source"/>
+    /// names it in errors. The embedding is checked finite: a value a damaged checkpoint slips past the weight checks
+    /// must not come out as a number.
     /// </summary>
     public static float[] EmbedNetwork(TrainedEncoder encoder, Zoo.Models.Architecture architecture, List<Nn.Serialization.NamedArray> tensors, string source)
     {
+        var featurizer = encoder.Featurizer ?? throw new EncoderWithoutFeaturizerException(
+            "the encoder file was written before encoders recorded how their graphs were featurized (Laplacian k, weighted or " +
+            "binary, edge width), so an unseen network's graph cannot be made to match; train the encoder again on its graph folder");
         var unknown = new CheckpointTargets(0, 0, double.NaN, double.NaN, double.NaN, double.NaN);
-        var graph = GraphBuilder.Build(architecture, tensors, encoder.EdgeDim, unknown, source);
-        var pe = Spectral.LaplacianPe.Compute(graph, new Spectral.PeOptions { K = encoder.Config.K });
-        graph.PositionalEncoding = pe.Features;
-        graph.Eigenvalues = pe.Eigenvalues;
-        return Embed(encoder, [graph], encoder.Task)[0].Vector;
+        var (graph, _) = featurizer.Graph(architecture, tensors, unknown, source);
+        var z = Embed(encoder, [graph], encoder.Task)[0].Vector;
+        int bad = Array.FindIndex(z, v => !float.IsFinite(v));
+        if (bad >= 0) throw new DataFormatException(source, $"embedding[{bad}]", $"{z[bad]}: the network's graph gives a non-finite embedding (extreme weights?)");
+        return z;
     }
 
     public static void WriteCsv(string path, IReadOnlyList<EmbeddingRow> rows)
@@ -105,3 +110,6 @@ public static class Embedder
         return rows;
     }
 }
+
+/// <summary>An encoder file without a featurizer record was asked to embed a checkpoint (see <see cref="TrainedEncoder"/>).</summary>
+public sealed class EncoderWithoutFeaturizerException(string message) : InvalidOperationException(message);

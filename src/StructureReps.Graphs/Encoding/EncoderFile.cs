@@ -7,11 +7,18 @@ using StructureReps.Nn.Serialization;
 
 namespace StructureReps.Graphs.Encoding;
 
-/// <summary>A trained encoder: the model, its configuration, the edge standardization and the epoch it was saved at.</summary>
+/// <summary>
+/// A trained encoder: the model, its configuration, the edge standardization, the epoch it was saved at, and the
+/// featurizer that made its training graphs (<see cref="Featurization.Featurizer"/>; null in files older than it,
+/// which can embed built graphs but not a checkpoint: what made their graphs' features cannot be known).
+/// </summary>
 /// <param name="TrainedOn">A hash of the training graphs (<see cref="EncoderTrainer.Fingerprint"/>): a resume on other
 /// graphs starts over. Null for an untrained encoder and in files older than it.</param>
 public sealed record TrainedEncoder(Vgae Model, EncoderConfig Config, EdgeStandardizer Standardizer, int EdgeDim, string Task, int Epoch,
-    string? TrainedOn = null);
+    string? TrainedOn = null)
+{
+    public Featurization.Featurizer? Featurizer { get; init; }
+}
 
 /// <summary>
 /// encoder.safetensors: the VGAE's parameters under their module names ("conv1.lin_key.weight"), with the
@@ -32,6 +39,7 @@ public static class EncoderFile
             ["task"] = e.Task,
             ["epoch"] = e.Epoch.ToString(CultureInfo.InvariantCulture),
             ["trained_on"] = e.TrainedOn ?? "",
+            ["featurizer"] = e.Featurizer?.ToJson() ?? "",
         });
 
     public static TrainedEncoder Read(string path, Core.Backends.IBackend? backend = null)
@@ -59,8 +67,16 @@ public static class EncoderFile
         foreach (var t in tensors) Conversion.GraphBuilder.RequireFinite(t, path);
         var model = new Vgae(config, edgeDim, new Rng(config.Seed), backend);
         model.LoadStateDict(tensors, path);
+        Featurization.Featurizer? featurizer = null;
+        if (meta.GetValueOrDefault("featurizer") is { Length: > 0 } json)
+        {
+            featurizer = Featurization.Featurizer.Parse(json, path, "__metadata__.featurizer");
+            if (featurizer.K != config.K || featurizer.EdgeDim != edgeDim)
+                throw new DataFormatException(path, "__metadata__.featurizer",
+                    $"k {featurizer.K}, edge_dim {featurizer.EdgeDim}, but the encoder takes k {config.K}, edge width {edgeDim}");
+        }
         return new TrainedEncoder(model, config, standardizer, edgeDim, Meta("task"), DataFormatException.ParseInt(path, "__metadata__.epoch", Meta("epoch"), min: 0),
-            meta.GetValueOrDefault("trained_on") is { Length: > 0 } on ? on : null);
+            meta.GetValueOrDefault("trained_on") is { Length: > 0 } on ? on : null) { Featurizer = featurizer };
     }
 }
 
@@ -72,4 +88,5 @@ public static class EncoderFile
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(EncoderConfig))]
 [JsonSerializable(typeof(EdgeStandardizer))]
+[JsonSerializable(typeof(Featurization.Featurizer))]
 internal sealed partial class EncoderJson : JsonSerializerContext;

@@ -40,6 +40,13 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
     public const string EncoderFileName = "encoder.safetensors";
     public const string LogFileName = "train-log.csv";
 
+    /// <summary>
+    /// What made the training graphs (<see cref="Conversion.GraphZooBuilder.FeaturizerOf"/>), saved in the encoder so
+    /// that `predict` and the native library featurize an unseen network the same way. Without it the encoder can
+    /// embed graphs already built, but not a checkpoint.
+    /// </summary>
+    public Featurization.Featurizer? Featurizer { get; init; }
+
     /// <summary>The epochs of the last <see cref="Train"/>, resumed ones included (empty before it).</summary>
     public IReadOnlyList<EncoderEpoch> Log { get; private set; } = [];
 
@@ -53,13 +60,17 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
         if (training.Count == 0) throw new ArgumentException("encoder training needs at least one graph");
         int edgeDim = training[0].EdgeDim;
         var standardizer = config.StandardizeEdges ? EdgeStandardizer.Fit(training) : EdgeStandardizer.Identity;
-        return new TrainedEncoder(new Vgae(config, edgeDim, new Rng(config.Seed), backend), config, standardizer, edgeDim, task, 0);
+        return new TrainedEncoder(new Vgae(config, edgeDim, new Rng(config.Seed), backend), config, standardizer, edgeDim, task, 0)
+        {
+            Featurizer = Featurizer,
+        };
     }
 
     public TrainedEncoder Train(IReadOnlyList<NetworkGraph> training, string task, string? outDir = null, IEncoderProgress? progress = null,
         CancellationToken cancel = default)
     {
-        var (model, _, standardizer, edgeDim, _, _, _) = Initial(training, task);
+        var initial = Initial(training, task);
+        var (model, standardizer, edgeDim) = (initial.Model, initial.Standardizer, initial.EdgeDim);
         string trainedOn = Fingerprint(training);
         var optimizer = new Adam(model.Parameters().ToList(), lr: config.LearningRate);
         var log = new List<EncoderEpoch>();
@@ -123,13 +134,13 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
             log.Add(row);
             if (outDir is not null)
                 checkpoints!.Save(epoch,
-                    () => EncoderFile.Write(Path.Combine(outDir, EncoderFileName), new TrainedEncoder(model, config, standardizer, edgeDim, task, epoch, trainedOn)),
+                    () => EncoderFile.Write(Path.Combine(outDir, EncoderFileName), initial with { Epoch = epoch, TrainedOn = trainedOn }),
                     () => AtomicFile.WriteAllText(Path.Combine(outDir, LogFileName), string.Join("\n", [EncoderEpoch.Header, .. log.Select(x => x.ToCsv())]) + "\n"),
                     model, optimizer);
             progress?.EpochDone(row, config.Epochs);
         }
         model.Eval();
-        return new TrainedEncoder(model, config, standardizer, edgeDim, task, config.Epochs, trainedOn);
+        return initial with { Epoch = config.Epochs, TrainedOn = trainedOn };
     }
 
     /// <summary>

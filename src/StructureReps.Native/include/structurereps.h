@@ -45,7 +45,8 @@ typedef enum sr_status {
 typedef intptr_t sr_encoder;
 typedef intptr_t sr_probe;
 
-/* Opens a trained encoder from a file (UTF-8 path) or from its bytes in memory. */
+/* Opens a trained encoder from a file (UTF-8 path) or from its bytes in memory. An encoder file written before
+ * encoders recorded their featurizer is refused (SR_BAD_INPUT): an unseen network cannot be featurized to match. */
 int sr_encoder_open(const char *path, sr_encoder *encoder);
 int sr_encoder_open_bytes(const uint8_t *data, size_t length, sr_encoder *encoder);
 
@@ -67,8 +68,19 @@ int sr_embed(sr_encoder encoder, const char *checkpoint_path, float *embedding, 
 int sr_embed_bytes(sr_encoder encoder, const uint8_t *data, size_t length, float *embedding, int32_t capacity,
                    int32_t *written);
 
-/* The probe's predicted train and test performance for one embedding of `length` floats. */
+/* The probe's predicted train and test performance for one embedding of `length` floats, held to what the
+ * performance can be (an accuracy in [0, 1], an R² at most 1). */
 int sr_predict(sr_probe probe, const float *embedding, int32_t length, double *train, double *test);
+
+/* Bits of sr_predict_flags' `flags`: a prediction was clipped to its bounds, or the probe's output lies outside the
+ * targets it was fitted on (an extrapolation, to be read with care). */
+#define SR_TRAIN_CLIPPED 1
+#define SR_TEST_CLIPPED 2
+#define SR_TRAIN_OUTSIDE_FITTED 4
+#define SR_TEST_OUTSIDE_FITTED 8
+
+/* sr_predict, and which of the SR_*_CLIPPED / SR_*_OUTSIDE_FITTED bits hold for this prediction. */
+int sr_predict_flags(sr_probe probe, const float *embedding, int32_t length, double *train, double *test, int32_t *flags);
 
 /* Copies this thread's last error message (UTF-8, NUL-terminated, truncated to fit `capacity` bytes) and returns
  * its full length in bytes without the NUL; "" after a call that succeeded. buffer may be NULL to ask the length. */

@@ -1,3 +1,4 @@
+using StructureReps.Graphs.Featurization;
 using System.Diagnostics;
 using StructureReps.Core.Backends;
 using StructureReps.Decoding.Probing;
@@ -126,6 +127,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
             GraphZooBuilder.Build(zooDir, graphDir, options.Pe, cancel: cancel);
             if (options.StopAfter == ReproduceStage.Graphs) continue;
             var graphs = GraphZooBuilder.Load(graphDir).SelectMany(r => r.Graphs).ToList();
+            var featurizer = GraphZooBuilder.FeaturizerOf(graphDir);
             var runOf = graphs.Select(g => g.Targets.Run).ToList();
             var targets = new Dictionary<string, List<double>>
             {
@@ -143,7 +145,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                     var config = EncoderConfig.Named(name) with { Epochs = options.EncoderEpochs, Seed = (ulong)seed, K = options.Pe.K };
                     string dir = options.EncoderDir(plan.Task, name, seed);
                     progress?.Stage(plan.Task, config.Label, $"{config.Epochs} epochs on {graphs.Count} graphs{(options.EncoderSeeds > 1 ? $", encoder seed {seed}" : "")}");
-                    var trainer = new EncoderTrainer(config, backend);
+                    var trainer = new EncoderTrainer(config, backend) { Featurizer = featurizer };
                     var trained = trainer.Train(graphs, plan.Task, dir, new EpochRelay(progress, plan.Task, name), cancel);
                     var rows = Embedder.Embed(trained, graphs, plan.Task);
                     Embedder.WriteCsv(Path.Combine(dir, "embeddings.csv"), rows);
@@ -158,7 +160,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                 // seed), same embedding and probe — what the self-supervised training adds is the gap to its row.
                 features["untrained"] = [.. Enumerable.Range(0, options.EncoderSeeds).Select(seed =>
                     Features(Embedder.Embed(new EncoderTrainer(EncoderConfig.Named(options.Encoders[0]) with { Seed = (ulong)seed, K = options.Pe.K }, backend)
-                        .Initial(graphs, plan.Task), graphs, plan.Task)))];
+                        { Featurizer = featurizer }.Initial(graphs, plan.Task), graphs, plan.Task)))];
             }
             features["epoch"] = [graphs.Select(Baselines.Epoch).ToList()];
             features["statnn"] = [graphs.Select(Baselines.StatNn).ToList()];
@@ -172,7 +174,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                         results.Add(new ProbeResult(plan.Task, method, split, target,
                             ProbeSummary.Of([.. perSeed.SelectMany(x => ProbeRunner.Scores(x, y, runOf, split, options.Seeds))])));
             if (options.InductiveSeeds > 0 && runOf.Distinct().Count() >= 2)
-                results.AddRange(Inductive(plan.Task, graphs, runOf, targets, features, cancel));
+                results.AddRange(Inductive(plan.Task, graphs, featurizer, runOf, targets, features, cancel));
         }
         Figure2Result? figure2 = null;
         if (options.Figure2 && options.StopAfter == ReproduceStage.Report && options.Tasks.FirstOrDefault(t => t.Task == "covertype") is { } cov && !missing.ContainsKey("covertype"))
@@ -185,7 +187,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
     /// (saved under encoders/TASK/NAME/inductive-seedS, so a rerun reuses it) and embeds every graph. The
     /// baselines need no encoder, so their inductive rows are their by-run scores on the same splits.
     /// </summary>
-    private IEnumerable<ProbeResult> Inductive(string task, List<NetworkGraph> graphs, List<int> runOf,
+    private IEnumerable<ProbeResult> Inductive(string task, List<NetworkGraph> graphs, Featurizer featurizer, List<int> runOf,
         Dictionary<string, List<double>> targets, Dictionary<string, List<List<double[]>>> features, CancellationToken cancel)
     {
         int seeds = options.InductiveSeeds;
@@ -212,7 +214,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                     return perSeed[seed] = same.Features;
                 }
                 progress?.Stage(task, $"{config.Label} inductive", $"seed {seed}: {config.Epochs} epochs on the {train.Length} graphs of the training runs");
-                var trained = new EncoderTrainer(config, backend).Train(train.Select(i => graphs[i]).ToList(), task, dir,
+                var trained = new EncoderTrainer(config, backend) { Featurizer = featurizer }.Train(train.Select(i => graphs[i]).ToList(), task, dir,
                     new EpochRelay(progress, task, $"{name} inductive {seed}"), cancel);
                 var rows = Embedder.Embed(trained, graphs, task);
                 Embedder.WriteCsv(Path.Combine(dir, "embeddings.csv"), rows);

@@ -51,7 +51,9 @@ public static class StructuralVariants
         var config = EncoderConfig.Named("ea-tc-lf") with { Epochs = encoderEpochs, K = pe.K };
         string encDir = Path.Combine(output, "encoders", "covertype-variants", config.Name);
         progress?.Stage("figure 2", config.Label, $"one encoder for {graphs.Count} graphs of the three variants");
-        var trained = new EncoderTrainer(config, backend).Train(graphs, "covertype-variants", encDir, null, cancel);
+        // The three zoos are MLPs built with the same options: one featurizer.
+        var featurizer = GraphZooBuilder.FeaturizerOf(Path.Combine(output, "graphs", "covertype"));
+        var trained = new EncoderTrainer(config, backend) { Featurizer = featurizer }.Train(graphs, "covertype-variants", encDir, null, cancel);
         var rows = Embedder.Embed(trained, graphs, "covertype");
         var x = Reproduction.Features(rows);
         var accuracy = graphs.Select(g => g.Targets.TestPerformance).ToArray();

@@ -48,7 +48,7 @@ public static partial class ForeignNetwork
         var ours = new List<NamedArray>();
         for (int i = 0; i < layers.Count; i++)
         {
-            string name = convs.Count == 0 ? $"layers.{i}" : i < convs.Count ? $"convs.{i}" : "head";
+            string name = convs.Count == 0 ? CheckpointNaming.Linear(i) : i < convs.Count ? CheckpointNaming.Conv(i) : CheckpointNaming.Head;
             ours.Add(new NamedArray(name + ".weight", (int[])layers[i].Shape.Clone(), layers[i].Weight));
             ours.Add(new NamedArray(name + ".bias", [layers[i].Shape[0]], layers[i].Bias));
         }

@@ -22,10 +22,10 @@ public sealed class Cnn : Module, INetwork
         for (int i = 0; i < _convs.Length; i++)
         {
             var spec = architecture.Convs[i];
-            _convs[i] = RegisterModule($"convs.{i}", new Conv2d(c, spec.Out, spec.Kernel, rng, spec.Stride, spec.Padding, backend: backend));
+            _convs[i] = RegisterModule(CheckpointNaming.Conv(i), new Conv2d(c, spec.Out, spec.Kernel, rng, spec.Stride, spec.Padding, backend: backend));
             c = spec.Out;
         }
-        _head = RegisterModule("head", new Linear(c, architecture.Classes, rng, backend: backend));
+        _head = RegisterModule(CheckpointNaming.Head, new Linear(c, architecture.Classes, rng, backend: backend));
     }
 
     public Architecture Architecture { get; }

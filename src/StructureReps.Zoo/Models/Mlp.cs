@@ -19,7 +19,7 @@ public sealed class Mlp : Module, INetwork
         Dropout = dropout;
         _layers = new Linear[sizes.Length - 1];
         for (int i = 0; i < _layers.Length; i++)
-            _layers[i] = RegisterModule($"layers.{i}", new Linear(sizes[i], sizes[i + 1], rng, backend: backend));
+            _layers[i] = RegisterModule(CheckpointNaming.Linear(i), new Linear(sizes[i], sizes[i + 1], rng, backend: backend));
     }
 
     public Architecture Architecture { get; }

@@ -1,7 +1,7 @@
 using StructureReps.Cli.Commands;
 using StructureReps.Decoding.Probing;
 using StructureReps.Graphs.Encoding;
-using StructureReps.Pipeline;
+using StructureReps.Services.Prediction;
 using StructureReps.Tests.Support;
 
 namespace StructureReps.Tests.Decoding;
@@ -34,11 +34,11 @@ public sealed class PredictTests
         Numerics.AssertClose(row.Vector.Select(v => (double)v).ToArray(), p.Embedding.Select(v => (double)v).ToArray(), 1e-5, 1e-6, "embedding");
         var saved = SavedProbe.Read(probe);
         var x = row.Vector.Select(v => (double)v).ToArray();
-        Assert.Equal(RidgeProbe.From(saved.Test).Predict(x), p.Test, 4);
-        Assert.Equal(RidgeProbe.From(saved.Train).Predict(x), p.Train, 4);
+        Assert.Equal(RidgeProbe.From(saved.Test).Predict(x), p.Test.Raw, 4);
+        Assert.Equal(RidgeProbe.From(saved.Train).Predict(x), p.Train.Raw, 4);
 
         Assert.Equal(0, EncodeCommand.Run(["train", "--graphs", graphs, "--out", other, "--epochs", "2", "--seed", "7"]));
-        var e = Assert.Throws<InvalidOperationException>(() =>
+        var e = Assert.Throws<ProbeMismatchException>(() =>
             Predictor.Predict(Path.Combine(other, "encoder.safetensors"), probe, [checkpoint], StructureReps.Backends.Cpu.CpuBackend.Default));
         Assert.Contains("fitted on the embeddings of another encoder", e.Message);
 

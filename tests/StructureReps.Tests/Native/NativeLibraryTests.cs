@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using StructureReps.Backends.Cpu;
 using StructureReps.Cli.Commands;
-using StructureReps.Pipeline;
+using StructureReps.Services.Prediction;
 using StructureReps.Tests.Support;
 
 namespace StructureReps.Tests.Native;
@@ -22,7 +22,8 @@ public sealed class NativeFixture : IDisposable
     {
         string zoo = _dir.File("zoo"), graphs = _dir.File("graphs"), enc = _dir.File("enc"), other = _dir.File("other");
         Check(ZooCommand.Run(["train", "--task", "two-moons", "--runs", "2", "--epochs", "5", "--out", zoo]));
-        Check(GraphsCommand.Run(["build", "--zoo", zoo, "--out", graphs]));
+        // Non-default features (binary Laplacian, k = 6): the library must featurize as graphs build did.
+        Check(GraphsCommand.Run(["build", "--zoo", zoo, "--out", graphs, "--binary", "--k", "6"]));
         Check(EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "2"]));
         Check(EncodeCommand.Run(["train", "--graphs", graphs, "--out", other, "--epochs", "2", "--seed", "7"]));
         Encoder = Path.Combine(enc, "encoder.safetensors");
@@ -98,7 +99,7 @@ public sealed class NativeLibraryTests(NativeFixture fixture) : IClassFixture<Na
         {
             // Other summation orders and another eigen solver (signs made canonical): equal to rounding.
             Numerics.AssertClose(managed[i].Embedding.Select(v => (double)v).ToArray(), native[i].Z, 1e-4, 1e-5, "embedding");
-            Assert.Equal(managed[i].Test, native[i].Test, 1e-4);
+            Assert.Equal(managed[i].Test.Value, native[i].Test, 1e-4);
         }
     }
 
@@ -153,8 +154,8 @@ public sealed class NativeLibraryTests(NativeFixture fixture) : IClassFixture<Na
         {
             // One engine, one backend, one BLAS: the same arithmetic, so the same floats (printed with %.9g).
             Assert.Equal(managed[i].Embedding.Select(v => (double)v), native[i].Z);
-            Assert.Equal(managed[i].Train, native[i].Train, 1e-7);
-            Assert.Equal(managed[i].Test, native[i].Test, 1e-7);
+            Assert.Equal(managed[i].Train.Value, native[i].Train, 1e-7);
+            Assert.Equal(managed[i].Test.Value, native[i].Test, 1e-7);
         }
     }
 

@@ -93,6 +93,18 @@ int main(int argc, char **argv)
     expect("predict", sr_predict(probe, z, dimensions, &train, &test), SR_OK, NULL);
     expect("predict a short embedding", sr_predict(probe, z, dimensions - 1, &train, &test), SR_MISMATCH, "takes");
     expect("predict with an encoder handle", sr_predict(encoder, z, dimensions, &train, &test), SR_INVALID_ARGUMENT, "probe");
+    double train2 = -1, test2 = -1;
+    int32_t flags = -1;
+    expect("predict with flags", sr_predict_flags(probe, z, dimensions, &train2, &test2, &flags), SR_OK, NULL);
+    if (train2 != train || test2 != test || flags < 0 || flags > 15) {
+        printf("FAIL predict with flags: %g %g flags %d, sr_predict gave %g %g\n", train2, test2, flags, train, test);
+        failures++;
+    }
+    if (train < 0 || train > 1 || test < 0 || test > 1) {
+        printf("FAIL predict: an accuracy of %g / %g, outside [0, 1]\n", train, test);
+        failures++;
+    }
+    expect("predict with null flags", sr_predict_flags(probe, z, dimensions, &train2, &test2, NULL), SR_INVALID_ARGUMENT, "flags");
 
     /* One encoder from four threads: calls are serialized, results identical. */
     pthread_t threads[4];
