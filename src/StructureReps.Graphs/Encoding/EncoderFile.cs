@@ -76,7 +76,8 @@ public static class EncoderFile
                     $"k {featurizer.K}, edge_dim {featurizer.EdgeDim}, but the encoder takes k {config.K}, edge width {edgeDim}");
         }
         return new TrainedEncoder(model, config, standardizer, edgeDim, Meta("task"), DataFormatException.ParseInt(path, "__metadata__.epoch", Meta("epoch"), min: 0),
-            meta.GetValueOrDefault("trained_on") is { Length: > 0 } on ? on : null) { Featurizer = featurizer };
+            meta.GetValueOrDefault("trained_on") is { Length: > 0 } on ? on : null)
+        { Featurizer = featurizer };
     }
 }
 
