@@ -27,10 +27,31 @@ public static class CommandLine
     /// <summary>Parses and runs a command line (the program's, or a command's words and options from a test).</summary>
     public static int Run(string[] args)
     {
+        RequireKnownCommand(args);
         var parsed = Tree.Value.Parse(args);
         if (parsed.Errors.Count > 0) throw new UsageException(parsed.Errors[0].Message);
         // Exceptions reach Failure.Report, and Interrupt handles Ctrl+C: System.CommandLine's handlers stay off.
         return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+    }
+
+    /// <summary>
+    /// A word where a command belongs that names none is refused, with the commands there are — also before
+    /// `--help`, which System.CommandLine would otherwise answer with the program's help and exit 0.
+    /// </summary>
+    private static void RequireKnownCommand(string[] args)
+    {
+        Command at = Tree.Value;
+        var path = new List<string> { "structurereps" };
+        foreach (var word in args)
+        {
+            if (at.Subcommands.Count == 0 || word.StartsWith('-') || word.StartsWith('[')) return;
+            var next = at.Subcommands.FirstOrDefault(c => c.Name == word || c.Aliases.Contains(word));
+            if (next is null)
+                throw new UsageException($"'{word}' is not a command of {string.Join(' ', path)}; the commands are " +
+                    string.Join(", ", at.Subcommands.Where(c => !c.Hidden).Select(c => c.Name)));
+            path.Add(word);
+            at = next;
+        }
     }
 
     /// <summary>The help of the command <paramref name="args"/> name (as far as they name one), or the program's.</summary>
@@ -89,15 +110,22 @@ public static class CommandLine
             command.Options.Add(option);
             options.Add((o, option));
         }
-        Argument<string[]>? argument = null;
+        // A single value is an Argument<string>: System.CommandLine cannot bind one token to string[] (every
+        // one-argument command failed to parse with it), so only the many-valued argument is an array.
+        Argument<string[]>? many = null;
+        Argument<string>? single = null;
         if (spec.Argument is { } a)
         {
-            argument = new Argument<string[]>(a.Name)
-            {
-                Description = a.Description,
-                Arity = a.Many ? (a.Optional ? ArgumentArity.ZeroOrMore : ArgumentArity.OneOrMore) : (a.Optional ? ArgumentArity.ZeroOrOne : ArgumentArity.ExactlyOne),
-            };
-            command.Arguments.Add(argument);
+            if (a.Many)
+                command.Arguments.Add(many = new Argument<string[]>(a.Name)
+                {
+                    Description = a.Description, Arity = a.Optional ? ArgumentArity.ZeroOrMore : ArgumentArity.OneOrMore,
+                });
+            else
+                command.Arguments.Add(single = new Argument<string>(a.Name)
+                {
+                    Description = a.Description, Arity = a.Optional ? ArgumentArity.ZeroOrOne : ArgumentArity.ExactlyOne,
+                });
         }
         command.SetAction(parsed =>
         {
@@ -107,7 +135,8 @@ public static class CommandLine
                 if (parsed.GetResult(option) is not { Implicit: false } given) continue;
                 values[o.Name] = o.IsFlag ? null : given.Tokens.Count > 0 ? given.Tokens[^1].Value : "";
             }
-            string[] positional = argument is null ? [] : parsed.GetValue(argument) ?? [];
+            string[] positional = many is not null ? parsed.GetValue(many) ?? []
+                : single is not null && parsed.GetValue(single) is { } one ? [one] : [];
             return spec.Run(new Args(values, positional, [.. parsed.UnmatchedTokens]));
         });
         return command;

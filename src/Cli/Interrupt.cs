@@ -22,6 +22,7 @@ public static class Interrupt
 
     public static void Install()
     {
+        RestoreDefaultSigint();
         Console.CancelKeyPress += (_, e) =>
         {
             if (Requested) return; // the second Ctrl-C: let it end the process
@@ -38,6 +39,26 @@ public static class Interrupt
         }
         catch (PlatformNotSupportedException) { } // no SIGTERM here: Ctrl-C still stops cleanly
     }
+
+    /// <summary>
+    /// A shell starts background jobs of a script (`cmd &amp;`) with SIGINT ignored, and .NET then installs no handler
+    /// for it: Ctrl-C or `kill -INT` would do nothing, and a test or a job runner that stops us that way would wait
+    /// forever. We put the default back before .NET looks, so SIGINT stops a run cleanly wherever it was started.
+    /// </summary>
+    private static void RestoreDefaultSigint()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        try
+        {
+            const int sigint = 2;
+            nint previous = Signal(sigint, 0 /* SIG_DFL */);
+            if (previous != 0 && previous != 1 /* SIG_IGN */) Signal(sigint, previous); // someone's handler: keep it
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
+    }
+
+    [DllImport("libc.so.6", EntryPoint = "signal")]
+    private static extern nint Signal(int signal, nint handler);
 
     private static void Request(int exitCode, string what)
     {
