@@ -54,6 +54,15 @@ public static class CommandLine
         }
     }
 
+    /// <summary>What is wrong with a command line, as <see cref="Run"/> would refuse it, or null: parsed, not run.</summary>
+    public static string? Check(string[] args)
+    {
+        try { RequireKnownCommand(args); }
+        catch (UsageException e) { return e.Message; }
+        var parsed = Tree.Value.Parse(args);
+        return parsed.Errors.Count > 0 ? parsed.Errors[0].Message : null;
+    }
+
     /// <summary>The help of the command <paramref name="args"/> name (as far as they name one), or the program's.</summary>
     public static void PrintHelp(string[] args)
     {
