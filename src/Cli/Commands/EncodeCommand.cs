@@ -97,7 +97,7 @@ public static class EncodeCommand
 
     private sealed class Bar : IEncoderProgress
     {
-        private readonly ProgressBar _bar = new();
+        private readonly ProgressBar _bar = new("epochs");
 
         public void EpochDone(EncoderEpoch e, int epochs) =>
             _bar.Update((double)e.Epoch / epochs, string.Create(CultureInfo.InvariantCulture,

@@ -64,7 +64,7 @@ public static class GraphsCommand
         var (shardIndex, shardCount) = ZooCommand.ParseShard(opts.String("--shard"));
         opts.EnsureAllUsed();
         Console.WriteLine($"graphs: {zoo} → {output}; LF k = {pe.K} ({(pe.Weighted ? "weighted" : "binary")}), dense eigen solver: {Lapack.Provider}, iterative from {pe.DenseThreshold} nodes");
-        var bar = new ProgressBar();
+        var bar = new ProgressBar("networks");
         var rows = new List<IReadOnlyList<string>>();
         var info = GraphZooBuilder.Build(zoo, output, pe, new Progress(bar, rows), Interrupt.Token, shardIndex, shardCount);
         bar.Done();
@@ -78,7 +78,7 @@ public static class GraphsCommand
     {
         public void RunDone(int position, int total, int run, int checkpoints, bool skipped, string peMethod, double seconds)
         {
-            bar.Update((position + 1.0) / total, $"run {position + 1}/{total} (#{run}): {checkpoints} checkpoints{(skipped ? " (already built)" : "")}", force: position + 1 == total);
+            bar.Update((position + 1.0) / total, $"run {position + 1}/{total} (#{run}): {checkpoints} checkpoints{(skipped ? " (already built)" : "")}", force: position + 1 == total, units: skipped ? 0 : checkpoints);
             rows.Add([run.ToString(CultureInfo.InvariantCulture), checkpoints.ToString(CultureInfo.InvariantCulture),
                 skipped ? "—" : seconds.ToString("F2", CultureInfo.InvariantCulture), skipped ? "(already built)" : peMethod]);
         }

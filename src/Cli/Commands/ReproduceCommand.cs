@@ -259,7 +259,7 @@ public static class ReproduceCommand
 
     private sealed class StageProgress : IReproduceProgress
     {
-        private readonly ProgressBar _bar = new();
+        private readonly ProgressBar _bar = new("epochs");
 
         public void Stage(string task, string stage, string detail)
         {

@@ -151,14 +151,20 @@ public static class ZooCommand
 
     private sealed class ZooProgressBar : IZooProgress
     {
-        private readonly ProgressBar _bar = new();
+        private readonly ProgressBar _bar = new("epochs");
         private int _total, _position;
 
         public void RunStarted(int run, int totalInShard, int positionInShard, RunInfo info, int resumeFrom)
         {
             _total = totalInShard;
             _position = positionInShard;
-            if (resumeFrom > 0) { _bar.Done(); Console.WriteLine($"run {run}: resuming at epoch {resumeFrom}"); }
+            if (resumeFrom > 0)
+            {
+                _bar.Done();
+                Console.WriteLine($"run {run}: resuming at epoch {resumeFrom}");
+                // The epochs on disk took no time now: they count neither towards the rate nor the time left.
+                _bar.Update((_position + (double)resumeFrom / (info.Config.Epochs + 1)) / Math.Max(1, _total), $"run #{run} resumed", units: 0);
+            }
         }
 
         public void EpochDone(int run, EpochMetrics m, int epochs) =>
@@ -168,7 +174,7 @@ public static class ZooCommand
 
         public void RunDone(int run, RunSummary s)
         {
-            if (s.Skipped) _bar.Update((_position + 1.0) / Math.Max(1, _total), $"run #{run} already complete", force: true);
+            if (s.Skipped) _bar.Update((_position + 1.0) / Math.Max(1, _total), $"run #{run} already complete", force: true, units: 0);
         }
 
         public void Note(int run, string message)
