@@ -105,10 +105,14 @@ public static class GraphFile
         if (!targets.Shape.SequenceEqual([t, 6])) throw new DataFormatException(path, "targets", $"shape [{string.Join(", ", targets.Shape)}], expected [{t}, 6]");
         if (!rf.Shape.SequenceEqual([n, k])) throw new DataFormatException(path, "rf", $"shape [{string.Join(", ", rf.Shape)}], expected [{n}, {k}]");
         foreach (var x in new[] { edge, bias, lf, rf }) GraphBuilder.RequireFinite(x, path); // targets may be NaN: an imported zoo without metrics
+        int runNumber = DataFormatException.ParseInt(path, "__metadata__.run", Meta("run"), min: 0);
         var graphs = new List<NetworkGraph>(t);
         for (int i = 0; i < t; i++)
         {
             var tg = targets.Data.AsSpan(i * 6, 6);
+            // Run and epoch label every embedding row: a NaN there would be read as run 0, silently.
+            if (tg[0] != runNumber || !(tg[1] >= 0 && tg[1] <= int.MaxValue && tg[1] == MathF.Floor(tg[1])))
+                throw new DataFormatException(path, $"targets[{i}]", $"run {tg[0]}, epoch {tg[1]}: expected run {runNumber} and a whole epoch ≥ 0");
             var g = new NetworkGraph(topology, d, edge.Data.AsSpan(i * e * d, e * d).ToArray(), bias.Data.AsSpan(i * n, n).ToArray(),
                 new CheckpointTargets((int)tg[0], (int)tg[1], tg[2], tg[3], tg[4], tg[5]))
             {
@@ -124,7 +128,7 @@ public static class GraphFile
             if (featurizer.K != k || featurizer.EdgeDim != d)
                 throw new DataFormatException(path, "__metadata__.featurizer", $"k {featurizer.K}, edge_dim {featurizer.EdgeDim}, but the file holds k {k}, edge width {d}");
         }
-        return new RunGraphs(Meta("task"), DataFormatException.ParseInt(path, "__metadata__.run", Meta("run"), min: 0), arch, Meta("performance"), k, Meta("pe_method"), graphs, rf.Data,
+        return new RunGraphs(Meta("task"), runNumber, arch, Meta("performance"), k, Meta("pe_method"), graphs, rf.Data,
             meta.GetValueOrDefault("source") is { Length: > 0 } source ? source : null, featurizer);
     }
 

@@ -49,6 +49,7 @@ public static class GraphZooBuilder
         var runDirs = Directory.GetDirectories(zooDir, "run-*").Order(StringComparer.Ordinal).ToList();
         var runs = runDirs.Select(d => (Dir: d, Files: new RunFiles(d))).Select(r => (r.Dir, r.Files, Info: r.Files.ReadInfo())).Where(r => r.Info is not null).ToList();
         if (runs.Count == 0) throw new InvalidOperationException($"{zooDir}: no run-NNNN/run.json found (is this a zoo folder?)");
+        RequireWholeRuns(runDirs, runs.Select(r => (r.Dir, r.Info!)).ToList());
         var tasks = runs.Select(r => r.Info!.Task).Distinct().ToList();
         if (tasks.Count > 1) throw new InvalidOperationException($"{zooDir}: runs of several tasks ({string.Join(", ", tasks)}); a graph zoo is one task");
         int edgeDim = GraphBuilder.EdgeDim(runs.Select(r => r.Info!.Architecture));
@@ -75,6 +76,9 @@ public static class GraphZooBuilder
             if (sharded) AtomicFile.RemoveTemporaries(outDir, Path.GetFileName(RunPath(outDir, runInfo!.Run)));
             var clock = Stopwatch.StartNew();
             var metrics = files.ReadMetrics();
+            string? unlisted = UnlistedCheckpoints(files, metrics);
+            if (unlisted is not null)
+                throw new DataFormatException(files.MetricsCsv, "rows", unlisted);
             // A zoo saved every n epochs, or one that lost files, has gaps: the checkpoints present are used, the
             // gaps said. A run that diverged (its loss turned NaN or infinite: SGD with a large learning rate does)
             // has no meaningful weights from then on; its earlier checkpoints are kept and the rest left out. A run
@@ -126,6 +130,38 @@ public static class GraphZooBuilder
         info = info with { Runs = [.. runs.Select(r => r.Info!.Run).Where(r => File.Exists(RunPath(outDir, r)))] };
         AtomicFile.WriteAllText(infoPath, JsonSerializer.Serialize(info, RunFiles.Json));
         return info;
+    }
+
+    /// <summary>
+    /// Every run folder is a whole run, once: a run-NNNN folder without run.json, or two folders claiming one run,
+    /// would leave a run out of the graphs without a word.
+    /// </summary>
+    private static void RequireWholeRuns(List<string> runDirs, List<(string Dir, RunInfo Info)> runs)
+    {
+        var described = runs.Select(r => r.Dir).ToHashSet();
+        foreach (var dir in runDirs.Where(d => !described.Contains(d)))
+            if (Directory.EnumerateFileSystemEntries(dir).Any(f => !Path.GetFileName(f).StartsWith('.')))
+                throw new DataFormatException(Path.Combine(dir, "run.json"), "run.json",
+                    "missing, but the folder holds files: a damaged run (restore run.json, or train the run again)");
+        foreach (var same in runs.GroupBy(r => r.Info.Run).Where(g => g.Count() > 1))
+            throw new DataFormatException(Path.Combine(same.ElementAt(1).Dir, "run.json"), "run",
+                $"{same.Key}, as in {Path.Combine(same.First().Dir, "run.json")}: two folders claim one run");
+    }
+
+    /// <summary>
+    /// Why a run's metrics.csv cannot describe its checkpoints — missing, header only, or ending before the last
+    /// checkpoint (truncated, or a run interrupted between its weights and its log) — or null. Every checkpoint needs
+    /// its row: without one it would silently not be converted.
+    /// </summary>
+    private static string? UnlistedCheckpoints(RunFiles files, List<EpochMetrics> metrics)
+    {
+        var epochs = Directory.GetFiles(files.Directory, "epoch-*.safetensors")
+            .Select(f => int.TryParse(Path.GetFileNameWithoutExtension(f)[6..], System.Globalization.CultureInfo.InvariantCulture, out int e) ? e : -1)
+            .Where(e => e >= metrics.Count).Order().ToList();
+        if (epochs.Count == 0) return null;
+        string what = !File.Exists(files.MetricsCsv) ? "missing" : metrics.Count == 0 ? "no rows" : $"rows for epochs 0–{metrics.Count - 1} only";
+        return $"{what}, but the run holds checkpoints of epoch {Ranges(epochs)}; finish the run with `zoo train` " +
+            "(an interrupted one resumes), or restore the file";
     }
 
     /// <summary>

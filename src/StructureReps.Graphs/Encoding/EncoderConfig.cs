@@ -8,7 +8,8 @@ public sealed record EncoderConfig
 {
     public required string Name { get; init; }
     public bool EdgeAttention { get; init; }
-    public GraphConvKind Conv { get; init; } = GraphConvKind.Transformer;
+    /// <summary>The message-passing layer, by its registered name (<see cref="Layers.GraphLayers"/>): "tc", "gc", ….</summary>
+    public string Conv { get; init; } = Layers.GraphLayers.Transformer.Name;
     public NodeFeatureKind Features { get; init; } = NodeFeatureKind.Laplacian;
     public int K { get; init; } = 8;
     public int Hidden { get; init; } = 32;
@@ -43,10 +44,10 @@ public sealed record EncoderConfig
 
     private static EncoderConfig Base(string name) => name switch
     {
-        "ea-tc-lf" => new() { Name = name, EdgeAttention = true, Conv = GraphConvKind.Transformer, Features = NodeFeatureKind.Laplacian },
-        "ea-gc-lf" => new() { Name = name, EdgeAttention = true, Conv = GraphConvKind.Gat, Features = NodeFeatureKind.Laplacian },
-        "gc-lf" => new() { Name = name, EdgeAttention = false, Conv = GraphConvKind.Gat, Features = NodeFeatureKind.Laplacian },
-        "gc-rf" => new() { Name = name, EdgeAttention = false, Conv = GraphConvKind.Gat, Features = NodeFeatureKind.Random },
+        "ea-tc-lf" => new() { Name = name, EdgeAttention = true, Conv = "tc", Features = NodeFeatureKind.Laplacian },
+        "ea-gc-lf" => new() { Name = name, EdgeAttention = true, Conv = "gc", Features = NodeFeatureKind.Laplacian },
+        "gc-lf" => new() { Name = name, EdgeAttention = false, Conv = "gc", Features = NodeFeatureKind.Laplacian },
+        "gc-rf" => new() { Name = name, EdgeAttention = false, Conv = "gc", Features = NodeFeatureKind.Random },
         _ => throw new ArgumentException($"encoder '{name}' is not one of {string.Join(", ", Names)}"),
     };
 
@@ -55,6 +56,6 @@ public sealed record EncoderConfig
     public int EmbeddingWidth => Pooling == PoolingKind.MeanMax ? 2 * Latent : Latent;
 
     /// <summary>The paper's label, "EA+TC+LF"; another decoder than the paper's is named: "EA+TC+LF, bilinear".</summary>
-    public string Label => (EdgeAttention ? "EA+" : "") + Conv.ShortName().ToUpperInvariant() + "+" + Features.ShortName().ToUpperInvariant()
+    public string Label => (EdgeAttention ? "EA+" : "") + Layers.GraphLayers.Get(Conv).Label + "+" + Features.ShortName().ToUpperInvariant()
         + (Decoder == "inner" ? "" : ", " + Decoder);
 }

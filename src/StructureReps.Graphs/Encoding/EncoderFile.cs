@@ -63,6 +63,11 @@ public static class EncoderFile
             standardizer = JsonSerializer.Deserialize(Meta("edge_standardizer"), EncoderJson.Default.EdgeStandardizer)!;
         }
         catch (JsonException ex) { throw new DataFormatException(path, "__metadata__", $"config or edge_standardizer is not valid ({ex.Message})"); }
+        if (config is null || standardizer is null) throw new DataFormatException(path, "__metadata__", "config or edge_standardizer is null");
+        try { _ = Layers.GraphLayers.Get(config.Conv ?? ""); }
+        catch (ArgumentException ex) { throw new DataFormatException(path, "__metadata__.config.conv", ex.Message); }
+        if (!Layers.PairDecoder.Names.Contains(config.Decoder))
+            throw new DataFormatException(path, "__metadata__.config.decoder", $"'{config.Decoder}' is not one of {string.Join(", ", Layers.PairDecoder.Names)}");
         int edgeDim = DataFormatException.ParseInt(path, "__metadata__.edge_dim", Meta("edge_dim"), min: 1);
         foreach (var t in tensors) Conversion.GraphBuilder.RequireFinite(t, path);
         var model = new Vgae(config, edgeDim, new Rng(config.Seed), backend);

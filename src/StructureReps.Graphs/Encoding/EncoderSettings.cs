@@ -5,14 +5,6 @@ namespace StructureReps.Graphs.Encoding;
 // The encoder's choices as types. Files keep the spec's short names ("tc", "lf", "mean-max"): encoder files
 // written before these enums existed read unchanged.
 
-/// <summary>The message-passing layer: TransformerConv (TC) or GATConv (GC).</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<GraphConvKind>))]
-public enum GraphConvKind
-{
-    [JsonStringEnumMemberName("tc")] Transformer,
-    [JsonStringEnumMemberName("gc")] Gat,
-}
-
 /// <summary>The node features: Laplacian eigenvectors (LF) or random features (RF).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<NodeFeatureKind>))]
 public enum NodeFeatureKind
@@ -31,9 +23,7 @@ public enum PoolingKind
 
 public static class EncoderSettings
 {
-    /// <summary>The short name as in the paper's labels and the files: "tc", "gc", "lf", "rf".</summary>
-    public static string ShortName(this GraphConvKind kind) => kind == GraphConvKind.Transformer ? "tc" : "gc";
-
+    /// <summary>The short name as in the paper's labels and the files: "lf", "rf".</summary>
     public static string ShortName(this NodeFeatureKind kind) => kind == NodeFeatureKind.Laplacian ? "lf" : "rf";
 
     /// <summary>--pooling's value: "mean" or "mean-max" (null for anything else).</summary>

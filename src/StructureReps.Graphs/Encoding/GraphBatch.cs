@@ -14,8 +14,6 @@ namespace StructureReps.Graphs.Encoding;
 /// </summary>
 public sealed class GraphBatch
 {
-    private SelfLoopCache? _loops;
-
     public GraphBatch(IReadOnlyList<NetworkGraph> graphs, IReadOnlyList<float[]> nodeFeatures, int k, Func<NetworkGraph, float[]> edgeFeatures,
         bool undirected, IBackend backend)
     {
@@ -73,7 +71,7 @@ public sealed class GraphBatch
     public int[] PositiveTarget { get; }
 
     /// <summary>The self-loop graph GATConv layers share (built on first use).</summary>
-    public SelfLoopCache SelfLoops => _loops ??= new SelfLoopCache(Messages);
+    public SelfLoopCache SelfLoops => Messages.Derived(static m => new SelfLoopCache(m));
 
     /// <summary>
     /// As many negative pairs as positives, drawn within each graph: two distinct nodes that no edge joins (in a

@@ -60,9 +60,8 @@ public sealed class Vgae : Module
     public int EdgeDim { get; }
     public int InputWidth { get; }
 
-    // Only GATConv adds self-loops; the cache is built lazily, so TransformerConv never pays for it.
-    private Tensor Conv(IGraphConv conv, Tensor x, GraphBatch b, Rng? rng) =>
-        conv.Forward(x, b.Messages, b.EdgeAttr, rng, Config.Conv == GraphConvKind.Gat ? b.SelfLoops : null);
+    // A layer that derives structure from the graph (GATConv's self-loops) caches it on the batch's message graph.
+    private Tensor Conv(IGraphConv conv, Tensor x, GraphBatch b, Rng? rng) => conv.Forward(x, b.Messages, b.EdgeAttr, rng, null);
 
     /// <summary>μ and logσ [N, latent] of every node of the batch; <paramref name="rng"/> for training noise and dropout.</summary>
     public (Tensor Mu, Tensor LogStd) Encode(GraphBatch b, Rng? rng = null)
@@ -121,12 +120,9 @@ public sealed record VgaeEncoder(EdgeAttention? EdgeAttention, IGraphConv Conv1,
             ea = new EdgeAttention(edgeDim, rng, noise: config.EdgeNoise, backend: backend);
             input += edgeDim;
         }
-        IGraphConv Conv(int inWidth, int outWidth, bool concat) => config.Conv switch
-        {
-            GraphConvKind.Transformer => new TransformerConv(inWidth, outWidth, rng, config.Heads, concat, dropout: config.AttentionDropout, edgeDim: edgeDim, backend: backend),
-            GraphConvKind.Gat => new GatConv(inWidth, outWidth, rng, config.Heads, concat, config.AttentionDropout, edgeDim, backend),
-            _ => throw new ArgumentOutOfRangeException(nameof(config), config.Conv, "graph convolution"),
-        };
+        var kind = GraphLayers.Get(config.Conv);
+        IGraphConv Conv(int inWidth, int outWidth, bool concat) =>
+            kind.Create(new GraphLayerArgs(inWidth, outWidth, config.Heads, concat, config.AttentionDropout, edgeDim, rng, backend));
         var conv1 = Conv(input, config.Hidden, concat: true);
         int hiddenWidth = config.Hidden * config.Heads; // conv1 concatenates its heads
         return new VgaeEncoder(ea, conv1, Conv(hiddenWidth, config.Latent, concat: false), Conv(hiddenWidth, config.Latent, concat: false));

@@ -77,7 +77,7 @@ public sealed class GatConv : Module, IGraphConv
             throw new ShapeMismatchException($"{this}: x must be [{g.Nodes}, {InChannels}], got {Shapes.Format(x.Shape)}");
         if ((_edge is null) != (edgeAttr is null))
             throw new ShapeMismatchException($"{this}: edge features {(edgeAttr is null ? "missing" : "given to a layer built without edge_dim")}");
-        loops ??= new SelfLoopCache(g);
+        loops ??= g.Derived(static m => new SelfLoopCache(m));
         var lg = loops.Graph;
         int n = g.Nodes, h = Heads, c = OutChannels;
         var xp = _lin.Forward(x);                                                  // [N, H·C]

@@ -19,6 +19,23 @@ public sealed class MessageGraph
         Target = new IndexTensor(target);
     }
 
+    private readonly Dictionary<Type, object> _derived = [];
+
+    /// <summary>
+    /// A structure a layer derives from this graph (GATConv's self-loop graph), built on first use and shared by
+    /// every layer that asks for it while the graph lives (a batch: one training step, or one embedding batch).
+    /// </summary>
+    public T Derived<T>(Func<MessageGraph, T> build) where T : class
+    {
+        lock (_derived)
+        {
+            if (_derived.TryGetValue(typeof(T), out var cached)) return (T)cached;
+            var made = build(this);
+            _derived[typeof(T)] = made;
+            return made;
+        }
+    }
+
     public int Nodes { get; }
     public IndexTensor Source { get; }
     public IndexTensor Target { get; }

@@ -75,6 +75,16 @@ public abstract class Module
         }
         var unknown = byName.Keys.Except(expected.Select(e => e.Name)).ToList();
         if (unknown.Count > 0) throw new DataFormatException(source, unknown[0], $"not a parameter of this model ({string.Join(", ", expected.Select(e => e.Name))})");
+        // A NaN weight loaded into a model is damage, not a diverged run: training from it would "diverge" at once
+        // and call the run complete; a diverged run's weights are never loaded (it is complete on disk).
+        foreach (var (name, _) in expected) RequireFinite(byName[name], source);
         foreach (var (name, p) in expected) p.Data.Write(byName[name].Data);
+    }
+
+    /// <summary>Every value of a loaded tensor finite, or one line naming the file, the tensor and the value.</summary>
+    public static void RequireFinite(Serialization.NamedArray t, string source)
+    {
+        int bad = Array.FindIndex(t.Data, v => !float.IsFinite(v));
+        if (bad >= 0) throw new DataFormatException(source, t.Name, $"value {bad} is {t.Data[bad]}: a damaged file (values must be finite)");
     }
 }

@@ -86,6 +86,7 @@ public sealed class CheckpointedRun(string directory)
     {
         var (tensors, meta) = SafeTensors.Read(StatePath);
         int step = DataFormatException.ParseInt(StatePath, "__metadata__.step", meta.GetValueOrDefault("step"), min: 0);
+        foreach (var t in tensors) Modules.Module.RequireFinite(t, StatePath); // NaN moments are damage: refused
         var byName = tensors.ToDictionary(t => t.Name);
         var parameters = module.NamedParameters().ToList();
         var known = parameters.SelectMany(p => new[] { "exp_avg." + p.Name, "exp_avg_sq." + p.Name }).ToHashSet();

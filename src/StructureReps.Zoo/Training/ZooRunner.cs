@@ -142,6 +142,9 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
         var net = info.Architecture.Build(new Rng(config.Seed), backend, config.Dropout);
         var trainer = new Trainer(net, config, backend);
         var metrics = files.ReadMetrics();
+        if (metrics.Count > epochs + 1)
+            throw new DataFormatException(files.MetricsCsv, "rows", $"epochs 0–{metrics.Count - 1}, but {files.RunJson} trains {epochs} epochs: " +
+                "not this run's log (delete the run folder to train it again)");
         int start = checkpoints.ResumePoint(Math.Min(metrics.Count - 1, epochs), e => File.Exists(files.Checkpoint(e)), out string? restart) + 1;
         if (restart is not null) progress?.Note(run, $"run {run}: {restart}; retraining from epoch 0 (same seed, same numbers)");
         bool diverged = start > 0 && start == metrics.Count && !Finite(metrics[start - 1]);
