@@ -1,3 +1,5 @@
+using StructureReps.Core;
+
 namespace StructureReps.Cli;
 
 /// <summary>
@@ -38,6 +40,19 @@ public static class Failure
         or OverflowException or UnauthorizedAccessException or System.Text.Json.JsonException or NotSupportedException
         or InvalidDataException; // a damaged file (not an IOException)
 
+    /// <summary>What to change, in this program's flags, for an error that carries a <see cref="Remedy"/>.</summary>
+    public static string Hint(Exception e) => Remedies.Of(e) switch
+    {
+        Remedy.OtherOutput => "; use another --out",
+        Remedy.LowerLearningRate => "; try a lower --lr",
+        Remedy.MoreEpochs => "; use another --out, or a larger --epochs to continue it",
+        Remedy.OtherFeatureWidth => "; graphs build --k sets the width",
+        Remedy.InputSize => "; give it with --input C,H,W",
+        Remedy.DataRoot => "; pass --data DIR",
+        Remedy.EachFileANetwork => "; zoo import --each-file-a-network",
+        _ => "",
+    };
+
     /// <summary>Reports <paramref name="e"/> and returns the exit code.</summary>
     public static int Report(Exception e, Func<string, int> usage)
     {
@@ -50,7 +65,7 @@ public static class Failure
         }
         if (IsBadInput(real))
         {
-            Console.Error.WriteLine($"\nerror: {real.Message}");
+            Console.Error.WriteLine($"\nerror: {real.Message}{Hint(real)}");
             if (Verbose) Console.Error.WriteLine(e);
             return BadInput;
         }

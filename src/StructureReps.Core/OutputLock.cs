@@ -41,7 +41,7 @@ public sealed class OutputLock : IDisposable
         {
             string what = name is null ? directory : $"{directory}: {name}";
             throw new InvalidOperationException(
-                $"{what}: in use by another running process{Holder(directory, lockName)} (it holds {lockName}); wait for it to finish or use another --out");
+                $"{what}: in use by another running process{Holder(directory, lockName)} (it holds {lockName}); wait for it to finish, or write elsewhere").With(Remedy.OtherOutput);
         }
     }
 
@@ -61,7 +61,7 @@ public sealed class OutputLock : IDisposable
         catch (IOException)
         {
             throw new InvalidOperationException(
-                $"{directory}: in use by another running process{Holder(directory, FileName)} (it holds {FileName}); wait for it to finish or use another --out");
+                $"{directory}: in use by another running process{Holder(directory, FileName)} (it holds {FileName}); wait for it to finish, or write elsewhere").With(Remedy.OtherOutput);
         }
     }
 

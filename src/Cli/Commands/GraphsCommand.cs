@@ -51,7 +51,7 @@ public static class GraphsCommand
         if (opts.String("--lapack") is { } lapack)
         {
             try { Lapack.Choice = lapack; }
-            catch (ArgumentException e) { throw new UsageException(e.Message); }
+            catch (ArgumentException e) { throw new UsageException($"--lapack: {e.Message}"); }
         }
         if (pe.K < 1) throw new UsageException("--k must be ≥ 1");
         return pe;

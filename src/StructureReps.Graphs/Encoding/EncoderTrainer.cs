@@ -4,6 +4,7 @@ using StructureReps.Core;
 using StructureReps.Core.Memory;
 using StructureReps.Core.Backends;
 using StructureReps.Graphs.Conversion;
+using StructureReps.Graphs.Encoding.Objectives;
 using StructureReps.Graphs.Layers;
 using StructureReps.Nn.Optim;
 using StructureReps.Nn.Training;
@@ -46,6 +47,9 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
     /// embed graphs already built, but not a checkpoint.
     /// </summary>
     public Featurization.Featurizer? Featurizer { get; init; }
+
+    /// <summary>What the encoder is trained to do: the VGAE's reconstruction (spec §6) unless another is given.</summary>
+    public Objectives.IEncoderObjective Objective { get; init; } = Objectives.VgaeObjective.Instance;
 
     /// <summary>The epochs of the last <see cref="Train"/>, resumed ones included (empty before it).</summary>
     public IReadOnlyList<EncoderEpoch> Log { get; private set; } = [];
@@ -100,10 +104,7 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
             var rng = Rng.Derive(config.Seed, (ulong)epoch);
             var order = Enumerable.Range(0, training.Count).ToArray();
             rng.Shuffle(order);
-            double loss = 0, recon = 0, kl = 0;
-            var aucs = new List<Task<double>>();
-            var aucsMu = new List<Task<double>>();
-            int batches = 0;
+            var tally = new EpochTally();
             model.Train();
             for (int first = 0; first < order.Length; first += config.BatchGraphs)
             {
@@ -112,25 +113,15 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
                 var features = graphs.Select(g => GraphBatch.InputFeatures(config, g, rng, rf)).ToList();
                 var batch = new GraphBatch(graphs, features, config.K, Edges, config.Undirected, backend);
                 optimizer.ZeroGrad();
-                var (mu, logStd) = model.Encode(batch, rng);
-                var z = Vgae.Reparametrize(mu, logStd, rng);
-                var negatives = batch.SampleNegatives(rng);
-                var (l, r, k, pos, neg) = Vgae.Loss(z, mu, logStd, batch, negatives, model);
-                l.Backward();
+                var result = Objective.Forward(model, batch, rng);
+                result.Loss.Backward();
                 optimizer.Step();
-                loss += l.Item(); recon += r.Item(); kl += k.Item();
-                aucs.Add(Metrics.AucInBackground(pos, neg));
-                using (Core.Autodiff.Tape.NoGrad())
-                    aucsMu.Add(Metrics.AucInBackground(model.Logits(mu, batch.PositiveSource, batch.PositiveTarget), model.Logits(mu, negatives.Source, negatives.Target)));
-                batches++;
+                result.Record(tally);
             }
-            double auc = 0, aucMu = 0;
-            foreach (var batchAuc in aucs) auc += batchAuc.Result; // in batch order: the same sum as computed inline
-            foreach (var batchAuc in aucsMu) aucMu += batchAuc.Result;
-            var row = new EncoderEpoch(epoch, loss / batches, recon / batches, kl / batches, auc / batches, clock.Elapsed.TotalSeconds, aucMu / batches);
+            var row = tally.Row(epoch, clock.Elapsed.TotalSeconds);
             if (!double.IsFinite(row.Loss))
-                throw new InvalidOperationException($"{outDir ?? "encoder"}: the loss became {row.Loss} in epoch {epoch} (recon {row.Recon}, KL {row.Kl}); " +
-                    $"training stops, epoch {epoch - 1} is the last saved; try a lower --lr than {config.LearningRate}");
+                throw new InvalidOperationException($"{outDir ?? "encoder"}: the loss became {row.Loss} in epoch {epoch} (recon {row.Recon}, KL {row.Kl}) " +
+                    $"at learning rate {config.LearningRate}; training stops, epoch {epoch - 1} is the last saved").With(Remedy.LowerLearningRate);
             log.Add(row);
             if (outDir is not null)
                 checkpoints!.Save(epoch,
@@ -174,7 +165,7 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
         if (!File.Exists(encoderPath) || !File.Exists(logPath) || !File.Exists(checkpoints.StatePath)) return 0;
         var saved = EncoderFile.Read(encoderPath, backend);
         if (System.Text.Json.JsonSerializer.Serialize(saved.Config with { Epochs = 0 }) != System.Text.Json.JsonSerializer.Serialize(config with { Epochs = 0 }) || saved.Task != task)
-            throw new InvalidOperationException($"{encoderPath}: was trained with another configuration or task; use another --out");
+            throw new InvalidOperationException($"{encoderPath}: was trained with another configuration or task").With(Remedy.OtherOutput);
         if (saved.TrainedOn is { } on && on != trainedOn)
         {
             progress?.Note($"{encoderPath}: trained on other graphs than these (the graph zoo changed); training starts over");
@@ -189,7 +180,7 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
         }
         if (epoch > config.Epochs)
             throw new InvalidOperationException(
-                $"{encoderPath}: holds an encoder trained for {epoch} epochs, {config.Epochs} asked; use another --out, or --epochs ≥ {epoch} to continue it");
+                $"{encoderPath}: holds an encoder trained for {epoch} epochs, {config.Epochs} asked (ask for ≥ {epoch} to continue it)").With(Remedy.MoreEpochs);
         rows = rows.Take(epoch).ToList();
         for (int i = 0; i < rows.Count; i++)
         {

@@ -166,7 +166,7 @@ public sealed class GraphBatch
         var pe = g.PositionalEncoding ?? throw new InvalidOperationException($"{g}: no LF features (build graphs with `graphs build`)");
         if (pe.Length != g.NodeCount * k)
             throw new InvalidOperationException($"run {g.Targets.Run}, epoch {g.Targets.Epoch}: its graph has {pe.Length / Math.Max(1, g.NodeCount)} Laplacian features per node, " +
-                $"the encoder takes k = {k}; build the graphs with --k {k} or train the encoder on these");
+                $"the encoder takes k = {k} (build the graphs with k = {k}, or train an encoder on these)").With(Remedy.OtherFeatureWidth);
         return flips is null ? pe : LaplacianPe.RandomSignFlip(pe, g.NodeCount, k, flips);
     }
 }

@@ -1,3 +1,4 @@
+using StructureReps.Core;
 using System.Numerics.Tensors;
 
 namespace StructureReps.Graphs.Spectral;
@@ -83,7 +84,7 @@ public static class BlockLanczos
             }
         }
         throw new EigenSolverException(
-            $"block Lanczos did not converge: {count} smallest eigenpairs of an {n}-node Laplacian, largest residual {worst:G3} > tolerance {tolerance:G3} after {maxRestarts} restarts ({products} block products); raise --max-restarts or the tolerance");
+            $"block Lanczos did not converge: {count} smallest eigenpairs of an {n}-node Laplacian, largest residual {worst:G3} > tolerance {tolerance:G3} after {maxRestarts} restarts ({products} block products); allow more restarts or a looser tolerance");
     }
 
     /// <summary>Orthonormalizes <paramref name="block"/> against V and itself, appends it and B times it. False when nothing new remains.</summary>

@@ -78,7 +78,7 @@ public static class Lapack
         set
         {
             if (value is not ("auto" or "mkl" or "system" or "managed"))
-                throw new ArgumentException($"--lapack '{value}': expected auto, mkl, system or managed");
+                throw new ArgumentException($"LAPACK provider '{value}': expected auto, mkl, system or managed");
             lock (Gate) { _choice = value; _resolved = null; }
         }
     }
@@ -97,8 +97,8 @@ public static class Lapack
             LapackLibrary? lib = _choice switch
             {
                 "managed" => null,
-                "mkl" => LapackLibrary.TryOpen("mkl") ?? throw new InvalidOperationException("--lapack mkl: MKL's libmkl_rt.so.2 could not be loaded (is MKL installed and on LD_LIBRARY_PATH?)"),
-                "system" => LapackLibrary.TryOpen("system") ?? throw new InvalidOperationException("--lapack system: liblapacke.so.3 could not be loaded (apt-get install liblapacke libopenblas0-pthread)"),
+                "mkl" => LapackLibrary.TryOpen("mkl") ?? throw new InvalidOperationException("LAPACK provider mkl: MKL's libmkl_rt.so.2 could not be loaded (is MKL installed and on LD_LIBRARY_PATH?)"),
+                "system" => LapackLibrary.TryOpen("system") ?? throw new InvalidOperationException("LAPACK provider system: liblapacke.so.3 could not be loaded (apt-get install liblapacke libopenblas0-pthread)"),
                 "auto" => LapackLibrary.TryOpen("mkl") ?? LapackLibrary.TryOpen("system"),
                 _ => throw new ArgumentException($"STRUCTUREREPS_LAPACK '{_choice}': expected auto, mkl, system or managed"),
             };

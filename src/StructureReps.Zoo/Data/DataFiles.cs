@@ -27,7 +27,7 @@ public static class DataFiles
     public static string Require(string path, string what)
     {
         if (!File.Exists(path))
-            throw new FileNotFoundException($"{path}: not found ({what}); see ../shared/datasets/README.md or pass --data DIR", path);
+            throw new FileNotFoundException($"{path}: not found ({what}); see ../shared/datasets/README.md, or point at the datasets folder", path).With(Remedy.DataRoot);
         return path;
     }
 

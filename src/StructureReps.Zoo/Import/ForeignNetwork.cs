@@ -123,7 +123,7 @@ public static partial class ForeignNetwork
                 ": a flatten classifier or several Linear layers after the convolutions are not supported");
         int[] input = inputSize ?? [convs[0].Shape[1], 32, 32];
         if (input.Length != 3 || input[0] != convs[0].Shape[1])
-            throw new ArgumentException($"--input: expected C,H,W with C = {convs[0].Shape[1]} (the first conv's input channels)");
+            throw new ArgumentException($"input size: expected C,H,W with C = {convs[0].Shape[1]} (the first conv's input channels)").With(Remedy.InputSize);
         var arch = Architecture.Cnn(input, [.. specs], linears[0].Shape[0]);
         if (arch.Problem() is { } problem) throw new DataFormatException(path, "architecture", problem);
         return arch;

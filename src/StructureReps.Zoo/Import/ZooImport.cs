@@ -150,7 +150,7 @@ public static partial class ZooImport
             string stem = Path.GetFileNameWithoutExtension(file);
             var number = LastNumber().Match(stem);
             if (!number.Success && files.Count > 1)
-                throw new DataFormatException(file, "name", "no epoch number in the name, and the folder holds several checkpoints (each file its own network? --each-file-a-network)");
+                throw new DataFormatException(file, "name", "no epoch number in the name, and the folder holds several checkpoints (is each file its own network? import them so)").With(Remedy.EachFileANetwork);
             int epoch = number.Success && int.TryParse(number.Value, CultureInfo.InvariantCulture, out int e) ? e : 0;
             if (number.Success && epoch.ToString(CultureInfo.InvariantCulture).Length < number.Value.TrimStart('0').Length)
                 throw new DataFormatException(file, "name", $"epoch number {number.Value} is out of range");

@@ -89,7 +89,7 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
             catch (System.Text.Json.JsonException e) { throw new DataFormatException(path, "zoo.json", $"not a zoo description ({e.Message})"); }
             if (old is null || old with { Runs = zoo.Runs } != zoo)
                 throw new InvalidOperationException($"{path}: holds another zoo (task {old?.Task}, {old?.Epochs} epochs, seed {old?.Seed}, variant {old?.Variant}); " +
-                    $"this command trains task {zoo.Task}, {zoo.Epochs} epochs, seed {zoo.Seed}, variant {zoo.Variant}; use another --out");
+                    $"this command trains task {zoo.Task}, {zoo.Epochs} epochs, seed {zoo.Seed}, variant {zoo.Variant}").With(Remedy.OtherOutput);
             if (File.ReadAllText(path) == text) return;
         }
         AtomicFile.WriteAllText(path, text);
@@ -130,7 +130,7 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
         var info = Describe(task, data, run);
         var existing = files.ReadInfo();
         if (existing is not null && System.Text.Json.JsonSerializer.Serialize(existing, RunFiles.Json) != System.Text.Json.JsonSerializer.Serialize(info, RunFiles.Json))
-            throw new InvalidOperationException($"{files.RunJson}: describes a different run than this zoo would train (other task, seed or hyper-parameters); use another --out");
+            throw new InvalidOperationException($"{files.RunJson}: describes a different run than this zoo would train (other task, seed or hyper-parameters)").With(Remedy.OtherOutput);
         var config = info.Config;
         int epochs = config.Epochs;
 

@@ -28,6 +28,22 @@ public sealed class ErrorPathTests
         return (process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
     }
 
+    /// <summary>The library says what was wrong in its own terms; the CLI adds which of its flags changes it.</summary>
+    [Fact]
+    public void A_fixable_library_error_gets_the_flag_that_fixes_it()
+    {
+        using var dir = new TempDir();
+        string zoo = dir.File("zoo");
+        Assert.Equal(0, Cli("zoo", "train", "--task", "two-moons", "--runs", "1", "--epochs", "1", "--out", zoo).Code);
+        var (code, stderr) = Cli("zoo", "train", "--task", "two-moons", "--runs", "1", "--epochs", "2", "--out", zoo);
+        Assert.Equal(1, code);
+        Assert.Contains("holds another zoo", stderr);
+        Assert.EndsWith("; use another --out", stderr.Trim());
+        var e = Assert.Throws<InvalidOperationException>(() => ZooCommand.Run(["train", "--task", "two-moons", "--runs", "1", "--epochs", "2", "--out", zoo]));
+        Assert.DoesNotContain("--out", e.Message); // the library's own message names no flag
+        Assert.Equal(StructureReps.Core.Remedy.OtherOutput, StructureReps.Core.Remedies.Of(e));
+    }
+
     [Theory]
     [InlineData("structurereps graphs build [options]", "--zoo <DIR>", "graphs", "build", "--help")]
     [InlineData("structurereps zoo [command] [options]", "show", "zoo", "-h")]
