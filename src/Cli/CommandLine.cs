@@ -15,7 +15,11 @@ public static class CommandLine
 
     public static IReadOnlyList<CommandSpec> All { get; } =
     [
+        .. Commands.DemoCommand.Specs,
         .. Commands.ReproduceCommand.Specs,
+        .. Commands.DecodeCommand.Specs,
+        .. Commands.PredictCommand.Specs,
+        .. Commands.PlotCommand.Specs,
         .. Commands.ZooCommand.Specs,
         .. Commands.GraphsCommand.Specs,
         .. Commands.EncodeCommand.Specs,
@@ -90,7 +94,7 @@ public static class CommandLine
                      ours, 130/143 interrupted (rerun the command to resume). --verbose (or STRUCTUREREPS_VERBOSE=1)
                      adds the stack trace.
             """);
-        root.SetAction(_ => Commands.ReproduceCommand.Demo(Args.Empty));
+        root.SetAction(_ => Commands.DemoCommand.Demo(Args.Empty));
         foreach (var spec in All)
         {
             var words = spec.Name.Split(' ');

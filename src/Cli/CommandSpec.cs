@@ -32,5 +32,6 @@ public static class CommonOptions
 
     public static readonly OptionSpec Data = new("--data", "DIR", "the datasets folder (default: ../shared/datasets)");
 
-    public static readonly string[] Tasks = ["two-moons", "california-housing", "covertype", "cifar10", "imagenet-subset", "fashion-mnist"];
+    /// <summary>The task names, from the registry (Zoo.Tasks): one list, wherever an option names tasks.</summary>
+    public static readonly string[] Tasks = [.. Zoo.Tasks.All.Select(t => t.Name)];
 }

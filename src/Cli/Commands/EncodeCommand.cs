@@ -90,7 +90,7 @@ public static class EncodeCommand
         Embedder.WriteCsv(csv, rows);
         // The baseline `decode` prints beside it: the same encoder with its initial weights.
         var untrained = new EncoderTrainer(config, backend) { Featurizer = featurizer }.Initial(all, runs[0].Task);
-        Embedder.WriteCsv(Path.Combine(output, ReproduceCommand.UntrainedEmbeddings), Embedder.Embed(untrained, all, runs[0].Task));
+        Embedder.WriteCsv(Path.Combine(output, DecodeCommand.UntrainedEmbeddings), Embedder.Embed(untrained, all, runs[0].Task));
         Console.WriteLine($"encoder → {Path.Combine(output, EncoderTrainer.EncoderFileName)}; {rows.Count} embeddings ({rows[0].Vector.Length} dims) → {csv}");
         return 0;
     }

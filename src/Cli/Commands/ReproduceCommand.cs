@@ -7,10 +7,7 @@ using StructureReps.Services.Probing;
 
 namespace StructureReps.Cli.Commands;
 
-/// <summary>
-/// `reproduce` (every task × the four encoders → report.md), the default no-argument demo (two-moons,
-/// EA+TC+LF, quick), and `decode` (the probe on one embeddings CSV).
-/// </summary>
+/// <summary>`reproduce`: every task × the four encoders → report.md, beside the paper's numbers.</summary>
 public static class ReproduceCommand
 {
     /// <summary>The stages --stop-after takes, by name (before the specs: their completions list them).</summary>
@@ -40,17 +37,6 @@ public static class ReproduceCommand
 
     public static readonly CommandSpec[] Specs =
     [
-        new("demo", """
-            the quick end-to-end run on two-moons: zoo → graphs → EA+TC+LF → probe, with the paper's number (also: no command)
-            example: structurereps
-            """,
-        [
-            new("--out", "DIR", "the run folder (default runs/demo; reused on a rerun)"),
-            new("--runs", "N", "networks (default 10)"),
-            new("--epochs", "N", "epochs per network (default 25)"),
-            new("--encoder-epochs", "N", "encoder epochs (default 40)"),
-            CommonOptions.Device,
-        ], Demo),
         new("reproduce", """
             every task × the four encoders and EA+TC+LF with the distance decoder, the untrained-encoder
             baseline, split modes random, by-run and inductive, baselines → DIR/report.md (Tables 1–2 beside the
@@ -65,54 +51,10 @@ public static class ReproduceCommand
                 [.. StopStages.Keys]),
             CommonOptions.Device,
         ], Reproduce),
-        new("decode", """
-            the ridge probe on one embeddings CSV: Pearson, Spearman, Kendall, R² for both splits and targets,
-            beside the untrained encoder (embeddings-untrained.csv, written by encode train) and the epoch number
-            example: structurereps decode --embeddings enc/moons/embeddings.csv --save-probe enc/moons/probe.json
-            """,
-        [
-            new("--embeddings", "FILE", "embeddings.csv (encode train or encode embed)"),
-            new("--seeds", "N", "probe seeds (default 5)"),
-            new("--save-probe", "FILE", "fit the probe on every row and save it for `predict`"),
-            new("--encoder", "FILE", "the encoder that made the embeddings (default: encoder.safetensors beside the CSV)"),
-        ], Decode),
-        new("predict", """
-            unseen networks' train/test performance from their weights: each checkpoint (ours or a PyTorch
-            state_dict in safetensors) → graph → the encoder's embedding → the saved probe
-            example: structurereps predict --encoder enc/moons/encoder.safetensors --probe enc/moons/probe.json net.safetensors
-            """,
-        [
-            new("--encoder", "FILE|DIR", "encoder.safetensors, or the encode train folder"),
-            new("--probe", "FILE", "probe.json (decode --save-probe)"),
-            new("--embedding", null, "also print each embedding"),
-            new("--input", "C,H,W", "a CNN's input size (default: C,32,32)"),
-            CommonOptions.Device,
-        ], Predict, new ArgumentSpec("CHECKPOINT", "networks as safetensors files", Many: true)),
-        new("plot", """
-            the embeddings' 2-D PCA, coloured by a target (ScottPlot, headless)
-            example: structurereps plot --embeddings enc/moons/embeddings.csv --out moons.png
-            """,
-        [
-            new("--embeddings", "FILE", "embeddings.csv"),
-            new("--out", "PNG", "the picture"),
-            new("--color", "BY", "test (default), train, epoch or run", ["test", "train", "epoch", "run"]),
-        ], Plot),
     ];
 
     /// <summary>`reproduce …`, as the command line gives it.</summary>
     public static int Reproduce(string[] args) => CommandLine.Run(["reproduce", .. args]);
-
-    /// <summary>`demo …`, as the command line gives it.</summary>
-    public static int Demo(string[] args) => CommandLine.Run(["demo", .. args]);
-
-    /// <summary>`decode …`, as the command line gives it.</summary>
-    public static int Decode(string[] args) => CommandLine.Run(["decode", .. args]);
-
-    /// <summary>`predict …`, as the command line gives it.</summary>
-    public static int Predict(string[] args) => CommandLine.Run(["predict", .. args]);
-
-    /// <summary>`plot …`, as the command line gives it.</summary>
-    public static int Plot(string[] args) => CommandLine.Run(["plot", .. args]);
 
     private static int Reproduce(Args opts)
     {
@@ -144,7 +86,7 @@ public static class ReproduceCommand
     {
         bool quick = opts.Flag("--quick"), paper = opts.Flag("--paper");
         if (quick && paper) throw new UsageException("--quick and --paper: choose one");
-        var tasks = (opts.String("--tasks") ?? "two-moons,california-housing,covertype,cifar10,imagenet-subset,fashion-mnist").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var tasks = (opts.String("--tasks") ?? string.Join(",", CommonOptions.Tasks)).Split(',', StringSplitOptions.RemoveEmptyEntries);
         // The paper's four, then EA+TC+LF with the decoder that can reconstruct layered graphs (see PairDecoders.cs).
         var encoders = (opts.String("--encoders") ?? string.Join(",", [.. EncoderConfig.Names, "ea-tc-lf:distance"])).Split(',', StringSplitOptions.RemoveEmptyEntries);
         CheckEncoders("--encoders", encoders);
@@ -196,36 +138,8 @@ public static class ReproduceCommand
         }
     }
 
-    /// <summary>The default run: a quick two-moons zoo, its graphs, EA+TC+LF, the probe; the table beside the paper's number.</summary>
-    internal static int Demo(Args opts)
-    {
-        var options = new ReproduceOptions
-        {
-            Output = opts.PathOption("--out") ?? Path.Combine("runs", "demo"),
-            Tasks = [new TaskPlan("two-moons", opts.Count("--runs") ?? 10, opts.Count("--epochs") ?? 25)],
-            Encoders = ["ea-tc-lf", "ea-tc-lf:distance"], // the paper's model, and the decoder that learns on layered graphs
-            EncoderEpochs = opts.Count("--encoder-epochs") ?? 40,
-            Seeds = 5,
-            Quick = true,
-            InductiveSeeds = 0, // the demo stays under a minute; `reproduce` runs the inductive mode
-        };
-        var backend = Backends.Select(opts);
-        opts.EnsureAllUsed();
-        Console.WriteLine("""
-            StructureReps.NET — decoding a network's accuracy from its weights.
-            Demo: a zoo of two-moons MLPs (2-20-20-2) → one graph per checkpoint (neurons = nodes, weights = edges,
-            Laplacian eigenvector features) → the EA+TC+LF variational graph autoencoder (the paper's inner-product
-            decoder, and the distance decoder that can reconstruct layered graphs) → one vector per checkpoint → a
-            linear probe that predicts each checkpoint's accuracy. `--help` lists every command.
-            """);
-        Console.WriteLine($"work folder {Path.GetFullPath(options.Output)} (reused on a rerun)\n");
-        var outcome = new Reproduction(options, backend, new StageProgress()).Run(Interrupt.Token);
-        PrintTable(outcome, options);
-        Console.WriteLine($"\ndone in {outcome.Elapsed.TotalSeconds:F0} s. The paper trains 200 epochs on larger zoos; `reproduce --quick` runs every task and encoder.");
-        return 0;
-    }
 
-    private static void PrintTable(Reproduction.Outcome outcome, ReproduceOptions options)
+    internal static void PrintTable(Reproduction.Outcome outcome, ReproduceOptions options)
     {
         Console.WriteLine();
         foreach (var (task, why) in outcome.Missing) Console.WriteLine($"{task}: not run — {why}");
@@ -257,7 +171,7 @@ public static class ReproduceCommand
         TextTable.Print(["task", "encoder", .. splits.SelectMany(sp => new[] { $"{sp}: train", $"{sp}: test" }), "paper train / test"], rows);
     }
 
-    private sealed class StageProgress : IReproduceProgress
+    internal sealed class StageProgress : IReproduceProgress
     {
         private readonly ProgressBar _bar = new("epochs");
 
@@ -272,84 +186,5 @@ public static class ReproduceCommand
                 $"[{task}] {encoder} epoch {e.Epoch}/{epochs}  loss {e.Loss:F4}  AUC {e.Auc:F3}"), force: e.Epoch == epochs);
     }
 
-    /// <summary>`plot --embeddings CSV --out PNG`: the embeddings' 2-D PCA coloured by a target.</summary>
-    private static int Plot(Args opts)
-    {
-        string path = opts.RequiredPath("--embeddings"), output = opts.RequiredPath("--out");
-        string color = opts.String("--color") ?? "test";
-        if (color is not ("test" or "train" or "epoch" or "run")) throw new UsageException($"--color: '{color}' is not test, train, epoch or run");
-        opts.EnsureAllUsed();
-        var rows = Embedder.ReadCsv(path);
-        if (rows.Count < 2) throw new StructureReps.Core.DataFormatException(path, "rows", $"{rows.Count} embeddings; a PCA plot needs at least 2");
-        var (x, y) = Plots.Pca2(rows.Select(r => r.Vector.Select(v => (double)v).ToArray()).ToList());
-        Func<EmbeddingRow, double> value = color switch
-        {
-            "test" => r => r.Targets.TestPerformance,
-            "train" => r => r.Targets.TrainPerformance,
-            "epoch" => r => r.Targets.Epoch,
-            "run" => r => r.Targets.Run,
-            _ => throw new UsageException($"--color: '{color}' is not test, train, epoch or run"),
-        };
-        Plots.ScatterByValue(output, $"{Path.GetFileName(path)}: PCA of {rows.Count} embeddings, colour = {color}", x, y, rows.Select(value).ToArray());
-        Console.WriteLine($"{rows.Count} embeddings → {output}");
-        return 0;
-    }
 
-    /// <summary>Written by `encode train` beside embeddings.csv: the same encoder with its initial weights.</summary>
-    public const string UntrainedEmbeddings = EmbeddingsDecoding.UntrainedEmbeddings;
-
-    /// <summary>`decode --embeddings CSV`: the probe on one embeddings file, both splits and targets.</summary>
-    private static int Decode(Args opts)
-    {
-        string path = opts.RequiredPath("--embeddings");
-        int seeds = opts.Int("--seeds", min: 2) ?? 5;
-        string? saveProbe = opts.PathOption("--save-probe");
-        string? encoderPath = opts.PathOption("--encoder");
-        if (encoderPath is not null && saveProbe is null) throw new UsageException("--encoder: only with --save-probe");
-        opts.EnsureAllUsed();
-        encoderPath ??= Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, EncoderTrainer.EncoderFileName);
-        if (saveProbe is not null && !File.Exists(encoderPath)) // before the probe runs, not after
-            throw new FileNotFoundException($"{encoderPath}: not found; --save-probe needs the encoder that made {path} (--encoder FILE)", encoderPath);
-        var result = EmbeddingsDecoding.Evaluate(path, seeds);
-        string F3(double v) => double.IsNaN(v) ? "—" : v.ToString("F3", CultureInfo.InvariantCulture);
-        Console.WriteLine($"{path}: {result.Checkpoints} checkpoints of {result.Runs} runs, {result.Dimensions}-dim embeddings; ridge probe, 80/20, {seeds} seeds\n");
-        TextTable.Print(["features", "split", "target", "Pearson r", "Spearman ρ", "Kendall τ", "R²"],
-            result.Rows.Select(r => (IReadOnlyList<string>)[r.Features, r.Split, r.Target, r.Summary.Format(), F3(r.Summary.SpearmanMean),
-                F3(r.Summary.KendallMean), F3(r.Summary.R2Mean)]).ToList());
-        foreach (var note in result.Notes) Console.WriteLine($"note: {note}");
-        if (saveProbe is not null)
-        {
-            var probe = EmbeddingsDecoding.FitProbe(path, encoderPath);
-            StructureReps.Core.AtomicFile.WriteAllText(saveProbe, probe.ToJson());
-            Console.WriteLine($"\nprobe (both targets, fitted on all {probe.Rows} checkpoints) → {saveProbe}");
-        }
-        return 0;
-    }
-
-    /// <summary>`predict --encoder FILE --probe FILE CHECKPOINT…`: predicted performance of unseen networks.</summary>
-    private static int Predict(Args opts)
-    {
-        var checkpoints = opts.Arguments.ToList();
-        string encoderPath = opts.RequiredPath("--encoder"), probePath = opts.RequiredPath("--probe");
-        if (Directory.Exists(encoderPath)) encoderPath = Path.Combine(encoderPath, EncoderTrainer.EncoderFileName); // an encode train --out folder
-        bool embedding = opts.Flag("--embedding");
-        string? inputText = opts.String("--input");
-        var backend = Backends.Select(opts);
-        opts.EnsureAllUsed();
-        if (checkpoints.Count == 0) throw new UsageException("predict: name at least one checkpoint (a .safetensors file)");
-        int[]? input = inputText?.Split(',').Select(p => int.TryParse(p, out int v) && v >= 1 ? v : throw new UsageException($"--input: '{inputText}' is not C,H,W")).ToArray();
-        var predictions = Predictor.Predict(encoderPath, probePath, checkpoints, backend, input);
-        var probe = SavedProbe.Read(probePath);
-        TextTable.Print(["checkpoint", "network", "predicted train", "predicted test", .. embedding ? new[] { "embedding" } : []],
-            predictions.Select(p => (IReadOnlyList<string>)
-            [
-                p.Checkpoint, p.Network, p.Train.Describe(probe.TrainRange), p.Test.Describe(probe.TestRange),
-                .. embedding ? new[] { string.Join(" ", p.Embedding.Select(v => v.ToString("G4", CultureInfo.InvariantCulture))) } : [],
-            ]).ToList());
-        if (predictions.Any(p => p.Train.Clipped || p.Test.Clipped))
-            Console.WriteLine($"\nclipped: the probe's output is outside what {(probe.Performance is { Length: > 0 } perf ? perf : "the performance")} can be, and is held to its bound");
-        if (predictions.Any(p => p.Train.OutsideFitted || p.Test.OutsideFitted))
-            Console.WriteLine("\noutside the fitted range: an extrapolation beyond every network the probe was fitted on; read it with care");
-        return 0;
-    }
 }

@@ -40,6 +40,7 @@ public sealed record Featurizer
         MaxRestarts = pe.MaxRestarts, LanczosSeed = pe.Seed, EdgeDim = edgeDim,
     };
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public PeOptions Pe => new()
     {
         K = K, Weighted = Weighted, DenseThreshold = DenseThreshold, Tolerance = Tolerance, MaxRestarts = MaxRestarts, Seed = LanczosSeed,

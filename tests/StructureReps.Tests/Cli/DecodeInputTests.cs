@@ -53,7 +53,7 @@ public sealed class DecodeInputTests
     {
         using var dir = new TempDir();
         string path = Csv(dir, rows, runs);
-        var e = Assert.Throws<DataFormatException>(() => ReproduceCommand.Decode(["--embeddings", path]));
+        var e = Assert.Throws<DataFormatException>(() => DecodeCommand.Run(["--embeddings", path]));
         Assert.Equal(path, e.File);
         Assert.Contains("at least 10 checkpoints of 2 runs", e.Message);
     }
@@ -67,7 +67,7 @@ public sealed class DecodeInputTests
         var e = Assert.Throws<DataFormatException>(() => Embedder.ReadCsv(none));
         Assert.Equal("header", e.Field);
         string one = Csv(dir, 1, 1);
-        e = Assert.Throws<DataFormatException>(() => ReproduceCommand.Plot(["--embeddings", one, "--out", Path.Combine(dir.Path, "p.png")]));
+        e = Assert.Throws<DataFormatException>(() => PlotCommand.Run(["--embeddings", one, "--out", Path.Combine(dir.Path, "p.png")]));
         Assert.Equal(one, e.File);
         Assert.False(File.Exists(Path.Combine(dir.Path, "p.png")));
     }
@@ -76,6 +76,6 @@ public sealed class DecodeInputTests
     public void Decode_runs_on_enough_checkpoints()
     {
         using var dir = new TempDir();
-        Assert.Equal(0, ReproduceCommand.Decode(["--embeddings", Csv(dir, 20, 4), "--seeds", "2"]));
+        Assert.Equal(0, DecodeCommand.Run(["--embeddings", Csv(dir, 20, 4), "--seeds", "2"]));
     }
 }

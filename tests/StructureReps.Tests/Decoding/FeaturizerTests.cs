@@ -35,7 +35,7 @@ public sealed class FeaturizerTests
         Assert.Equal(0, ZooCommand.Run(["train", "--task", "two-moons", "--runs", "2", "--epochs", "5", "--out", zoo]));
         Assert.Equal(0, GraphsCommand.Run(["build", "--zoo", zoo, "--out", graphs, .. options]));
         Assert.Equal(0, EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "2", "--encoder", encoder]));
-        Assert.Equal(0, ReproduceCommand.Decode(["--embeddings", Path.Combine(enc, "embeddings.csv"), "--save-probe", probe]));
+        Assert.Equal(0, DecodeCommand.Run(["--embeddings", Path.Combine(enc, "embeddings.csv"), "--save-probe", probe]));
         string encoderFile = Path.Combine(enc, EncoderTrainer.EncoderFileName);
 
         var built = GraphZooBuilder.FeaturizerOf(graphs);
@@ -48,7 +48,7 @@ public sealed class FeaturizerTests
         foreach (var (row, p) in rows.Zip(predictions))
             Numerics.AssertClose(row.Vector.Select(v => (double)v).ToArray(), p.Embedding.Select(v => (double)v).ToArray(), 1e-5, 1e-6,
                 $"run {row.Targets.Run} epoch {row.Targets.Epoch}");
-        Assert.Equal(0, ReproduceCommand.Predict(["--encoder", enc, "--probe", probe, "--embedding", checkpoints[^1]]));
+        Assert.Equal(0, PredictCommand.Run(["--encoder", enc, "--probe", probe, "--embedding", checkpoints[^1]]));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class FeaturizerTests
         var e = Assert.Throws<DataFormatException>(() => NetworkEmbedder.Open(encoderFile, CpuBackend.Default));
         Assert.Contains(encoderFile, e.Message);
         Assert.Contains("__metadata__.featurizer", e.Message);
-        e = Assert.Throws<DataFormatException>(() => ReproduceCommand.Predict(["--encoder", enc, "--probe", dir.File("probe.json"),
+        e = Assert.Throws<DataFormatException>(() => PredictCommand.Run(["--encoder", enc, "--probe", dir.File("probe.json"),
             Path.Combine(zoo, "run-0000", "epoch-0001.safetensors")]));
         Assert.Contains("__metadata__.featurizer", e.Message);
         // It still embeds graphs already built, which carry their features.

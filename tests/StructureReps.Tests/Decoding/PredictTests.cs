@@ -21,12 +21,12 @@ public sealed class PredictTests
         Assert.Equal(0, GraphsCommand.Run(["build", "--zoo", zoo, "--out", graphs]));
         Assert.Equal(0, EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "2"]));
         // encode train also writes the untrained encoder's embeddings, the baseline decode prints beside the encoder's.
-        var untrained = Embedder.ReadCsv(Path.Combine(enc, ReproduceCommand.UntrainedEmbeddings));
+        var untrained = Embedder.ReadCsv(Path.Combine(enc, DecodeCommand.UntrainedEmbeddings));
         var trained = Embedder.ReadCsv(Path.Combine(enc, "embeddings.csv"));
         Assert.Equal(trained.Select(r => (r.Targets.Run, r.Targets.Epoch)), untrained.Select(r => (r.Targets.Run, r.Targets.Epoch)));
         Assert.NotEqual(trained[0].Vector, untrained[0].Vector);
         string probe = dir.File("probe.json");
-        Assert.Equal(0, ReproduceCommand.Decode(["--embeddings", Path.Combine(enc, "embeddings.csv"), "--save-probe", probe]));
+        Assert.Equal(0, DecodeCommand.Run(["--embeddings", Path.Combine(enc, "embeddings.csv"), "--save-probe", probe]));
 
         string checkpoint = Path.Combine(zoo, "run-0002", "epoch-0003.safetensors");
         var p = Assert.Single(Predictor.Predict(Path.Combine(enc, "encoder.safetensors"), probe, [checkpoint], StructureReps.Backends.Cpu.CpuBackend.Default));

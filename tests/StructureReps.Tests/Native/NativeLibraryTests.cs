@@ -30,7 +30,7 @@ public sealed class NativeFixture : IDisposable
         Embeddings = Path.Combine(enc, "embeddings.csv");
         OtherEncoder = Path.Combine(other, "encoder.safetensors");
         Probe = _dir.File("probe.json");
-        Check(ReproduceCommand.Decode(["--embeddings", Path.Combine(enc, "embeddings.csv"), "--save-probe", Probe, "--encoder", Encoder]));
+        Check(DecodeCommand.Run(["--embeddings", Path.Combine(enc, "embeddings.csv"), "--save-probe", Probe, "--encoder", Encoder]));
         string fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures");
         // Ours at initialization and after training, and two PyTorch networks (one with BatchNorm folded in).
         Checkpoints = [Path.Combine(zoo, "run-0000", "epoch-0000.safetensors"), Path.Combine(zoo, "run-0001", "epoch-0005.safetensors"),

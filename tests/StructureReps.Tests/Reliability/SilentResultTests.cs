@@ -181,7 +181,7 @@ public sealed class SilentResultTests
         TrainZoo(zoo, runs: 3);
         GraphZooBuilder.Build(zoo, graphs, new PeOptions());
         Assert.Equal(0, EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "1"]));
-        Assert.Equal(0, ReproduceCommand.Decode(["--embeddings", Path.Combine(enc, "embeddings.csv"), "--save-probe", probe]));
+        Assert.Equal(0, DecodeCommand.Run(["--embeddings", Path.Combine(enc, "embeddings.csv"), "--save-probe", probe]));
         var (tensors, meta) = SafeTensors.Read(Path.Combine(Run(zoo, 0), "epoch-0003.safetensors"));
         foreach (float scale in new[] { 1e10f, 1e30f, 3e38f })
         {

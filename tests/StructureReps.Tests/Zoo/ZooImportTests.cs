@@ -199,8 +199,8 @@ public sealed class ZooImportTests
         Assert.Equal(0, StructureReps.Cli.Commands.ZooCommand.Run(["import", "--from", from, "--out", zoo]));
         Assert.Equal(0, StructureReps.Cli.Commands.GraphsCommand.Run(["build", "--zoo", zoo, "--out", graphs]));
         Assert.Equal(0, StructureReps.Cli.Commands.EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "2"]));
-        Assert.Equal(0, StructureReps.Cli.Commands.ReproduceCommand.Decode(["--embeddings", Path.Combine(enc, "embeddings.csv"), "--save-probe", dir.File("probe.json")]));
-        Assert.Equal(0, StructureReps.Cli.Commands.ReproduceCommand.Predict([Path.Combine(from, "seed1", "ckpt_6.safetensors"),
+        Assert.Equal(0, StructureReps.Cli.Commands.DecodeCommand.Run(["--embeddings", Path.Combine(enc, "embeddings.csv"), "--save-probe", dir.File("probe.json")]));
+        Assert.Equal(0, StructureReps.Cli.Commands.PredictCommand.Run([Path.Combine(from, "seed1", "ckpt_6.safetensors"),
             "--encoder", Path.Combine(enc, "encoder.safetensors"), "--probe", dir.File("probe.json")]));
         // The imported checkpoints are the same networks: the same graphs as our own zoo's.
         GraphZooBuilder.Build(ours, dir.File("our-graphs"), new PeOptions());
