@@ -1,6 +1,7 @@
 using System.Globalization;
 using StructureReps.Graphs.Conversion;
 using StructureReps.Graphs.Encoding;
+using StructureReps.Services.Encoding;
 
 namespace StructureReps.Cli.Commands;
 
@@ -71,27 +72,21 @@ public static class EncodeCommand
     private static int Train(Args opts)
     {
         string graphs = opts.RequiredPath("--graphs"), output = opts.RequiredPath("--out");
-        var config = Config(opts, opts.String("--encoder") ?? "ea-tc-lf");
+        var requested = Config(opts, opts.String("--encoder") ?? "ea-tc-lf");
         var backend = Backends.Select(opts);
         opts.EnsureAllUsed();
-        var runs = GraphZooBuilder.Load(graphs);
-        var all = runs.SelectMany(r => r.Graphs).ToList();
-        if (all.Count == 0) throw new InvalidOperationException($"{graphs}: no graphs (run `graphs build` first)");
-        var featurizer = GraphZooBuilder.FeaturizerOf(graphs);
-        config = config with { K = featurizer.K }; // the node-feature width is the graphs' (graphs build --k)
-        var model = new StructureReps.Graphs.Encoding.Vgae(config, all[0].EdgeDim, new Core.Rng(config.Seed), backend);
-        Console.WriteLine($"encode: {config.Label} on {all.Count} graphs of {runs.Count} runs ({runs[0].Task}), {config.Epochs} epochs, batches of {config.BatchGraphs}, backend {backend.Name} → {output}");
+        var zoo = GraphZoo.Load(graphs);
+        var config = EncoderTraining.For(requested, zoo);
+        var model = new StructureReps.Graphs.Encoding.Vgae(config, zoo.Graphs[0].EdgeDim, new Core.Rng(config.Seed), backend);
+        Console.WriteLine($"encode: {config.Label} on {zoo.Graphs.Count} graphs of {zoo.Runs.Count} runs ({zoo.Task}), {config.Epochs} epochs, batches of {config.BatchGraphs}, backend {backend.Name} → {output}");
         Console.WriteLine($"        {model} ({model.ParameterCount} parameters)");
         var bar = new Bar();
-        var trained = new EncoderTrainer(config, backend) { Featurizer = featurizer }.Train(all, runs[0].Task, output, bar, Interrupt.Token);
+        var result = EncoderTraining.Run(config, zoo, output, backend, bar, Interrupt.Token);
         bar.Done();
-        var rows = Embedder.Embed(trained, all, runs[0].Task);
-        string csv = Path.Combine(output, "embeddings.csv");
-        Embedder.WriteCsv(csv, rows);
         // The baseline `decode` prints beside it: the same encoder with its initial weights.
-        var untrained = new EncoderTrainer(config, backend) { Featurizer = featurizer }.Initial(all, runs[0].Task);
-        Embedder.WriteCsv(Path.Combine(output, DecodeCommand.UntrainedEmbeddings), Embedder.Embed(untrained, all, runs[0].Task));
-        Console.WriteLine($"encoder → {Path.Combine(output, EncoderTrainer.EncoderFileName)}; {rows.Count} embeddings ({rows[0].Vector.Length} dims) → {csv}");
+        Embedder.WriteCsv(Path.Combine(output, DecodeCommand.UntrainedEmbeddings), EncoderTraining.Untrained(config, zoo, backend));
+        Console.WriteLine($"encoder → {Path.Combine(output, EncoderTrainer.EncoderFileName)}; {result.Embeddings.Count} embeddings " +
+            $"({result.Embeddings[0].Vector.Length} dims) → {result.EmbeddingsPath}");
         return 0;
     }
 

@@ -1,4 +1,4 @@
-using StructureReps.Graphs.Featurization;
+using StructureReps.Services.Encoding;
 using System.Diagnostics;
 using StructureReps.Core.Backends;
 using StructureReps.Decoding.Probing;
@@ -126,8 +126,8 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
             progress?.Stage(plan.Task, "graphs", graphDir);
             GraphZooBuilder.Build(zooDir, graphDir, options.Pe, cancel: cancel);
             if (options.StopAfter == ReproduceStage.Graphs) continue;
-            var graphs = GraphZooBuilder.Load(graphDir).SelectMany(r => r.Graphs).ToList();
-            var featurizer = GraphZooBuilder.FeaturizerOf(graphDir);
+            var zoo = GraphZoo.Load(graphDir);
+            var graphs = zoo.Graphs.ToList();
             var runOf = graphs.Select(g => g.Targets.Run).ToList();
             var targets = new Dictionary<string, List<double>>
             {
@@ -145,12 +145,9 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                     var config = EncoderConfig.Named(name) with { Epochs = options.EncoderEpochs, Seed = (ulong)seed, K = options.Pe.K };
                     string dir = options.EncoderDir(plan.Task, name, seed);
                     progress?.Stage(plan.Task, config.Label, $"{config.Epochs} epochs on {graphs.Count} graphs{(options.EncoderSeeds > 1 ? $", encoder seed {seed}" : "")}");
-                    var trainer = new EncoderTrainer(config, backend) { Featurizer = featurizer };
-                    var trained = trainer.Train(graphs, plan.Task, dir, new EpochRelay(progress, plan.Task, name), cancel);
-                    var rows = Embedder.Embed(trained, graphs, plan.Task);
-                    Embedder.WriteCsv(Path.Combine(dir, "embeddings.csv"), rows);
-                    features[name].Add(Features(rows));
-                    if (trainer.Log.Count > 0) reconstruction[(plan.Task, name)].Add(trainer.Log[^1].AucMu);
+                    var result = EncoderTraining.Run(config, zoo, dir, backend, new EpochRelay(progress, plan.Task, name), cancel);
+                    features[name].Add(Features(result.Embeddings));
+                    if (result.Trainer.Log.Count > 0) reconstruction[(plan.Task, name)].Add(result.Trainer.Log[^1].AucMu);
                 }
             }
             if (options.StopAfter == ReproduceStage.Encoders) continue;
@@ -159,8 +156,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                 // The first encoder as it starts training: same architecture, same initial weights (per encoder
                 // seed), same embedding and probe — what the self-supervised training adds is the gap to its row.
                 features["untrained"] = [.. Enumerable.Range(0, options.EncoderSeeds).Select(seed =>
-                    Features(Embedder.Embed(new EncoderTrainer(EncoderConfig.Named(options.Encoders[0]) with { Seed = (ulong)seed, K = options.Pe.K }, backend)
-                        { Featurizer = featurizer }.Initial(graphs, plan.Task), graphs, plan.Task)))];
+                    Features(EncoderTraining.Untrained(EncoderConfig.Named(options.Encoders[0]) with { Seed = (ulong)seed }, zoo, backend)))];
             }
             features["epoch"] = [graphs.Select(Baselines.Epoch).ToList()];
             features["statnn"] = [graphs.Select(Baselines.StatNn).ToList()];
@@ -174,7 +170,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                         results.Add(new ProbeResult(plan.Task, method, split, target,
                             ProbeSummary.Of([.. perSeed.SelectMany(x => ProbeRunner.Scores(x, y, runOf, split, options.Seeds))])));
             if (options.InductiveSeeds > 0 && runOf.Distinct().Count() >= 2)
-                results.AddRange(Inductive(plan.Task, graphs, featurizer, runOf, targets, features, cancel));
+                results.AddRange(Inductive(plan.Task, zoo, runOf, targets, features, cancel));
         }
         Figure2Result? figure2 = null;
         if (options.Figure2 && options.StopAfter == ReproduceStage.Report && options.Tasks.FirstOrDefault(t => t.Task == "covertype") is { } cov && !missing.ContainsKey("covertype"))
@@ -187,7 +183,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
     /// (saved under encoders/TASK/NAME/inductive-seedS, so a rerun reuses it) and embeds every graph. The
     /// baselines need no encoder, so their inductive rows are their by-run scores on the same splits.
     /// </summary>
-    private IEnumerable<ProbeResult> Inductive(string task, List<NetworkGraph> graphs, Featurizer featurizer, List<int> runOf,
+    private IEnumerable<ProbeResult> Inductive(string task, GraphZoo zoo, List<int> runOf,
         Dictionary<string, List<double>> targets, Dictionary<string, List<List<double[]>>> features, CancellationToken cancel)
     {
         int seeds = options.InductiveSeeds;
@@ -214,11 +210,9 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                     return perSeed[seed] = same.Features;
                 }
                 progress?.Stage(task, $"{config.Label} inductive", $"seed {seed}: {config.Epochs} epochs on the {train.Length} graphs of the training runs");
-                var trained = new EncoderTrainer(config, backend) { Featurizer = featurizer }.Train(train.Select(i => graphs[i]).ToList(), task, dir,
-                    new EpochRelay(progress, task, $"{name} inductive {seed}"), cancel);
-                var rows = Embedder.Embed(trained, graphs, task);
-                Embedder.WriteCsv(Path.Combine(dir, "embeddings.csv"), rows);
-                perSeed[seed] = Features(rows);
+                var result = EncoderTraining.Run(config, zoo, dir, backend, new EpochRelay(progress, task, $"{name} inductive {seed}"), cancel,
+                    trainOn: [.. train.Select(i => zoo.Graphs[i])]);
+                perSeed[seed] = Features(result.Embeddings);
                 byTrainingRuns[runs] = (seed, perSeed[seed]);
                 return perSeed[seed];
             }

@@ -123,6 +123,21 @@ public sealed class NativeLibraryTests(NativeFixture fixture) : IClassFixture<Na
         Assert.EndsWith("0 failures", stdout.Trim());
     }
 
+    /// <summary>
+    /// Random damage to valid checkpoint, encoder and probe bytes through the byte entry points, from a C host, with a
+    /// fixed seed and count: never a crash, never SR_OK with a non-finite value, never a refusal without a message, and
+    /// no memory growth over the second half.
+    /// </summary>
+    [NativeLibraryFact]
+    public void Damaged_bytes_from_a_C_host_are_refused_with_a_message_or_give_finite_results()
+    {
+        string program = Compile(Path.Combine(NativeArtifacts.Root, "tests", "StructureReps.Tests", "Native", "fuzz_bytes.c"));
+        var (code, stdout, stderr) = Run(program, [fixture.Encoder, fixture.Probe, fixture.Checkpoints[1], "7", "3000"]);
+        Assert.True(code == 0, $"fuzz_bytes exited {code}:\n{stdout}\n{stderr}");
+        Assert.Contains("3000 cases", stdout);
+        Assert.Contains(" 0 failures", stdout);
+    }
+
     [NativeLibraryFact]
     public void Bad_files_are_one_line_naming_the_file()
     {
