@@ -87,7 +87,7 @@ internal sealed class FaultFixture
         GraphZooBuilder.Build(zoo, graphsDir, new PeOptions { K = 4 });
         var graphs = GraphZooBuilder.Load(graphsDir).SelectMany(r => r.Graphs).ToList();
         var config = EncoderConfig.Named("ea-tc-lf") with { Epochs = 2, Hidden = 8, Latent = 4, K = 4, BatchGraphs = 2 };
-        var trained = new EncoderTrainer(config, backend).Train(graphs, "two-moons", encDir);
+        var trained = new EncoderTrainer(config, backend) { Featurizer = GraphZooBuilder.FeaturizerOf(graphsDir) }.Train(graphs, "two-moons", encDir);
         Embedder.WriteCsv(System.IO.Path.Combine(encDir, "embeddings.csv"), Embedder.Embed(trained, graphs, "two-moons"));
 
         string run = System.IO.Path.Combine(zoo, "run-0000");
@@ -111,6 +111,33 @@ internal sealed class FaultFixture
             File.WriteAllText(path, new StructureReps.Decoding.Probing.SavedProbe(StructureReps.Decoding.Probing.SavedProbe.FormatName, new string('a', 64),
                 encoder.Config.Name, encoder.Epoch, x[0].Length, "", rows.Count, 1e-3, fit(r => r.Targets.TrainPerformance), fit(r => r.Targets.TestPerformance), encDir).ToJson());
             return path;
+        }
+        static string Foreign(string dir, string name)
+        {
+            Directory.CreateDirectory(dir);
+            string path = System.IO.Path.Combine(dir, name);
+            File.Copy(System.IO.Path.Combine(AppContext.BaseDirectory, "Fixtures", "torch_mlp_bn.safetensors"), path, overwrite: true);
+            return path;
+        }
+        static string ForeignMetrics(string dir)
+        {
+            string path = System.IO.Path.Combine(dir, "metrics.csv");
+            File.WriteAllText(path, "epoch,train_acc,val_acc,train_loss,val_loss\n0,0.5,0.5,0.69,0.7\n1,0.8,0.75,0.4,0.45\n");
+            return path;
+        }
+        int imports = 0;
+        void Import(string root)
+        {
+            string output = System.IO.Path.Combine(root, "imported", $"{imports++}");
+            StructureReps.Zoo.Import.ZooImport.Import(System.IO.Path.Combine(root, "foreign"), output, "imported");
+            var imported = new RunFiles(System.IO.Path.Combine(output, "run-0000"));
+            var importedInfo = imported.ReadInfo()!;
+            foreach (var m in imported.ReadMetrics().Where(m => File.Exists(imported.Checkpoint(m.Epoch))))
+            {
+                string c = imported.Checkpoint(m.Epoch);
+                var g = GraphBuilder.Build(importedInfo.Architecture, SafeTensors.Read(c).Tensors, 1, new CheckpointTargets(0, m.Epoch, 0, 0, 0, 0), c);
+                if (g.EdgeFeatures.Any(v => !float.IsFinite(v))) throw new LetThroughException("non-finite imported weights");
+            }
         }
         return new FaultFixture
         {
@@ -149,14 +176,25 @@ internal sealed class FaultFixture
                     if (Embedder.Embed(encoder, graphs, "two-moons").Any(r => r.Vector.Any(v => !float.IsFinite(v)))) throw new LetThroughException("non-finite embeddings");
                 }, safetensors),
                 Kind("train-log.csv", System.IO.Path.Combine(encDir, EncoderTrainer.LogFileName),
-                    _ => new EncoderTrainer(config, backend).Train(graphs, "two-moons", encDir), text),
+                    _ => new EncoderTrainer(config, backend) { Featurizer = GraphZooBuilder.FeaturizerOf(graphsDir) }.Train(graphs, "two-moons", encDir), text),
                 Kind("embeddings.csv", System.IO.Path.Combine(encDir, "embeddings.csv"), p => Embedder.ReadCsv(p), text),
                 Kind("probe.json", ProbeFile(encDir, trained), p =>
                 {
-                    var probe = StructureReps.Decoding.Probing.SavedProbe.Read(p);
+                    var probe = new StructureReps.Decoding.Probing.ProbeReader(StructureReps.Decoding.Probing.SavedProbe.Read(p));
                     var x = Embedder.ReadCsv(System.IO.Path.Combine(encDir, "embeddings.csv"))[0].Vector.Select(v => (double)v).ToArray();
-                    if (!double.IsFinite(StructureReps.Decoding.Probing.RidgeProbe.From(probe.Test).Predict(x))) throw new LetThroughException("non-finite prediction");
+                    var (train, test) = probe.Predict(x);
+                    if (!double.IsFinite(train.Value) || !double.IsFinite(test.Value)) throw new LetThroughException("non-finite prediction");
                 }, json),
+                // predict's path for a network trained elsewhere: a PyTorch state_dict (BatchNorm folded) → graph → embedding.
+                Kind("state_dict → predict", Foreign(root, "predict.safetensors"), p =>
+                {
+                    var embedder = StructureReps.Services.Prediction.NetworkEmbedder.Open(System.IO.Path.Combine(encDir, EncoderTrainer.EncoderFileName), backend);
+                    var (_, z) = embedder.Embed(SafeTensors.Read(p).Tensors, p);
+                    if (z.Any(v => !float.IsFinite(v))) throw new LetThroughException("non-finite embedding");
+                }, safetensors),
+                // zoo import of a folder of state_dicts with its metrics.csv, then the imported checkpoint as a graph.
+                Kind("state_dict → zoo import", Foreign(System.IO.Path.Combine(root, "foreign", "seed1"), "epoch_001.safetensors"), _ => Import(root), safetensors),
+                Kind("foreign metrics.csv", ForeignMetrics(System.IO.Path.Combine(root, "foreign", "seed1")), _ => Import(root), text),
                 Kind("zoo.json", System.IO.Path.Combine(zoo, ZooRunner.ZooJson),
                     _ => new ZooRunner(new ZooSpec { Task = "two-moons", Runs = 1, Epochs = 2, Output = zoo, Seed = 3, MaxTrain = 200, MaxTest = 100 }, backend).Run(), json),
                 Kind("numeric csv", DatasetFiles.Csv(data), p => { using var s = File.OpenRead(p); DataFiles.ReadNumericCsv(s, p, 4, 50); }, text),
