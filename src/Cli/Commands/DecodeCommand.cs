@@ -47,7 +47,7 @@ public static class DecodeCommand
         string F3(double v) => double.IsNaN(v) ? "—" : v.ToString("F3", CultureInfo.InvariantCulture);
         Console.WriteLine($"{path}: {result.Checkpoints} checkpoints of {result.Runs} runs, {result.Dimensions}-dim embeddings; ridge probe, 80/20, {seeds} seeds\n");
         TextTable.Print(["features", "split", "target", "Pearson r", "Spearman ρ", "Kendall τ", "R²"],
-            result.Rows.Select(r => (IReadOnlyList<string>)[r.Features, r.Split, r.Target, r.Summary.Format(), F3(r.Summary.SpearmanMean),
+            result.Rows.Select(r => (IReadOnlyList<string>)[r.Features, r.Split.Name(), r.Target.Name(), r.Summary.Format(), F3(r.Summary.SpearmanMean),
                 F3(r.Summary.KendallMean), F3(r.Summary.R2Mean)]).ToList());
         foreach (var note in result.Notes) Console.WriteLine($"note: {note}");
         if (saveProbe is not null)

@@ -144,31 +144,25 @@ public static class ReproduceCommand
         Console.WriteLine();
         foreach (var (task, why) in outcome.Missing) Console.WriteLine($"{task}: not run — {why}");
         var rows = new List<IReadOnlyList<string>>();
-        string[] methods = [.. options.Encoders, .. outcome.Results.Any(r => r.Method == "untrained") ? new[] { "untrained" } : [], "epoch", "statnn"];
-        bool inductive = outcome.Results.Any(r => r.Split == Splits.Inductive);
-        string[] splits = inductive ? [.. Splits.Modes, Splits.Inductive] : Splits.Modes;
+        Method[] methods = [.. options.Encoders.Select(Method.Of), .. outcome.Results.Any(r => r.Method == Method.Untrained) ? [Method.Untrained] : Array.Empty<Method>(),
+            Method.Epoch, Method.StatNn];
+        bool inductive = outcome.Results.Any(r => r.Split == Split.Inductive);
+        Split[] splits = inductive ? [.. Splits.Modes, Split.Inductive] : Splits.Modes;
         foreach (var task in options.Tasks.Select(t => t.Task).Where(t => !outcome.Missing.ContainsKey(t)))
             foreach (var m in methods)
             {
-                string label = m switch
-                {
-                    "epoch" => "baseline: epoch",
-                    "statnn" => "baseline: StatNN",
-                    "untrained" => "baseline: untrained",
-                    _ => EncoderConfig.Named(m).Label,
-                };
-                var cells = new List<string> { task, label };
+                var cells = new List<string> { task, m.Label };
                 foreach (var split in splits)
-                    foreach (var target in new[] { "train", "test" })
-                        cells.Add(outcome.Results.FirstOrDefault(r => r.Task == task && r.Method == m && r.Split == split && r.Target == target)?.Summary.Format() ?? "—");
-                cells.Add(PaperNumbers.Get(m, task, "train") is { } p1 && PaperNumbers.Get(m, task, "test") is { } p2
+                    foreach (var target in ProbeNames.Targets)
+                        cells.Add(outcome.Results.Find(task, m, split, target)?.Summary.Format() ?? "—");
+                cells.Add(PaperNumbers.Get(m, task, Target.Train) is { } p1 && PaperNumbers.Get(m, task, Target.Test) is { } p2
                     ? string.Create(CultureInfo.InvariantCulture, $"{p1.Mean:F2} / {p2.Mean:F2}") : "");
                 rows.Add(cells);
             }
         Console.WriteLine(options.EncoderSeeds > 1
             ? $"Pearson r of the probe on held-out checkpoints, mean (variance) over {options.EncoderSeeds} encoder seeds × {options.Seeds} probe seeds:"
             : $"Pearson r of the probe on held-out checkpoints, mean (variance) over {options.Seeds} seeds:");
-        TextTable.Print(["task", "encoder", .. splits.SelectMany(sp => new[] { $"{sp}: train", $"{sp}: test" }), "paper train / test"], rows);
+        TextTable.Print(["task", "encoder", .. splits.SelectMany(sp => new[] { $"{sp.Name()}: train", $"{sp.Name()}: test" }), "paper train / test"], rows);
     }
 
     internal sealed class StageProgress : IReproduceProgress

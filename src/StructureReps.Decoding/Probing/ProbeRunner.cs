@@ -29,11 +29,11 @@ public static class ProbeRunner
     }
 
     /// <summary>Probe scores over <paramref name="seeds"/> splits (seed s = 0, 1, …).</summary>
-    public static ProbeSummary Evaluate(IReadOnlyList<double[]> x, IReadOnlyList<double> y, IReadOnlyList<int> runOf, string split, int seeds = 5) =>
+    public static ProbeSummary Evaluate(IReadOnlyList<double[]> x, IReadOnlyList<double> y, IReadOnlyList<int> runOf, Split split, int seeds = 5) =>
         ProbeSummary.Of(Scores(x, y, runOf, split, seeds));
 
     /// <summary>The score of each of <paramref name="seeds"/> splits (seed s = 0, 1, …), to pool over several feature sets.</summary>
-    public static List<ProbeScore> Scores(IReadOnlyList<double[]> x, IReadOnlyList<double> y, IReadOnlyList<int> runOf, string split, int seeds = 5)
+    public static List<ProbeScore> Scores(IReadOnlyList<double[]> x, IReadOnlyList<double> y, IReadOnlyList<int> runOf, Split split, int seeds = 5)
     {
         var scores = new List<ProbeScore>();
         for (int s = 0; s < seeds; s++)
@@ -54,7 +54,7 @@ public static class ProbeRunner
         var scores = new List<ProbeScore>();
         for (int s = 0; s < seeds; s++)
         {
-            var (train, test) = Splits.Make("by-run", runOf, (ulong)s);
+            var (train, test) = Splits.Make(Split.ByRun, runOf, (ulong)s);
             scores.Add(Score(featuresFor(s, train), y, train, test));
         }
         return ProbeSummary.Of(scores);

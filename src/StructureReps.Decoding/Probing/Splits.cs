@@ -6,28 +6,23 @@ namespace StructureReps.Decoding.Probing;
 /// </summary>
 public static class Splits
 {
-    public static readonly string[] Modes = ["random", "by-run"];
-
-    /// <summary>
-    /// The by-run split with an encoder trained on the training runs' graphs only, so the held-out networks are
-    /// unseen by the encoder as well as by the probe (<see cref="ProbeRunner.EvaluateInductive"/>).
-    /// </summary>
-    public const string Inductive = "inductive";
+    /// <summary>The splits of checkpoints that need no encoder of their own (<see cref="Split.Inductive"/> does).</summary>
+    public static readonly Split[] Modes = [Split.Random, Split.ByRun];
 
     /// <summary>Row indices of the training and test parts; <paramref name="runOf"/> gives each row's run.</summary>
-    public static (int[] Train, int[] Test) Make(string mode, IReadOnlyList<int> runOf, ulong seed, double trainFraction = 0.8)
+    public static (int[] Train, int[] Test) Make(Split mode, IReadOnlyList<int> runOf, ulong seed, double trainFraction = 0.8)
     {
         var rng = Core.Rng.Derive(seed, 0x5B117);
         switch (mode)
         {
-            case "random":
+            case Split.Random:
                 {
                     var order = Enumerable.Range(0, runOf.Count).ToArray();
                     rng.Shuffle(order);
                     int cut = (int)Math.Round(order.Length * trainFraction);
                     return (order[..cut].Order().ToArray(), order[cut..].Order().ToArray());
                 }
-            case "by-run":
+            case Split.ByRun:
                 {
                     var runs = runOf.Distinct().Order().ToArray();
                     if (runs.Length < 2) throw new ArgumentException($"by-run split: needs at least 2 runs, the zoo has {runs.Length}");
@@ -38,7 +33,7 @@ public static class Splits
                     return (all.Where(i => trainRuns.Contains(runOf[i])).ToArray(), all.Where(i => !trainRuns.Contains(runOf[i])).ToArray());
                 }
             default:
-                throw new ArgumentException($"split '{mode}' is not one of {string.Join(", ", Modes)}");
+                throw new ArgumentException($"split '{mode.Name()}' has no split of its own (it is by-run with an encoder per seed)");
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using StructureReps.Decoding.Probing;
 using StructureReps.Graphs.Encoding;
 
 namespace StructureReps.Pipeline.Reports;
@@ -24,17 +25,17 @@ public static class ClaimReading
         foreach (var task in PaperNumbers.Tasks)
         {
             if (!Ran(outcome, options, task)) { sb.AppendLine($"| ordering EA+TC+LF > EA+GC+LF > GC+LF > GC+RF on {task} | not tested | task not run |"); continue; }
-            var rs = EncoderConfig.Names.Select(n => (Name: n, R: Pearson(outcome, task, n, "test"))).ToList();
+            var rs = EncoderConfig.Names.Select(n => (Name: n, R: Pearson(outcome, task, n, Target.Test))).ToList();
             if (rs.Any(x => double.IsNaN(x.R))) { sb.AppendLine($"| ordering on {task} | not tested | not all four encoders run |"); continue; }
             bool holds = rs.Zip(rs.Skip(1)).All(p => p.First.R > p.Second.R);
             sb.AppendLine($"| ordering EA+TC+LF > EA+GC+LF > GC+LF > GC+RF on {task} (test) | {(holds ? "holds" : "does not hold")} | " +
-                string.Join(", ", rs.Select(x => $"{EncoderConfig.Named(x.Name).Label} {F(x.R)}; {F(PaperNumbers.Get(x.Name, task, "test")!.Value.Mean)}")) + " |");
+                string.Join(", ", rs.Select(x => $"{EncoderConfig.Named(x.Name).Label} {F(x.R)}; {F(PaperNumbers.Get(Method.Of(x.Name), task, Target.Test)!.Value.Mean)}")) + " |");
         }
         foreach (var (task, label) in new[] { ("cifar10", "CIFAR-10"), ("imagenet-subset", "ImageNet") })
         {
-            double paper = PaperNumbers.Get("ea-tc-lf", task, "train")!.Value.Mean;
+            double paper = PaperNumbers.Get(Method.Of("ea-tc-lf"), task, Target.Train)!.Value.Mean;
             if (!Ran(outcome, options, task)) { sb.AppendLine($"| {label}: EA+TC+LF reads train accuracy at r = {F(paper)} | not tested | task not run |"); continue; }
-            double ours = Pearson(outcome, task, "ea-tc-lf", "train");
+            double ours = Pearson(outcome, task, "ea-tc-lf", Target.Train);
             string verdict = double.IsNaN(ours) ? "not tested" : ours >= paper - Tolerance ? "holds" : "does not hold";
             sb.AppendLine($"| {label}: EA+TC+LF reads train accuracy at r = {F(paper)} | {verdict} | {F(ours)}; {F(paper)} |");
         }
@@ -60,8 +61,8 @@ public static class ClaimReading
     private static bool Ran(Reproduction.Outcome outcome, ReproduceOptions options, string task) =>
         options.Tasks.Any(t => t.Task == task) && !outcome.Missing.ContainsKey(task);
 
-    private static double Pearson(Reproduction.Outcome outcome, string task, string method, string target) =>
-        outcome.Results.FirstOrDefault(x => x.Task == task && x.Method == method && x.Split == "random" && x.Target == target)?.Summary.PearsonMean ?? double.NaN;
+    private static double Pearson(Reproduction.Outcome outcome, string task, string encoder, Target target) =>
+        outcome.Results.Find(task, Method.Of(encoder), Split.Random, target)?.Summary.PearsonMean ?? double.NaN;
 
     private static string F(double v, string format = "F2") => double.IsNaN(v) ? "—" : v.ToString(format, CultureInfo.InvariantCulture);
 }

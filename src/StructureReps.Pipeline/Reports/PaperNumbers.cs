@@ -22,10 +22,10 @@ public static class PaperNumbers
     };
 
     /// <summary>The paper's r for an encoder on a task ("train" or "test" target), or null where it reports none.</summary>
-    public static (double Mean, double Variance)? Get(string encoder, string task, string target)
+    public static (double Mean, double Variance)? Get(Method method, string task, Decoding.Probing.Target target)
     {
         int i = Array.IndexOf(Tasks, task);
-        var table = target == "train" ? Train : Test;
-        return i >= 0 && table.TryGetValue(encoder, out var row) ? row[i] : null;
+        var table = target == Decoding.Probing.Target.Train ? Train : Test;
+        return i >= 0 && method.Kind == MethodKind.Encoder && table.TryGetValue(method.Encoder!, out var row) ? row[i] : null;
     }
 }

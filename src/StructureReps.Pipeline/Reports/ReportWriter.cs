@@ -14,11 +14,11 @@ namespace StructureReps.Pipeline.Reports;
 public static class ReportWriter
 {
     /// <summary>The report's rows: the encoders run (the paper's four keep the paper's labels), then the baselines.</summary>
-    private static (string Key, string Label)[] MethodsOf(ReproduceOptions options) =>
+    private static (Method Key, string Label)[] MethodsOf(ReproduceOptions options) =>
     [
-        .. options.Encoders.Select(n => (n, n == "ea-tc-lf" ? "EA+TC+LF (StructureReps)" : EncoderConfig.Named(n).Label)),
-        ("untrained", $"baseline: {(options.Encoders.Count > 0 ? EncoderConfig.Named(options.Encoders[0]).Label : "")} untrained"),
-        ("epoch", "baseline: epoch number"), ("statnn", "baseline: StatNN weight statistics"),
+        .. options.Encoders.Select(n => (Method.Of(n), n == "ea-tc-lf" ? "EA+TC+LF (StructureReps)" : EncoderConfig.Named(n).Label)),
+        (Method.Untrained, $"baseline: {(options.Encoders.Count > 0 ? EncoderConfig.Named(options.Encoders[0]).Label : "")} untrained"),
+        (Method.Epoch, "baseline: epoch number"), (Method.StatNn, "baseline: StatNN weight statistics"),
     ];
 
     public static string Render(Reproduction.Outcome outcome, ReproduceOptions options, string command)
@@ -37,14 +37,14 @@ public static class ReportWriter
         foreach (var plan in options.Tasks)
             sb.AppendLine(outcome.Missing.TryGetValue(plan.Task, out var why) ? $"- **{plan.Task}: not run — data missing** ({why})" : $"- {plan.Task}: {outcome.ZooSummary[plan.Task]}");
         sb.AppendLine();
-        var splits = Splits.Modes.Append(Splits.Inductive).Where(m => outcome.Results.Any(r => r.Split == m));
+        var splits = Splits.Modes.Append(Split.Inductive).Where(m => outcome.Results.Any(r => r.Split == m));
         foreach (var split in splits)
         {
-            foreach (var (target, title) in new[] { ("train", "Table 1 — train performance"), ("test", "Table 2 — test performance") })
+            foreach (var (target, title) in new[] { (Target.Train, "Table 1 — train performance"), (Target.Test, "Table 2 — test performance") })
             {
-                sb.AppendLine($"## {title}, split `{split}`\n");
+                sb.AppendLine($"## {title}, split `{split.Name()}`\n");
                 sb.AppendLine("Pearson r between the probe's prediction and the truth on the held-out 20 %: ours, mean (variance) over the seeds | paper.\n");
-                if (split == Splits.Inductive)
+                if (split == Split.Inductive)
                     sb.AppendLine($"Split `by-run`, and each seed's encoder trained on that split's training runs only ({string.Join(", ", options.InductiveEncoders.Select(n => EncoderConfig.Named(n).Label))}; other encoders —); the baselines need no encoder, so their rows equal `by-run` on the first {options.InductiveSeeds} seeds. The paper reports the transductive random split only.\n");
                 sb.AppendLine("| encoder | " + string.Join(" | ", tasks) + " |");
                 sb.AppendLine("|---|" + string.Concat(tasks.Select(_ => "---|")));
@@ -52,7 +52,7 @@ public static class ReportWriter
                 {
                     var cells = tasks.Select(t =>
                     {
-                        var r = outcome.Results.FirstOrDefault(x => x.Task == t && x.Method == key && x.Split == split && x.Target == target);
+                        var r = outcome.Results.Find(t, key, split, target);
                         string ours = r?.Summary.Format() ?? "—";
                         var paper = PaperNumbers.Get(key, t, target);
                         return paper is { } p ? $"{ours} \\| {p.Mean:F2} ({p.Variance:G2})" : ours;
@@ -68,8 +68,8 @@ public static class ReportWriter
             sb.AppendLine("AUC of the decoder on μ (no noise: what the embeddings are made of), last encoder epoch: mean, and the range over the encoder seeds.\n");
             sb.AppendLine("| encoder | " + string.Join(" | ", tasks) + " |");
             sb.AppendLine("|---|" + string.Concat(tasks.Select(_ => "---|")));
-            foreach (var (key, label) in methods.Where(m => options.Encoders.Contains(m.Key)))
-                sb.AppendLine($"| {label} | " + string.Join(" | ", tasks.Select(t => reconstruction.TryGetValue((t, key), out var aucs) && aucs.Count > 0
+            foreach (var (key, label) in methods.Where(m => m.Key.Kind == MethodKind.Encoder))
+                sb.AppendLine($"| {label} | " + string.Join(" | ", tasks.Select(t => reconstruction.TryGetValue((t, key.Key), out var aucs) && aucs.Count > 0
                     ? aucs.Count == 1 ? $"{aucs[0]:F2}" : $"{aucs.Average():F2} ({aucs.Min():F2}–{aucs.Max():F2})"
                     : "—")) + " |");
             sb.AppendLine();
@@ -79,18 +79,18 @@ public static class ReportWriter
         sb.AppendLine("|---|---|---|---|---|---|");
         foreach (var t in tasks)
             foreach (var (key, label) in methods)
-                if (outcome.Results.FirstOrDefault(x => x.Task == t && x.Method == key && x.Split == "random" && x.Target == "test") is { } r)
+                if (outcome.Results.Find(t, key, Split.Random, Target.Test) is { } r)
                     sb.AppendLine($"| {t} | {label} | {r.Summary.PearsonMean:F3} | {r.Summary.SpearmanMean:F3} | {r.Summary.KendallMean:F3} | {r.Summary.R2Mean:F3} |");
         sb.AppendLine();
         // Rank agreement on every split: a probe can correlate well and still order networks poorly.
-        var splitNames = Splits.Modes.Append(Splits.Inductive).Where(m => outcome.Results.Any(r => r.Split == m)).ToList();
+        var splitNames = Splits.Modes.Append(Split.Inductive).Where(m => outcome.Results.Any(r => r.Split == m)).ToList();
         sb.AppendLine("## Kendall τ per split (test performance)\n");
-        sb.AppendLine("| task | encoder | " + string.Join(" | ", splitNames) + " |");
+        sb.AppendLine("| task | encoder | " + string.Join(" | ", splitNames.Select(s => s.Name())) + " |");
         sb.AppendLine("|---|---|" + string.Concat(splitNames.Select(_ => "---|")));
         foreach (var t in tasks)
             foreach (var (key, label) in methods)
             {
-                var cells = splitNames.Select(sp => outcome.Results.FirstOrDefault(x => x.Task == t && x.Method == key && x.Split == sp && x.Target == "test")
+                var cells = splitNames.Select(sp => outcome.Results.Find(t, key, sp, Target.Test)
                     is { } r ? $"{r.Summary.KendallMean:F3}" : "—").ToList();
                 if (cells.Any(c => c != "—")) sb.AppendLine($"| {t} | {label} | {string.Join(" | ", cells)} |");
             }
@@ -99,7 +99,7 @@ public static class ReportWriter
         sb.AppendLine("The paper finds EA+TC+LF > EA+GC+LF > GC+LF > GC+RF on every task (Pearson r, test performance, split `random`).\n");
         foreach (var t in tasks)
         {
-            var rs = EncoderConfig.Names.Select(n => (n, r: outcome.Results.FirstOrDefault(x => x.Task == t && x.Method == n && x.Split == "random" && x.Target == "test")?.Summary.PearsonMean ?? double.NaN)).ToList();
+            var rs = EncoderConfig.Names.Select(n => (n, r: outcome.Results.Find(t, Method.Of(n), Split.Random, Target.Test)?.Summary.PearsonMean ?? double.NaN)).ToList();
             if (rs.Count(x => !double.IsNaN(x.r)) < 4) { sb.AppendLine($"- {t}: not all four encoders were run"); continue; }
             bool holds = rs.Zip(rs.Skip(1)).All(p => p.First.r > p.Second.r);
             var ordered = string.Join(" > ", rs.OrderByDescending(x => x.r).Select(x => $"{EncoderConfig.Named(x.n).Label} ({x.r:F2})"));

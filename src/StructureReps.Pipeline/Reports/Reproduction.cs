@@ -1,4 +1,3 @@
-using StructureReps.Services.Encoding;
 using System.Diagnostics;
 using StructureReps.Core.Backends;
 using StructureReps.Decoding.Probing;
@@ -6,6 +5,7 @@ using StructureReps.Graphs.Conversion;
 using StructureReps.Graphs.Encoding;
 using StructureReps.Graphs.Features;
 using StructureReps.Graphs.Spectral;
+using StructureReps.Services.Encoding;
 using StructureReps.Zoo;
 using StructureReps.Zoo.Training;
 
@@ -76,7 +76,7 @@ public sealed record ReproduceOptions
 }
 
 /// <summary>One probe result: which task, encoder (or baseline), split and target.</summary>
-public sealed record ProbeResult(string Task, string Method, string Split, string Target, ProbeSummary Summary);
+
 
 public interface IReproduceProgress
 {
@@ -129,16 +129,16 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
             var zoo = GraphZoo.Load(graphDir);
             var graphs = zoo.Graphs.ToList();
             var runOf = graphs.Select(g => g.Targets.Run).ToList();
-            var targets = new Dictionary<string, List<double>>
+            var targets = new Dictionary<Target, List<double>>
             {
-                ["train"] = graphs.Select(g => g.Targets.TrainPerformance).ToList(),
-                ["test"] = graphs.Select(g => g.Targets.TestPerformance).ToList(),
+                [Target.Train] = graphs.Select(g => g.Targets.TrainPerformance).ToList(),
+                [Target.Test] = graphs.Select(g => g.Targets.TestPerformance).ToList(),
             };
             // One feature set per encoder seed for the encoders; the baselines have one.
-            var features = new Dictionary<string, List<List<double[]>>>();
+            var features = new Dictionary<Method, List<List<double[]>>>();
             foreach (var name in options.Encoders)
             {
-                features[name] = [];
+                features[Method.Of(name)] = [];
                 reconstruction[(plan.Task, name)] = [];
                 for (int seed = 0; seed < options.EncoderSeeds; seed++)
                 {
@@ -146,7 +146,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                     string dir = options.EncoderDir(plan.Task, name, seed);
                     progress?.Stage(plan.Task, config.Label, $"{config.Epochs} epochs on {graphs.Count} graphs{(options.EncoderSeeds > 1 ? $", encoder seed {seed}" : "")}");
                     var result = EncoderTraining.Run(config, zoo, dir, backend, new EpochRelay(progress, plan.Task, name), cancel);
-                    features[name].Add(Features(result.Embeddings));
+                    features[Method.Of(name)].Add(Features(result.Embeddings));
                     if (result.Trainer.Log.Count > 0) reconstruction[(plan.Task, name)].Add(result.Trainer.Log[^1].AucMu);
                 }
             }
@@ -155,14 +155,14 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
             {
                 // The first encoder as it starts training: same architecture, same initial weights (per encoder
                 // seed), same embedding and probe — what the self-supervised training adds is the gap to its row.
-                features["untrained"] = [.. Enumerable.Range(0, options.EncoderSeeds).Select(seed =>
+                features[Method.Untrained] = [.. Enumerable.Range(0, options.EncoderSeeds).Select(seed =>
                     Features(EncoderTraining.Untrained(EncoderConfig.Named(options.Encoders[0]) with { Seed = (ulong)seed }, zoo, backend)))];
             }
-            features["epoch"] = [graphs.Select(Baselines.Epoch).ToList()];
-            features["statnn"] = [graphs.Select(Baselines.StatNn).ToList()];
+            features[Method.Epoch] = [graphs.Select(Baselines.Epoch).ToList()];
+            features[Method.StatNn] = [graphs.Select(Baselines.StatNn).ToList()];
             // One run (the paper's protocol) has no by-run split: its rows stay empty rather than fail.
-            var splits = Splits.Modes.Where(m => m != "by-run" || runOf.Distinct().Count() >= 2).ToList();
-            progress?.Stage(plan.Task, "probe", $"{options.Seeds} seeds × {splits.Count} split{(splits.Count > 1 ? "s" : "")} ({string.Join(", ", splits)}) × 2 targets" +
+            var splits = Splits.Modes.Where(m => m != Split.ByRun || runOf.Distinct().Count() >= 2).ToList();
+            progress?.Stage(plan.Task, "probe", $"{options.Seeds} seeds × {splits.Count} split{(splits.Count > 1 ? "s" : "")} ({string.Join(", ", splits.Select(s => s.Name()))}) × 2 targets" +
                 (options.EncoderSeeds > 1 ? $", × {options.EncoderSeeds} encoder seeds" : ""));
             foreach (var (method, perSeed) in features)
                 foreach (var split in splits)
@@ -184,7 +184,7 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
     /// baselines need no encoder, so their inductive rows are their by-run scores on the same splits.
     /// </summary>
     private IEnumerable<ProbeResult> Inductive(string task, GraphZoo zoo, List<int> runOf,
-        Dictionary<string, List<double>> targets, Dictionary<string, List<List<double[]>>> features, CancellationToken cancel)
+        Dictionary<Target, List<double>> targets, Dictionary<Method, List<List<double[]>>> features, CancellationToken cancel)
     {
         int seeds = options.InductiveSeeds;
         foreach (var name in options.InductiveEncoders)
@@ -217,12 +217,12 @@ public sealed class Reproduction(ReproduceOptions options, IBackend backend, IRe
                 return perSeed[seed];
             }
             foreach (var (target, y) in targets)
-                yield return new ProbeResult(task, name, Splits.Inductive, target, ProbeRunner.EvaluateInductive(FeaturesFor, y, runOf, seeds));
+                yield return new ProbeResult(task, Method.Of(name), Split.Inductive, target, ProbeRunner.EvaluateInductive(FeaturesFor, y, runOf, seeds));
         }
-        foreach (var baseline in new[] { "untrained", "epoch", "statnn" }.Where(features.ContainsKey))
+        foreach (var baseline in Method.Baselines.Where(features.ContainsKey))
             foreach (var (target, y) in targets)
-                yield return new ProbeResult(task, baseline, Splits.Inductive, target,
-                    ProbeSummary.Of([.. features[baseline].SelectMany(x => ProbeRunner.Scores(x, y, runOf, "by-run", seeds))]));
+                yield return new ProbeResult(task, baseline, Split.Inductive, target,
+                    ProbeSummary.Of([.. features[baseline].SelectMany(x => ProbeRunner.Scores(x, y, runOf, Split.ByRun, seeds))]));
     }
 
     /// <summary>Embedding rows as the probe's feature vectors.</summary>

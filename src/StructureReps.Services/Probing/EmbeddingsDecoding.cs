@@ -5,7 +5,7 @@ using StructureReps.Graphs.Encoding;
 namespace StructureReps.Services.Probing;
 
 /// <summary>One row of `decode`'s table: a feature set's probe on one split and target.</summary>
-public sealed record DecodeRow(string Features, string Split, string Target, ProbeSummary Summary);
+public sealed record DecodeRow(string Features, Split Split, Target Target, ProbeSummary Summary);
 
 /// <summary>What `decode` found: the table, and why any of its cells is undefined.</summary>
 public sealed record DecodeResult(string Path, int Checkpoints, int Runs, int Dimensions, int Seeds, IReadOnlyList<DecodeRow> Rows,
@@ -41,7 +41,7 @@ public static class EmbeddingsDecoding
             else notes.Add($"{untrainedPath}: not the same checkpoints as {path}; the untrained baseline is left out");
         }
         features.Add(("epoch number", rows.Select(r => new double[] { r.Targets.Epoch }).ToList()));
-        var targets = new[] { ("train", rows.Select(r => r.Targets.TrainPerformance).ToList()), ("test", rows.Select(r => r.Targets.TestPerformance).ToList()) };
+        var targets = new[] { (Target.Train, rows.Select(r => r.Targets.TrainPerformance).ToList()), (Target.Test, rows.Select(r => r.Targets.TestPerformance).ToList()) };
         var table = new List<DecodeRow>();
         foreach (var (label, fx) in features)
             foreach (var split in Splits.Modes)

@@ -52,10 +52,14 @@ public class ProbeTests
             Assert.Equal(60, train.Length + test.Length);
             Assert.Equal(Splits.Make(mode, runOf, 4).Test, Splits.Make(mode, runOf, 4).Test);
             Assert.NotEqual(test, Splits.Make(mode, runOf, 5).Test);
-            if (mode == "by-run") Assert.Empty(train.Select(i => runOf[i]).Intersect(test.Select(i => runOf[i])));
+            if (mode == Split.ByRun) Assert.Empty(train.Select(i => runOf[i]).Intersect(test.Select(i => runOf[i])));
             else Assert.Equal(12, test.Length);
         }
-        Assert.Throws<ArgumentException>(() => Splits.Make("by-run", new int[5], 0));
+        Assert.Throws<ArgumentException>(() => Splits.Make(Split.ByRun, new int[5], 0));
+        Assert.Throws<ArgumentException>(() => Splits.Make(Split.Inductive, runOf, 0)); // needs an encoder per seed
+        Assert.Equal(["random", "by-run", "inductive"], Enum.GetValues<Split>().Select(s => s.Name()));
+        Assert.Equal(Split.ByRun, ProbeNames.ParseSplit("by-run"));
+        Assert.Throws<ArgumentException>(() => ProbeNames.ParseSplit("byrun"));
     }
 
     [Fact]
@@ -75,8 +79,8 @@ public class ProbeTests
         Assert.Equal([0, 1, 2], asked.Select(a => a.Seed));
         foreach (var (seed, train) in asked)
         {
-            Assert.Equal(Splits.Make("by-run", runOf, (ulong)seed).Train, train);
-            Assert.Empty(train.Select(i => runOf[i]).Intersect(Splits.Make("by-run", runOf, (ulong)seed).Test.Select(i => runOf[i])));
+            Assert.Equal(Splits.Make(Split.ByRun, runOf, (ulong)seed).Train, train);
+            Assert.Empty(train.Select(i => runOf[i]).Intersect(Splits.Make(Split.ByRun, runOf, (ulong)seed).Test.Select(i => runOf[i])));
         }
         Assert.Equal(3, summary.Seeds);
         Assert.Equal(1.0, summary.PearsonMean, 6); // the second feature carries the target on unseen runs too

@@ -8,7 +8,7 @@ namespace StructureReps.Tests.Pipeline;
 public sealed class ClaimReadingTests
 {
     private static ProbeResult R(string task, string method, string target, double r) =>
-        new(task, method, "random", target, new ProbeSummary(r, 0, r, r, r, 5));
+        new(task, Method.Of(method), Split.Random, target == "train" ? Target.Train : Target.Test, new ProbeSummary(r, 0, r, r, r, 5));
 
     [Fact]
     public void Orderings_CNN_numbers_and_Figure_2_get_the_verdicts_their_numbers_give_and_tasks_not_run_say_so()
