@@ -24,7 +24,7 @@ public static class EncodeCommand
             new("--heads", "H", "attention heads (default 1)"),
             new("--seed", "S", "the initialization's seed (default 0)"),
             new("--pooling", "P", "mean (default) or mean-max: node embeddings to one vector", ["mean", "mean-max"]),
-            new("--decoder", "D", "inner (the paper's σ(z_i·z_j)), bilinear or distance", ["inner", "bilinear", "distance"]),
+            new("--decoder", "D", "inner (the paper's σ(z_i·z_j)), bilinear or distance", [.. StructureReps.Graphs.Layers.PairDecoder.Names]),
             new("--no-standardize", null, "leave the edge features as they are (default: standardized per layer)"),
             new("--forward", null, "directed edges, input to output only (default: both directions)"),
             CommonOptions.Device,

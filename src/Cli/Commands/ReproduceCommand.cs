@@ -134,7 +134,7 @@ public static class ReproduceCommand
         foreach (var e in names)
         {
             try { _ = EncoderConfig.Named(e); }
-            catch (ArgumentException) { throw new UsageException($"{option}: '{e}' is not one of {string.Join(", ", EncoderConfig.Names)}, optionally with :DECODER (inner, bilinear, distance)"); }
+            catch (ArgumentException) { throw new UsageException($"{option}: '{e}' is not one of {string.Join(", ", EncoderConfig.Names)}, optionally with :DECODER ({string.Join(", ", StructureReps.Graphs.Layers.PairDecoder.Names)})"); }
         }
     }
 

@@ -26,7 +26,17 @@ public sealed record EncoderConfig
     public float LearningRate { get; init; } = 0.01f;
     public ulong Seed { get; init; }
 
-    public static readonly string[] Names = ["ea-tc-lf", "ea-gc-lf", "gc-lf", "gc-rf"];
+    /// <summary>The configurations by name: the paper's four, in the order of its tables.</summary>
+    private static readonly (string Name, EncoderConfig Config)[] Presets =
+    [
+        ("ea-tc-lf", new() { Name = "ea-tc-lf", EdgeAttention = true, Conv = "tc", Features = NodeFeatureKind.Laplacian }),
+        ("ea-gc-lf", new() { Name = "ea-gc-lf", EdgeAttention = true, Conv = "gc", Features = NodeFeatureKind.Laplacian }),
+        ("gc-lf", new() { Name = "gc-lf", EdgeAttention = false, Conv = "gc", Features = NodeFeatureKind.Laplacian }),
+        ("gc-rf", new() { Name = "gc-rf", EdgeAttention = false, Conv = "gc", Features = NodeFeatureKind.Random }),
+    ];
+
+    /// <summary>The named configurations (Tables 1–2's four, in their order).</summary>
+    public static readonly string[] Names = [.. Presets.Select(p => p.Name)];
 
     /// <summary>
     /// One of <see cref="Names"/>, optionally with another pair decoder after a colon: "ea-tc-lf:distance" is the
@@ -42,14 +52,8 @@ public sealed record EncoderConfig
         return Base(name[..colon]) with { Name = name, Decoder = decoder };
     }
 
-    private static EncoderConfig Base(string name) => name switch
-    {
-        "ea-tc-lf" => new() { Name = name, EdgeAttention = true, Conv = "tc", Features = NodeFeatureKind.Laplacian },
-        "ea-gc-lf" => new() { Name = name, EdgeAttention = true, Conv = "gc", Features = NodeFeatureKind.Laplacian },
-        "gc-lf" => new() { Name = name, EdgeAttention = false, Conv = "gc", Features = NodeFeatureKind.Laplacian },
-        "gc-rf" => new() { Name = name, EdgeAttention = false, Conv = "gc", Features = NodeFeatureKind.Random },
-        _ => throw new ArgumentException($"encoder '{name}' is not one of {string.Join(", ", Names)}"),
-    };
+    private static EncoderConfig Base(string name) =>
+        Presets.FirstOrDefault(p => p.Name == name).Config ?? throw new ArgumentException($"encoder '{name}' is not one of {string.Join(", ", Names)}");
 
     /// <summary>The length of one graph's embedding: the latent width, doubled for mean ‖ max pooling (Embedder).</summary>
     [System.Text.Json.Serialization.JsonIgnore]

@@ -18,20 +18,42 @@ namespace StructureReps.Graphs.Layers;
 /// </summary>
 public abstract class PairDecoder : Module
 {
-    /// <summary>The names EncoderConfig.Decoder accepts.</summary>
-    public static readonly string[] Names = ["inner", "bilinear", "distance"];
+    /// <summary>How a registered decoder is made from the latent width (null: the parameter-free inner product).</summary>
+    public delegate PairDecoder? Factory(int latent, Rng rng, Core.Backends.IBackend? backend);
+
+    private static readonly List<(string Name, Factory Create)> Kinds =
+    [
+        ("inner", (_, _, _) => null),
+        ("bilinear", (latent, _, backend) => new BilinearDecoder(latent, backend)),
+        ("distance", (latent, rng, backend) => new DistanceDecoder(latent, rng, backend)),
+    ];
+
+    /// <summary>The names EncoderConfig.Decoder accepts, in registration order.</summary>
+    public static IReadOnlyList<string> Names
+    {
+        get { lock (Kinds) return [.. Kinds.Select(k => k.Name)]; }
+    }
+
+    /// <summary>Adds a decoder by name (a new decoder is its own class and this one call); a taken name is refused.</summary>
+    public static void Register(string name, Factory create)
+    {
+        lock (Kinds)
+        {
+            if (Kinds.Any(k => k.Name == name)) throw new ArgumentException($"decoder '{name}' is registered already");
+            Kinds.Add((name, create));
+        }
+    }
 
     /// <summary>Logits of the pairs (source[p], target[p]) from z [N, latent] → [pairs].</summary>
     public abstract Tensor Logits(Tensor z, int[] source, int[] target);
 
     /// <summary>The decoder of <paramref name="name"/>, or null for the inner product (no parameters).</summary>
-    public static PairDecoder? Create(string name, int latent, Rng rng, Core.Backends.IBackend? backend) => name switch
+    public static PairDecoder? Create(string name, int latent, Rng rng, Core.Backends.IBackend? backend)
     {
-        "inner" => null,
-        "bilinear" => new BilinearDecoder(latent, backend),
-        "distance" => new DistanceDecoder(latent, rng, backend),
-        _ => throw new ArgumentException($"decoder '{name}' is not one of {string.Join(", ", Names)}"),
-    };
+        Factory? create;
+        lock (Kinds) create = Kinds.FirstOrDefault(k => k.Name == name).Create;
+        return create is null ? throw new ArgumentException($"decoder '{name}' is not one of {string.Join(", ", Names)}") : create(latent, rng, backend);
+    }
 }
 
 /// <summary>logit(i, j) = z_iᵀ W_s z_j, W_s = (W + Wᵀ)/2, W [latent, latent] starting at I: one GEMM and one EdgeDot.</summary>
