@@ -17,13 +17,22 @@ public sealed class NativeFixture : IDisposable
     public string Embeddings { get; }
     public string Probe { get; }
     public string[] Checkpoints { get; }
+    /// <summary>An encoder trained on graphs built with --binary --k 6, and its probe.</summary>
+    public string BinaryEncoder { get; }
+    public string BinaryProbe { get; }
 
     public NativeFixture()
     {
         string zoo = _dir.File("zoo"), graphs = _dir.File("graphs"), enc = _dir.File("enc"), other = _dir.File("other");
         Check(ZooCommand.Run(["train", "--task", "two-moons", "--runs", "2", "--epochs", "5", "--out", zoo]));
+        Check(GraphsCommand.Run(["build", "--zoo", zoo, "--out", graphs]));
         // Non-default features (binary Laplacian, k = 6): the library must featurize as graphs build did.
-        Check(GraphsCommand.Run(["build", "--zoo", zoo, "--out", graphs, "--binary", "--k", "6"]));
+        string binaryGraphs = _dir.File("graphs-binary"), binary = _dir.File("enc-binary");
+        Check(GraphsCommand.Run(["build", "--zoo", zoo, "--out", binaryGraphs, "--binary", "--k", "6"]));
+        Check(EncodeCommand.Run(["train", "--graphs", binaryGraphs, "--out", binary, "--epochs", "2"]));
+        BinaryEncoder = Path.Combine(binary, "encoder.safetensors");
+        BinaryProbe = _dir.File("probe-binary.json");
+        Check(DecodeCommand.Run(["--embeddings", Path.Combine(binary, "embeddings.csv"), "--save-probe", BinaryProbe]));
         Check(EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "2"]));
         Check(EncodeCommand.Run(["train", "--graphs", graphs, "--out", other, "--epochs", "2", "--seed", "7"]));
         Encoder = Path.Combine(enc, "encoder.safetensors");
@@ -64,6 +73,17 @@ public sealed class NativeLibraryTests(NativeFixture fixture) : IClassFixture<Na
             Assert.True(code == 0, $"embed {string.Join(' ', mode)} exited {code}: {stderr}");
             AssertSame(managed, Parse(stdout));
         }
+    }
+
+    /// <summary>An encoder trained on non-default features (binary Laplacian, k = 6): the library featurizes with the
+    /// encoder's featurizer, as `predict` does, so the numbers are the same.</summary>
+    [NativeLibraryFact]
+    public void C_sample_featurizes_as_the_encoder_was_trained_with_non_default_features()
+    {
+        var managed = Predictor.Predict(fixture.BinaryEncoder, fixture.BinaryProbe, fixture.Checkpoints, CpuBackend.Default);
+        var (code, stdout, stderr) = Run(BuildSample(), ["--probe", fixture.BinaryProbe, fixture.BinaryEncoder, .. fixture.Checkpoints]);
+        Assert.True(code == 0, stderr);
+        AssertSame(managed, Parse(stdout));
     }
 
     /// <summary>Our checkpoints embedded by the C host equal their rows of the encoder's embeddings.csv (encode embed's output).</summary>
