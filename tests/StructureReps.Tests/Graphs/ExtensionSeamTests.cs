@@ -11,7 +11,10 @@ using StructureReps.Zoo.Training;
 
 namespace StructureReps.Tests.Graphs;
 
-/// <summary>A message-passing layer of a test's own: h_i = W x_i + mean over incoming j of W x_j. Its file and one registration.</summary>
+/// <summary>
+/// A message-passing layer of a test's own, written with the MessagePassing helper: h_i = W x_i + mean over incoming
+/// j of W x_j. Its file and one registration.
+/// </summary>
 public sealed class NeighbourMeanConv : Module, IGraphConv
 {
     public static readonly GraphLayerKind Kind = GraphLayers.Register(new("test-mean", "MEAN", a => new NeighbourMeanConv(a.In, a.Out, a.Rng, a.Backend)));
@@ -24,7 +27,7 @@ public sealed class NeighbourMeanConv : Module, IGraphConv
     public Tensor Forward(Tensor x, MessageGraph g, Tensor? edgeAttr, Rng? rng, SelfLoopCache? loops)
     {
         var h = _lin.Forward(x);
-        return h + Ops.SegmentMean(Ops.IndexSelect(h, g.Source), g.Target, g.Nodes);
+        return h + MessagePassing.Propagate(h, g, Aggregation.Mean);
     }
 }
 
@@ -105,5 +108,21 @@ public sealed class ExtensionSeamTests
         trainer.Train(graphs, "two-moons");
         Assert.True(trainer.Log[^1].Loss < trainer.Log[0].Loss / 2, $"loss {trainer.Log[0].Loss} → {trainer.Log[^1].Loss}");
         Assert.True(double.IsNaN(trainer.Log[^1].Auc)); // no reconstruction: no AUC reported
+    }
+}
+
+/// <summary>The MessagePassing helper's aggregations, by hand on a three-node graph.</summary>
+public sealed class MessagePassingTests
+{
+    [Fact]
+    public void Aggregations_combine_each_nodes_incoming_rows_by_hand()
+    {
+        // Edges 0→2, 1→2, 2→0; node 1 receives nothing.
+        var g = new MessageGraph(3, [0, 1, 2], [2, 2, 0]);
+        var x = Tensor.From([1f, 10f, 2f, 20f, 4f, 40f], [3, 2], CpuBackend.Default);
+        Assert.Equal([4f, 40f, 0f, 0f, 3f, 30f], MessagePassing.Propagate(x, g, Aggregation.Sum).ToArray());
+        Assert.Equal([4f, 40f, 0f, 0f, 1.5f, 15f], MessagePassing.Propagate(x, g, Aggregation.Mean).ToArray());
+        Assert.Equal([4f, 40f, 0f, 0f, 2f, 20f], MessagePassing.Propagate(x, g, Aggregation.Max).ToArray());
+        Assert.Equal([4f, 40f, 4f, 40f, 1f, 10f], MessagePassing.Targets(x, g).ToArray());
     }
 }
