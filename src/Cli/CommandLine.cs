@@ -23,6 +23,7 @@ public static class CommandLine
         .. Commands.ZooCommand.Specs,
         .. Commands.GraphsCommand.Specs,
         .. Commands.EncodeCommand.Specs,
+        .. Commands.BenchmarkCommand.Specs,
         .. Commands.BenchCommand.Specs,
         .. Commands.SlurmCommand.Specs,
         new("info", "the engine's backends, the GEMM provider (native BLAS or managed), LAPACK and the SIMD width", [], _ => Info.Print()),
