@@ -40,18 +40,26 @@ public static class Failure
         or OverflowException or UnauthorizedAccessException or System.Text.Json.JsonException or NotSupportedException
         or InvalidDataException; // a damaged file (not an IOException)
 
-    /// <summary>What to change, in this program's flags, for an error that carries a <see cref="Remedy"/>.</summary>
-    public static string Hint(Exception e) => Remedies.Of(e) switch
+    /// <summary>The command being run ("encode train"), for hints in its own flags; set by <see cref="Report"/>'s caller.</summary>
+    public static string Command { get; set; } = "";
+
+    /// <summary>What to change, in this command's flags, for an error that carries a <see cref="Remedy"/>.</summary>
+    public static string Hint(Exception e)
     {
-        Remedy.OtherOutput => "; use another --out",
-        Remedy.LowerLearningRate => "; try a lower --lr",
-        Remedy.MoreEpochs => "; use another --out, or a larger --epochs to continue it",
-        Remedy.OtherFeatureWidth => "; graphs build --k sets the width",
-        Remedy.InputSize => "; give it with --input C,H,W",
-        Remedy.DataRoot => "; pass --data DIR",
-        Remedy.EachFileANetwork => "; zoo import --each-file-a-network",
-        _ => "",
-    };
+        bool pipeline = Command is "reproduce" or "demo" or "slurm" or "";
+        return Remedies.Of(e) switch
+        {
+            Remedy.OtherOutput => "; use another --out",
+            Remedy.LowerLearningRate => pipeline ? "" : "; try a lower --lr",
+            Remedy.MoreEpochs => pipeline ? "; use another --out, or a larger --encoder-epochs to continue it" : "; use another --out, or a larger --epochs to continue it",
+            Remedy.OtherFeatureWidth => "; graphs build --k sets the width",
+            Remedy.InputSize => "; give it with --input C,H,W",
+            Remedy.DataRoot => "; pass --data DIR",
+            Remedy.EachFileANetwork => "; zoo import --each-file-a-network",
+            Remedy.SolverBudget => "; a --dense-threshold above the graph's node count solves it densely",
+            _ => "",
+        };
+    }
 
     /// <summary>Reports <paramref name="e"/> and returns the exit code.</summary>
     public static int Report(Exception e, Func<string, int> usage)

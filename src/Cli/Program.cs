@@ -2,6 +2,7 @@
 // parsed by System.CommandLine (CommandLine.cs); every failure takes one path (Failure.cs).
 StructureReps.Cli.Interrupt.Install();
 args = StructureReps.Cli.Failure.TakeVerbose(args);
+StructureReps.Cli.Failure.Command = string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')).Take(2));
 if (args is ["help"]) args = ["--help"];
 try
 {

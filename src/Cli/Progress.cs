@@ -37,6 +37,18 @@ public sealed class ProgressBar(string unit = "steps")
         }
     }
 
+    /// <summary>Marks work up to <paramref name="fraction"/> as found done (a resume): it counts towards neither the
+    /// rate nor the time left. Prints nothing.</summary>
+    public void Skip(double fraction)
+    {
+        fraction = Math.Clamp(fraction, 0, 1);
+        _skipped += Math.Max(0, fraction - _fraction);
+        _fraction = Math.Max(_fraction, fraction);
+    }
+
+    /// <summary>True before the first <see cref="Update"/> or <see cref="Skip"/>.</summary>
+    public bool Fresh => _fraction == 0 && _units == 0;
+
     /// <summary>"1 min 12 s, 2 min left, 3.2 epochs/s": elapsed, the time left at the rate so far, the rate.</summary>
     public string Timing(double fraction)
     {

@@ -71,11 +71,18 @@ public static class NetworkBenchmark
         }
         foreach (var dir in options.Encoders)
         {
-            var encoder = EncoderFile.Read(Path.Combine(dir, EncoderTrainer.EncoderFileName));
-            var rows = Embedder.ReadCsv(Path.Combine(dir, EncoderTraining.EmbeddingsFile));
-            var byCheckpoint = rows.ToDictionary(r => (r.Targets.Run, r.Targets.Epoch));
+            string encoderPath = Path.Combine(dir, EncoderTrainer.EncoderFileName), csv = Path.Combine(dir, EncoderTraining.EmbeddingsFile);
+            var encoder = EncoderFile.Read(encoderPath);
+            if (encoder.Task != zoo.Task || (encoder.Featurizer is { } f && f != zoo.Featurizer))
+                throw new DataFormatException(encoderPath, "task, featurizer",
+                    $"{encoder.Task}, {encoder.Featurizer?.ToString() ?? "not recorded"}; the zoo is {zoo.Task}, {zoo.Featurizer}: an encoder of another zoo");
+            var rows = Embedder.ReadCsv(csv);
+            var byCheckpoint = new Dictionary<(int, int), EmbeddingRow>();
+            foreach (var (r, i) in rows.Select((r, i) => (r, i)))
+                if (!byCheckpoint.TryAdd((r.Targets.Run, r.Targets.Epoch), r))
+                    throw new DataFormatException(csv, $"row {i + 1}", $"run {r.Targets.Run}, epoch {r.Targets.Epoch} again");
             var features = graphs.Select(g => byCheckpoint.TryGetValue((g.Targets.Run, g.Targets.Epoch), out var r) ? r.Vector.Select(v => (double)v).ToArray()
-                : throw new DataFormatException(Path.Combine(dir, EncoderTraining.EmbeddingsFile), "rows",
+                : throw new DataFormatException(csv, "rows",
                     $"no row for run {g.Targets.Run}, epoch {g.Targets.Epoch} of {zoo.Directory}: embeddings of another zoo")).ToList();
             models.Add(new($"{encoder.Config.Label} (epoch {encoder.Epoch}) + ridge", features, new RidgeRegressor()));
         }

@@ -94,9 +94,12 @@ public static class EncodeCommand
     {
         private readonly ProgressBar _bar = new("epochs");
 
-        public void EpochDone(EncoderEpoch e, int epochs) =>
+        public void EpochDone(EncoderEpoch e, int epochs)
+        {
+            if (_bar.Fresh) _bar.Skip((e.Epoch - 1.0) / epochs); // a resumed encoder: the epochs on disk took no time now
             _bar.Update((double)e.Epoch / epochs, string.Create(CultureInfo.InvariantCulture,
                 $"epoch {e.Epoch}/{epochs}  loss {e.Loss:F4}  recon {e.Recon:F4}  AUC {e.Auc:F3}  {e.Seconds:F2} s"), force: e.Epoch == epochs);
+        }
 
         public void Note(string message)
         {

@@ -64,7 +64,7 @@ public static class GraphsCommand
         var (shardIndex, shardCount) = ZooCommand.ParseShard(opts.String("--shard"));
         opts.EnsureAllUsed();
         Console.WriteLine($"graphs: {zoo} → {output}; LF k = {pe.K} ({(pe.Weighted ? "weighted" : "binary")}), dense eigen solver: {Lapack.Provider}, iterative from {pe.DenseThreshold} nodes");
-        var bar = new ProgressBar("networks");
+        var bar = new ProgressBar("graphs");
         var rows = new List<IReadOnlyList<string>>();
         var info = GraphZooBuilder.Build(zoo, output, pe, new Progress(bar, rows), Interrupt.Token, shardIndex, shardCount);
         bar.Done();

@@ -41,8 +41,9 @@ public static class PredictCommand
         opts.EnsureAllUsed();
         if (checkpoints.Count == 0) throw new UsageException("predict: name at least one checkpoint (a .safetensors file)");
         int[]? input = inputText?.Split(',').Select(p => int.TryParse(p, out int v) && v >= 1 ? v : throw new UsageException($"--input: '{inputText}' is not C,H,W")).ToArray();
-        var predictions = Predictor.Predict(encoderPath, probePath, checkpoints, backend, input);
-        var probe = SavedProbe.Read(probePath);
+        var predictor = Predictor.Open(encoderPath, probePath, backend);
+        var predictions = checkpoints.Select(c => predictor.Predict(c, input)).ToList();
+        var probe = predictor.Probe.Saved;
         TextTable.Print(["checkpoint", "network", "predicted train", "predicted test", .. embedding ? new[] { "embedding" } : []],
             predictions.Select(p => (IReadOnlyList<string>)
             [

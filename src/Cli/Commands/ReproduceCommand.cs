@@ -167,17 +167,22 @@ public static class ReproduceCommand
 
     internal sealed class StageProgress : IReproduceProgress
     {
-        private readonly ProgressBar _bar = new("epochs");
+        private ProgressBar _bar = new("epochs");
 
+        // Each stage gets its own bar: its clock, rate and time left are that stage's.
         public void Stage(string task, string stage, string detail)
         {
             _bar.Done();
+            _bar = new ProgressBar("epochs");
             Console.WriteLine($"[{task}] {stage}: {detail}");
         }
 
-        public void EncoderEpoch(string task, string encoder, EncoderEpoch e, int epochs) =>
+        public void EncoderEpoch(string task, string encoder, EncoderEpoch e, int epochs)
+        {
+            if (_bar.Fresh) _bar.Skip((e.Epoch - 1.0) / epochs); // a resumed encoder: the epochs on disk took no time now
             _bar.Update((double)e.Epoch / epochs, string.Create(CultureInfo.InvariantCulture,
                 $"[{task}] {encoder} epoch {e.Epoch}/{epochs}  loss {e.Loss:F4}  AUC {e.Auc:F3}"), force: e.Epoch == epochs);
+        }
     }
 
 

@@ -61,7 +61,8 @@ public static class ZooCommand
             Output = opts.RequiredPath("--out"),
             ShardIndex = shardIndex,
             ShardCount = shardCount,
-            Variant = opts.String("--arch") ?? "regular",
+            Variant = opts.String("--arch") is { } arch && arch is not ("regular" or "deeper" or "wider")
+                ? throw new UsageException($"--arch: '{arch}' is not one of regular, deeper, wider") : opts.String("--arch") ?? "regular",
             Seed = (ulong)(opts.Int("--seed") ?? 0),
             DataRoot = opts.PathOption("--data") ?? Zoo.Data.DataFiles.DefaultRoot(),
             MaxTrain = opts.Count("--max-train"),

@@ -41,7 +41,7 @@ public static class GraphZooBuilder
     {
         if (!Directory.Exists(zooDir)) throw new DirectoryNotFoundException($"{zooDir}: no such zoo folder (train one with `zoo train`)");
         if (shardCount < 1 || shardIndex < 0 || shardIndex >= shardCount)
-            throw new ArgumentException($"--shard {shardIndex}/{shardCount}: expected i/n with 0 ≤ i < n");
+            throw new ArgumentException($"shard {shardIndex}/{shardCount}: expected i/n with 0 ≤ i < n");
         bool sharded = shardCount > 1;
         // Unsharded: a second build into this folder is refused. Sharded: other shards are welcome, an unsharded build is not.
         using var folderLock = sharded ? OutputLock.AcquireShared(outDir) : OutputLock.Acquire(outDir);
@@ -63,7 +63,7 @@ public static class GraphZooBuilder
             var old = ReadInfo(outDir);
             if (old.Featurizer != featurizer || old.Task != info.Task)
                 throw new InvalidOperationException(
-                    $"{infoPath}: built for task {old.Task} with {old.Featurizer}; this build is {info.Task} with {featurizer}: build into another folder");
+                    $"{infoPath}: built for task {old.Task} with {old.Featurizer}; this build is {info.Task} with {featurizer}").With(Remedy.OtherOutput);
         }
         AtomicFile.WriteAllText(infoPath, JsonSerializer.Serialize(info, RunFiles.Json));
 

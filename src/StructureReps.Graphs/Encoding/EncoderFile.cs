@@ -18,6 +18,9 @@ public sealed record TrainedEncoder(Vgae Model, EncoderConfig Config, EdgeStanda
     string? TrainedOn = null)
 {
     public Featurization.Featurizer? Featurizer { get; init; }
+
+    /// <summary>What its training networks' performance measures ("accuracy", "r2"; null when unknown or mixed).</summary>
+    public string? Performance { get; init; }
 }
 
 /// <summary>
@@ -40,6 +43,7 @@ public static class EncoderFile
             ["epoch"] = e.Epoch.ToString(CultureInfo.InvariantCulture),
             ["trained_on"] = e.TrainedOn ?? "",
             ["featurizer"] = e.Featurizer?.ToJson() ?? "",
+            ["performance"] = e.Performance ?? "",
         });
 
     public static TrainedEncoder Read(string path, Core.Backends.IBackend? backend = null)
@@ -82,7 +86,10 @@ public static class EncoderFile
         }
         return new TrainedEncoder(model, config, standardizer, edgeDim, Meta("task"), DataFormatException.ParseInt(path, "__metadata__.epoch", Meta("epoch"), min: 0),
             meta.GetValueOrDefault("trained_on") is { Length: > 0 } on ? on : null)
-        { Featurizer = featurizer };
+        {
+            Featurizer = featurizer,
+            Performance = meta.GetValueOrDefault("performance") is "accuracy" or "r2" ? meta["performance"] : null,
+        };
     }
 }
 

@@ -48,6 +48,9 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
     /// </summary>
     public Featurization.Featurizer? Featurizer { get; init; }
 
+    /// <summary>What the training networks' performance measures (graph files' "performance"), saved with the encoder.</summary>
+    public string? Performance { get; init; }
+
     /// <summary>What the encoder is trained to do: the VGAE's reconstruction (spec §6) unless another is given.</summary>
     public Objectives.IEncoderObjective Objective { get; init; } = Objectives.VgaeObjective.Instance;
 
@@ -67,6 +70,7 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
         return new TrainedEncoder(new Vgae(config, edgeDim, new Rng(config.Seed), backend), config, standardizer, edgeDim, task, 0)
         {
             Featurizer = Featurizer,
+            Performance = Performance,
         };
     }
 
@@ -166,6 +170,14 @@ public sealed class EncoderTrainer(EncoderConfig config, IBackend backend)
         var saved = EncoderFile.Read(encoderPath, backend);
         if (System.Text.Json.JsonSerializer.Serialize(saved.Config with { Epochs = 0 }) != System.Text.Json.JsonSerializer.Serialize(config with { Epochs = 0 }) || saved.Task != task)
             throw new InvalidOperationException($"{encoderPath}: was trained with another configuration or task").With(Remedy.OtherOutput);
+        if (Featurizer is not null && saved.Featurizer != Featurizer)
+        {
+            // The graphs' features changed (or the file predates the record): the weights were fitted to other
+            // inputs, and a resumed encoder would carry the new featurizer without having been trained on it.
+            progress?.Note($"{encoderPath}: trained on graphs made with {saved.Featurizer?.ToString() ?? "features it did not record"}, " +
+                $"these are made with {Featurizer}; training starts over");
+            return 0;
+        }
         if (saved.TrainedOn is { } on && on != trainedOn)
         {
             progress?.Note($"{encoderPath}: trained on other graphs than these (the graph zoo changed); training starts over");

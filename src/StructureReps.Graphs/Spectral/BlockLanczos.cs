@@ -4,7 +4,8 @@ using System.Numerics.Tensors;
 namespace StructureReps.Graphs.Spectral;
 
 /// <summary>The iterative solver did not reach its tolerance within its iteration cap.</summary>
-public sealed class EigenSolverException(string message) : Exception(message);
+/// <summary>The iterative eigen solver did not converge on a graph: bad input for the CLI (exit 1), with a Remedy.</summary>
+public sealed class EigenSolverException(string message) : InvalidOperationException(message);
 
 /// <summary>Convergence report of an iterative solve.</summary>
 public sealed record LanczosReport(int Restarts, int BlockProducts, int BasisSize, double MaxResidual);
@@ -84,7 +85,7 @@ public static class BlockLanczos
             }
         }
         throw new EigenSolverException(
-            $"block Lanczos did not converge: {count} smallest eigenpairs of an {n}-node Laplacian, largest residual {worst:G3} > tolerance {tolerance:G3} after {maxRestarts} restarts ({products} block products); allow more restarts or a looser tolerance");
+            $"block Lanczos did not converge: {count} smallest eigenpairs of an {n}-node Laplacian, largest residual {worst:G3} > tolerance {tolerance:G3} after {maxRestarts} restarts ({products} block products); allow more restarts or a looser tolerance").With(Remedy.SolverBudget);
     }
 
     /// <summary>Orthonormalizes <paramref name="block"/> against V and itself, appends it and B times it. False when nothing new remains.</summary>

@@ -8,6 +8,9 @@ namespace StructureReps.Services.Encoding;
 /// <summary>A graph folder ready for an encoder: its graphs in run order, their task and featurizer.</summary>
 public sealed record GraphZoo(string Directory, IReadOnlyList<RunGraphs> Runs, IReadOnlyList<NetworkGraph> Graphs, string Task, Featurizer Featurizer)
 {
+    /// <summary>What every run's performance measures ("accuracy", "r2"), or null when the runs disagree or do not say.</summary>
+    public string? Performance => Runs.Select(r => r.Performance).Distinct().ToList() is [var one] && one is "accuracy" or "r2" ? one : null;
+
     /// <summary>A built graph folder (`graphs build`), refused when it holds no graph.</summary>
     public static GraphZoo Load(string directory)
     {
@@ -34,7 +37,7 @@ public static class EncoderTraining
     public static EncoderConfig For(EncoderConfig config, GraphZoo zoo) => config with { K = zoo.Featurizer.K };
 
     public static EncoderTrainer Trainer(EncoderConfig config, GraphZoo zoo, IBackend backend) =>
-        new(For(config, zoo), backend) { Featurizer = zoo.Featurizer };
+        new(For(config, zoo), backend) { Featurizer = zoo.Featurizer, Performance = zoo.Performance };
 
     /// <summary>Trains (resuming what <paramref name="outDir"/> holds), embeds the zoo, writes embeddings.csv there.</summary>
     public static TrainedOnZoo Run(EncoderConfig config, GraphZoo zoo, string outDir, IBackend backend, IEncoderProgress? progress = null,

@@ -67,7 +67,8 @@ public static class EmbeddingsDecoding
         var train = RidgeProbe.Fit(x, trainY, RidgeProbe.DefaultLambda);
         var test = RidgeProbe.Fit(x, testY, RidgeProbe.DefaultLambda);
         var tasks = rows.Select(r => r.Task).Distinct().ToList();
-        string performance = tasks.Count == 1 ? Zoo.Tasks.PerformanceOf(tasks[0]) : "";
+        // What the targets measure: as the encoder's training runs recorded it, else as the task registry says.
+        string performance = encoder.Performance ?? (tasks.Count == 1 ? Zoo.Tasks.PerformanceOf(tasks[0]) : "");
         return new SavedProbe(SavedProbe.FormatName, Zoo.Data.DataFiles.Sha256(encoderPath), encoder.Config.Name, encoder.Epoch,
             x[0].Length, performance, rows.Count, RidgeProbe.DefaultLambda, train.State, test.State, System.IO.Path.GetFullPath(embeddingsPath),
             TargetRange.Of(trainY), TargetRange.Of(testY));

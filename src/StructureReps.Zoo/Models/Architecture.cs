@@ -99,14 +99,14 @@ public sealed record Architecture
     public static Architecture WithVariant(Architecture regular, string variant)
     {
         if (variant == "regular") return regular;
-        if (!regular.IsMlp) throw new ArgumentException($"--arch {variant}: structural variants exist for MLPs only");
+        if (!regular.IsMlp) throw new ArgumentException($"structural variant {variant}: variants exist for MLPs only");
         int[] s = regular.Sizes!;
         int hidden = s.Length - 2, input = s[0], output = s[^1], target = regular.ParameterCount();
         int layers = variant switch
         {
             "deeper" => hidden * 2,
             "wider" => 1,
-            _ => throw new ArgumentException($"--arch: '{variant}' is not one of regular, deeper, wider"),
+            _ => throw new ArgumentException($"structural variant '{variant}' is not one of regular, deeper, wider"),
         };
         int best = 1, bestDiff = int.MaxValue;
         for (int w = 1; w < 100_000; w++)

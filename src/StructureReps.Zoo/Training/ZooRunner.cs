@@ -51,7 +51,7 @@ public sealed class ZooRunner(ZooSpec spec, IBackend backend, IZooProgress? prog
     public List<RunSummary> Run(CancellationToken cancel = default)
     {
         if (spec.ShardCount < 1 || spec.ShardIndex < 0 || spec.ShardIndex >= spec.ShardCount)
-            throw new ArgumentException($"--shard {spec.ShardIndex}/{spec.ShardCount}: expected i/n with 0 ≤ i < n");
+            throw new ArgumentException($"shard {spec.ShardIndex}/{spec.ShardCount}: expected i/n with 0 ≤ i < n");
         var task = Tasks.Get(spec.Task);
         if (task.Missing(spec.DataRoot) is { } missing) throw new FileNotFoundException($"task {task.Name}: {missing}");
         var data = task.Load(spec.DataRoot, spec.Seed);

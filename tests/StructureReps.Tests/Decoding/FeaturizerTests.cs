@@ -96,6 +96,27 @@ public sealed class FeaturizerTests
         Assert.Equal(0, EncodeCommand.Run(["embed", "--encoder", encoderFile, "--graphs", graphs, "--out", dir.File("e.csv")]));
     }
 
+    /// <summary>
+    /// An encoder folder retrained on graphs of the same networks made with other features starts over: resuming (or
+    /// counting it complete) would fit new embeddings to weights trained on other inputs, under the old featurizer.
+    /// </summary>
+    [Fact]
+    public void An_encoder_trained_again_on_graphs_with_other_features_starts_over_and_records_them()
+    {
+        using var dir = new TempDir();
+        string zoo = dir.File("zoo"), graphs = dir.File("graphs"), binary = dir.File("binary"), enc = dir.File("enc");
+        Assert.Equal(0, ZooCommand.Run(["train", "--task", "two-moons", "--runs", "2", "--epochs", "2", "--out", zoo]));
+        Assert.Equal(0, GraphsCommand.Run(["build", "--zoo", zoo, "--out", graphs]));
+        Assert.Equal(0, GraphsCommand.Run(["build", "--zoo", zoo, "--out", binary, "--binary"]));
+        Assert.Equal(0, EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "2"]));
+        Assert.Equal(0, EncodeCommand.Run(["train", "--graphs", binary, "--out", enc, "--epochs", "2"]));
+        string file = Path.Combine(enc, EncoderTrainer.EncoderFileName);
+        Assert.False(EncoderFile.Read(file).Featurizer!.Weighted);
+        var fresh = dir.File("fresh");
+        Assert.Equal(0, EncodeCommand.Run(["train", "--graphs", binary, "--out", fresh, "--epochs", "2"]));
+        Assert.Equal(File.ReadAllText(Path.Combine(fresh, "embeddings.csv")), File.ReadAllText(Path.Combine(enc, "embeddings.csv")));
+    }
+
     [Fact]
     public void Encode_embed_refuses_graphs_made_with_other_features_than_the_encoders()
     {

@@ -183,7 +183,8 @@ public sealed class SilentResultTests
         Assert.Equal(0, EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "1"]));
         Assert.Equal(0, DecodeCommand.Run(["--embeddings", Path.Combine(enc, "embeddings.csv"), "--save-probe", probe]));
         var (tensors, meta) = SafeTensors.Read(Path.Combine(Run(zoo, 0), "epoch-0003.safetensors"));
-        foreach (float scale in new[] { 1e10f, 1e30f, 3e38f })
+        int predicted = 0;
+        foreach (float scale in new[] { 1e3f, 1e10f, 1e30f, 3e38f })
         {
             string damaged = dir.File($"scaled-{scale}.safetensors");
             SafeTensors.Write(damaged, tensors.Select(t => new NamedArray(t.Name, t.Shape, [.. t.Data.Select(v => v * scale)])), meta);
@@ -191,9 +192,11 @@ public sealed class SilentResultTests
             {
                 var p = StructureReps.Services.Prediction.Predictor.Predict(enc + "/encoder.safetensors", probe, [damaged], CpuBackend.Default)[0];
                 Assert.True(double.IsFinite(p.Train.Value) && double.IsFinite(p.Test.Value) && p.Embedding.All(float.IsFinite), $"scale {scale}");
+                predicted++;
             }
             catch (DataFormatException e) { Assert.Contains(damaged, e.Message); }
         }
+        Assert.True(predicted > 0, "every scale was refused: the finite-prediction path never ran");
     }
 
     private sealed class Notes(List<string> lines) : IGraphProgress
