@@ -22,7 +22,8 @@ public readonly record struct PredictedValue(double Value, double Raw, bool Clip
     public string Describe(TargetRange? fitted)
     {
         string v = Value.ToString("F4", System.Globalization.CultureInfo.InvariantCulture);
-        if (Clipped) return $"{v} (clipped from {Raw.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)})";
+        if (Clipped)
+            return $"{v} (clipped from {Raw.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)})";
         return OutsideFitted && fitted is not null ? $"{v} (outside the fitted {fitted})" : v;
     }
 }
@@ -56,10 +57,13 @@ public sealed class ProbeReader
         _ => (double.NegativeInfinity, double.PositiveInfinity),
     };
 
-    /// <summary>Predicted train and test performance of one embedding (finite values, <see cref="Dimensions"/> of them).</summary>
+    /// <summary>
+    /// Predicted train and test performance of one embedding (finite values, <see cref="Dimensions"/> of them).
+    /// </summary>
     public (PredictedValue Train, PredictedValue Test) Predict(double[] x)
     {
-        if (x.Length != Dimensions) throw new ArgumentException($"an embedding of {x.Length} values, the probe takes {Dimensions}");
+        if (x.Length != Dimensions)
+            throw new ArgumentException($"an embedding of {x.Length} values, the probe takes {Dimensions}");
         int bad = Array.FindIndex(x, v => !double.IsFinite(v));
         if (bad >= 0) throw new ArgumentException($"embedding[{bad}] is {x[bad]}, expected a finite number");
         return (Value(_train.Predict(x), Saved.TrainRange), Value(_test.Predict(x), Saved.TestRange));

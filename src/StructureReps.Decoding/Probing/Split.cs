@@ -7,7 +7,9 @@ public enum Split
     Random,
     /// <summary>Whole runs held out: neighbouring epochs of one run never sit on both sides.</summary>
     ByRun,
-    /// <summary>By run, with an encoder trained on the training runs only: the held-out networks are unseen by it too.</summary>
+    /// <summary>
+    /// By run, with an encoder trained on the training runs only: the held-out networks are unseen by it too.
+    /// </summary>
     Inductive,
 }
 
@@ -20,7 +22,10 @@ public enum Target
     Test,
 }
 
-/// <summary>The names splits and targets go by in tables, reports and options: "random", "by-run", "inductive"; "train", "test".</summary>
+/// <summary>
+/// The names splits and targets go by in tables, reports and options: "random", "by-run", "inductive"; "train",
+/// "test".
+/// </summary>
 public static class ProbeNames
 {
     public static string Name(this Split split) => split switch
@@ -35,7 +40,9 @@ public static class ProbeNames
 
     public static Split ParseSplit(string name) =>
         Enum.GetValues<Split>().FirstOrDefault(s => s.Name() == name, (Split)(-1)) is var s && Enum.IsDefined(s)
-            ? s : throw new ArgumentException($"split '{name}' is not one of {string.Join(", ", Enum.GetValues<Split>().Select(x => x.Name()))}");
+            ? s
+            : throw new ArgumentException(
+                $"split '{name}' is not one of {string.Join(", ", Enum.GetValues<Split>().Select(x => x.Name()))}");
 
     /// <summary>The two targets, train first.</summary>
     public static readonly Target[] Targets = [Target.Train, Target.Test];

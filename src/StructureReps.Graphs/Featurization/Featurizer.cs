@@ -29,9 +29,13 @@ public sealed record Featurizer
     public double Tolerance { get; init; } = 1e-6;
     public int MaxRestarts { get; init; } = 200;
     public ulong LanczosSeed { get; init; }
-    /// <summary>The edge feature width: the widest kernel's k² (1 for MLPs); narrower kernels are zero-padded, centred.</summary>
+    /// <summary>
+    /// The edge feature width: the widest kernel's k² (1 for MLPs); narrower kernels are zero-padded, centred.
+    /// </summary>
     public int EdgeDim { get; init; } = 1;
-    /// <summary>The weight layers' names the graphs were read under (<see cref="CheckpointNaming.Contract"/>).</summary>
+    /// <summary>
+    /// The weight layers' names the graphs were read under (<see cref="CheckpointNaming.Contract"/>).
+    /// </summary>
     public string Naming { get; init; } = CheckpointNaming.Contract;
 
     public static Featurizer From(PeOptions pe, int edgeDim) => new()
@@ -43,12 +47,15 @@ public sealed record Featurizer
     [System.Text.Json.Serialization.JsonIgnore]
     public PeOptions Pe => new()
     {
-        K = K, Weighted = Weighted, DenseThreshold = DenseThreshold, Tolerance = Tolerance, MaxRestarts = MaxRestarts, Seed = LanczosSeed,
+        K = K, Weighted = Weighted, DenseThreshold = DenseThreshold, Tolerance = Tolerance, MaxRestarts = MaxRestarts,
+        Seed = LanczosSeed,
     };
 
-    /// <summary>One checkpoint's graph with its Laplacian features; <paramref name="source"/> names the file in errors.</summary>
-    public (NetworkGraph Graph, string PeMethod) Graph(Architecture architecture, IReadOnlyList<NamedArray> tensors, CheckpointTargets targets,
-        string source, LayeredTopology? topology = null)
+    /// <summary>
+    /// One checkpoint's graph with its Laplacian features; <paramref name="source"/> names the file in errors.
+    /// </summary>
+    public (NetworkGraph Graph, string PeMethod) Graph(Architecture architecture, IReadOnlyList<NamedArray> tensors,
+        CheckpointTargets targets, string source, LayeredTopology? topology = null)
     {
         var graph = GraphBuilder.Build(architecture, tensors, EdgeDim, targets, source, topology);
         var pe = LaplacianPe.Compute(graph, Pe);
@@ -66,15 +73,19 @@ public sealed record Featurizer
         if (Format != CurrentFormat) return $"format '{Format}', expected '{CurrentFormat}'";
         if (Naming != CheckpointNaming.Contract) return $"naming '{Naming}', expected '{CheckpointNaming.Contract}'";
         if (K < 1) return $"k {K}, expected ≥ 1";
-        if (EdgeDim < 1 || (int)Math.Round(Math.Sqrt(EdgeDim)) is var r && r * r != EdgeDim) return $"edge_dim {EdgeDim}, expected a square ≥ 1";
+        if (EdgeDim < 1 || (int)Math.Round(Math.Sqrt(EdgeDim)) is var r && r * r != EdgeDim)
+            return $"edge_dim {EdgeDim}, expected a square ≥ 1";
         if (DenseThreshold < 0 || MaxRestarts < 1 || !(Tolerance > 0) || !double.IsFinite(Tolerance))
-            return $"dense_threshold {DenseThreshold}, max_restarts {MaxRestarts}, tolerance {Tolerance}: expected ≥ 0, ≥ 1, a finite number > 0";
+            return $"dense_threshold {DenseThreshold}, max_restarts {MaxRestarts}, tolerance {Tolerance}: " +
+                $"expected ≥ 0, ≥ 1, a finite number > 0";
         return null;
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, Encoding.EncoderJson.Default.Featurizer);
 
-    /// <summary>Reads a featurizer; a malformed one names <paramref name="path"/> and <paramref name="field"/>.</summary>
+    /// <summary>
+    /// Reads a featurizer; a malformed one names <paramref name="path"/> and <paramref name="field"/>.
+    /// </summary>
     public static Featurizer Parse(string json, string path, string field)
     {
         Featurizer? f;
@@ -86,5 +97,6 @@ public sealed record Featurizer
     }
 
     public override string ToString() =>
-        $"LF k = {K} ({(Weighted ? "weighted" : "binary")}), edge width {EdgeDim}, iterative eigen solver from {DenseThreshold} nodes";
+        $"LF k = {K} ({(Weighted ? "weighted" : "binary")}), edge width {EdgeDim}, " +
+        $"iterative eigen solver from {DenseThreshold} nodes";
 }

@@ -3,11 +3,15 @@ using StructureReps.Core;
 namespace StructureReps.Graphs.Layers;
 
 /// <summary>What one message-passing layer of the encoder is built from.</summary>
-/// <param name="Concat">Whether the heads' outputs are concatenated (the hidden layer) or averaged (the μ and logσ heads).</param>
-public sealed record GraphLayerArgs(int In, int Out, int Heads, bool Concat, float AttentionDropout, int EdgeDim, Rng Rng,
-    Core.Backends.IBackend? Backend);
+/// <param name="Concat">Whether the heads' outputs are concatenated (the hidden layer) or averaged (the μ and logσ
+/// heads).</param>
+public sealed record GraphLayerArgs(int In, int Out, int Heads, bool Concat, float AttentionDropout, int EdgeDim,
+    Rng Rng, Core.Backends.IBackend? Backend);
 
-/// <summary>A kind of message-passing layer: its name in encoder files and on the command line, the paper's label, and how to build one.</summary>
+/// <summary>
+/// A kind of message-passing layer: its name in encoder files and on the command line, the paper's label, and how to
+/// build one.
+/// </summary>
 public sealed record GraphLayerKind(string Name, string Label, Func<GraphLayerArgs, IGraphConv> Create);
 
 /// <summary>
@@ -23,7 +27,8 @@ public static class GraphLayers
 
     /// <summary>PyG's TransformerConv (spec §5): "tc", TC.</summary>
     public static readonly GraphLayerKind Transformer = Register(new("tc", "TC",
-        a => new TransformerConv(a.In, a.Out, a.Rng, a.Heads, a.Concat, dropout: a.AttentionDropout, edgeDim: a.EdgeDim, backend: a.Backend)));
+        a => new TransformerConv(a.In, a.Out, a.Rng, a.Heads, a.Concat, dropout: a.AttentionDropout, edgeDim: a.EdgeDim,
+            backend: a.Backend)));
 
     /// <summary>PyG's GATConv with edge features and mean-filled self-loops (spec §5): "gc", GC.</summary>
     public static readonly GraphLayerKind Gat = Register(new("gc", "GC",

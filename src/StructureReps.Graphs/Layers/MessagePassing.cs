@@ -25,7 +25,9 @@ public static class MessagePassing
     /// <summary>x_i: the target node's row of <paramref name="x"/> for every edge, [E, C].</summary>
     public static Tensor Targets(Tensor x, MessageGraph g) => Ops.IndexSelect(x, g.Target);
 
-    /// <summary>Each node's incoming messages [E, C] combined into [N, C] (a node without messages gets zeros).</summary>
+    /// <summary>
+    /// Each node's incoming messages [E, C] combined into [N, C] (a node without messages gets zeros).
+    /// </summary>
     public static Tensor Aggregate(Tensor messages, MessageGraph g, Aggregation aggregation) => aggregation switch
     {
         Aggregation.Sum => Ops.ScatterAdd(messages, g.Target, g.Nodes),
@@ -35,5 +37,6 @@ public static class MessagePassing
     };
 
     /// <summary>propagate with the identity message: Σ / mean / max over incoming j of x_j.</summary>
-    public static Tensor Propagate(Tensor x, MessageGraph g, Aggregation aggregation) => Aggregate(Sources(x, g), g, aggregation);
+    public static Tensor Propagate(Tensor x, MessageGraph g, Aggregation aggregation) =>
+        Aggregate(Sources(x, g), g, aggregation);
 }

@@ -51,18 +51,24 @@ public sealed class NetworkEmbedder
         var encoder = EncoderFile.Read(stream, source, backend);
         if (encoder.Featurizer is null)
             throw new DataFormatException(source, "__metadata__.featurizer",
-                "missing: the encoder was written before encoders recorded how their graphs were featurized (Laplacian k, " +
-                "weighted or binary, edge width), so an unseen network cannot be featurized to match; train it again on its graph folder");
+                "missing: the encoder was written before encoders recorded how their graphs were featurized " +
+                "(Laplacian k, weighted or binary, edge width), so an unseen network cannot be featurized to match; " +
+                "train it again on its graph folder");
         return new NetworkEmbedder(encoder, Convert.ToHexStringLower(SHA256.HashData(bytes)), source);
     }
 
-    /// <summary>One network's architecture (as read) and embedding; <paramref name="source"/> names it in errors.</summary>
-    public (Architecture Architecture, float[] Embedding) Embed(List<NamedArray> tensors, string source, int[]? inputSize = null)
+    /// <summary>
+    /// One network's architecture (as read) and embedding; <paramref name="source"/> names it in errors.
+    /// </summary>
+    public (Architecture Architecture, float[] Embedding) Embed(List<NamedArray> tensors, string source,
+        int[]? inputSize = null)
     {
         var (architecture, ours) = ForeignNetwork.Read(tensors, source, inputSize);
         float[] z;
         lock (_gate) z = Embedder.EmbedNetwork(Encoder, architecture, ours, source);
-        if (z.Length != Dimensions) throw new InvalidOperationException($"{source}: an embedding of {z.Length} values, the encoder gives {Dimensions}");
+        if (z.Length != Dimensions)
+            throw new InvalidOperationException(
+                $"{source}: an embedding of {z.Length} values, the encoder gives {Dimensions}");
         return (architecture, z);
     }
 }

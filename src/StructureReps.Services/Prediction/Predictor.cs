@@ -7,7 +7,8 @@ namespace StructureReps.Services.Prediction;
 /// <summary>One network's predicted performance, and the embedding it was read from.</summary>
 /// <param name="Train">The predicted train performance, held to what the performance can be and marked when outside
 /// the targets the probe was fitted on (<see cref="PredictedValue"/>); likewise <paramref name="Test"/>.</param>
-public sealed record Prediction(string Checkpoint, string Network, PredictedValue Train, PredictedValue Test, float[] Embedding);
+public sealed record Prediction(string Checkpoint, string Network, PredictedValue Train, PredictedValue Test,
+    float[] Embedding);
 
 /// <summary>
 /// `predict`: unseen networks' performance from their weights alone. An encoder and the probe fitted on its
@@ -32,7 +33,9 @@ public sealed class Predictor
         return new Predictor(embedder, Bind(embedder, probe, probePath));
     }
 
-    /// <summary>The probe as a reader of this embedder's embeddings; refused when it was fitted on another encoder's.</summary>
+    /// <summary>
+    /// The probe as a reader of this embedder's embeddings; refused when it was fitted on another encoder's.
+    /// </summary>
     public static ProbeReader Bind(NetworkEmbedder embedder, SavedProbe probe, string probeSource)
     {
         if (probe.MismatchWith(embedder.Sha256, embedder.Dimensions) is { } mismatch)
@@ -54,8 +57,8 @@ public sealed class Predictor
     }
 
     /// <summary>Every checkpoint's prediction, in order.</summary>
-    public static List<Prediction> Predict(string encoderPath, string probePath, IReadOnlyList<string> checkpoints, IBackend backend,
-        int[]? inputSize = null)
+    public static List<Prediction> Predict(string encoderPath, string probePath, IReadOnlyList<string> checkpoints,
+        IBackend backend, int[]? inputSize = null)
     {
         var predictor = Open(encoderPath, probePath, backend);
         return [.. checkpoints.Select(c => predictor.Predict(c, inputSize))];

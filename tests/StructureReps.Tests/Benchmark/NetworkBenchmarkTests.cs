@@ -44,29 +44,36 @@ public sealed class NetworkBenchmarkTests
         Assert.Equal([0, 1], s.Train.Order());
         Assert.Equal([3], s.Test);
         File.WriteAllText(path, "run,split\n0,train\n1,train\n1,test\n3,test\n");
-        Assert.Contains("run 1 again", Assert.Throws<DataFormatException>(() => NetworkSplit.Read(path, [0, 1, 3])).Message);
+        Assert.Contains("run 1 again",
+            Assert.Throws<DataFormatException>(() => NetworkSplit.Read(path, [0, 1, 3])).Message);
         File.WriteAllText(path, "run,split\n0,train\n3,test\n");
-        Assert.Contains("run 1 of the zoo", Assert.Throws<DataFormatException>(() => NetworkSplit.Read(path, [0, 1, 3])).Message);
+        Assert.Contains("run 1 of the zoo",
+            Assert.Throws<DataFormatException>(() => NetworkSplit.Read(path, [0, 1, 3])).Message);
         File.WriteAllText(path, "run,split\n0,train\n1,holdout\n");
-        Assert.Contains("expected train, val or test", Assert.Throws<DataFormatException>(() => NetworkSplit.Read(path, [0, 1])).Message);
+        Assert.Contains("expected train, val or test",
+            Assert.Throws<DataFormatException>(() => NetworkSplit.Read(path, [0, 1])).Message);
     }
 
     [Fact]
     public void Boosted_trees_learn_a_nonlinear_target_the_mean_cannot()
     {
         var rng = new Random(3);
-        List<double[]> X(int n) => [.. Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, 5).Select(_ => rng.NextDouble() * 2 - 1).ToArray())];
+        List<double[]> X(int n) =>
+            [.. Enumerable.Range(0, n).Select(_ =>
+                Enumerable.Range(0, 5).Select(_ => rng.NextDouble() * 2 - 1).ToArray())];
         static double F(double[] x) => Math.Sin(3 * x[0]) + x[1] * x[1] - (x[2] > 0 ? 0.5 : 0);
         var train = X(600);
         var validation = X(100);
         var test = X(200);
-        var predict = new BoostedTreesRegressor().Fit(train, [.. train.Select(F)], validation, [.. validation.Select(F)]);
+        var predict = new BoostedTreesRegressor().Fit(train, [.. train.Select(F)], validation,
+            [.. validation.Select(F)]);
         var truth = test.Select(F).ToList();
         var predicted = predict(test);
         double r2 = StructureReps.Decoding.Probing.Correlation.R2(truth, predicted);
         Assert.True(r2 > 0.8, $"R² {r2:F3}"); // the mean predictor's R² is ≤ 0
         Assert.True(StructureReps.Decoding.Probing.Correlation.Kendall(predicted, truth) > 0.7);
-        Assert.Equal(predicted, new BoostedTreesRegressor().Fit(train, [.. train.Select(F)], validation, [.. validation.Select(F)])(test));
+        Assert.Equal(predicted,
+            new BoostedTreesRegressor().Fit(train, [.. train.Select(F)], validation, [.. validation.Select(F)])(test));
     }
 
     [Fact]
@@ -76,7 +83,8 @@ public sealed class NetworkBenchmarkTests
         {
             var arch = Architecture.Mlp(sizes);
             var net = arch.Build(new Rng(1), CpuBackend.Default);
-            return GraphBuilder.Build(arch, net.Module.StateDict().ToList(), 1, new CheckpointTargets(0, 0, 0, 0, 0, 0), "x");
+            return GraphBuilder.Build(arch, net.Module.StateDict().ToList(), 1, new CheckpointTargets(0, 0, 0, 0, 0, 0),
+                "x");
         }
         var shallow = Graph(2, 8, 2);
         var deep = Graph(2, 8, 8, 8, 2);
@@ -86,7 +94,8 @@ public sealed class NetworkBenchmarkTests
         var b = StatNnSummary.Of(deep, slots);
         Assert.Equal(a.Length, b.Length);
         Assert.Equal([1.0, 0, 0, 1], Enumerable.Range(0, slots).Select(s => a[s * StatNnSummary.PerSlot + 14]));
-        Assert.Equal(StructureReps.Graphs.Features.Baselines.StatNn(shallow)[14..28], a[(3 * StatNnSummary.PerSlot)..(3 * StatNnSummary.PerSlot + 14)]);
+        Assert.Equal(StructureReps.Graphs.Features.Baselines.StatNn(shallow)[14..28],
+            a[(3 * StatNnSummary.PerSlot)..(3 * StatNnSummary.PerSlot + 14)]);
     }
 
     [Fact]
@@ -95,16 +104,21 @@ public sealed class NetworkBenchmarkTests
     {
         using var dir = new TempDir();
         string zoo = dir.File("zoo"), graphs = dir.File("graphs");
-        new ZooRunner(new ZooSpec { Task = "two-moons", Runs = 6, Epochs = 4, Output = zoo, Seed = 2, MaxTrain = 300, MaxTest = 200 }, CpuBackend.Default).Run();
+        new ZooRunner(new ZooSpec
+        {
+            Task = "two-moons", Runs = 6, Epochs = 4, Output = zoo, Seed = 2, MaxTrain = 300, MaxTest = 200,
+        }, CpuBackend.Default).Run();
         GraphZooBuilder.Build(zoo, graphs, new PeOptions { K = 4 });
         var g = GraphZoo.Load(graphs);
         var options = new BenchmarkOptions { Seeds = 2 };
-        string Csv() => NetworkBenchmark.ToCsv(NetworkBenchmark.Run(g, NetworkBenchmark.Models(g, options, CpuBackend.Default), options));
+        string Csv() => NetworkBenchmark.ToCsv(
+            NetworkBenchmark.Run(g, NetworkBenchmark.Models(g, options, CpuBackend.Default), options));
         string first = Csv();
         Assert.Equal(first, Csv());
         var lines = first.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(NetworkBenchmark.ResultsHeader, lines[0]);
         Assert.Equal(1 + 4 * 3 * 2 * 2, lines.Length); // 4 models × 3 targets × 2 checkpoint sets × 2 seeds
-        Assert.Contains(lines, l => l.StartsWith("\"baseline: StatNN + boosted trees\",test,all,0,", StringComparison.Ordinal));
+        Assert.Contains(lines,
+            l => l.StartsWith("\"baseline: StatNN + boosted trees\",test,all,0,", StringComparison.Ordinal));
     }
 }

@@ -31,11 +31,14 @@ public sealed class FeaturizerTests
     public void Predict_embeds_every_training_checkpoint_as_encode_train_did(string encoder, string[] options)
     {
         using var dir = new TempDir();
-        string zoo = dir.File("zoo"), graphs = dir.File("graphs"), enc = dir.File("enc"), probe = dir.File("probe.json");
+        string zoo = dir.File("zoo"), graphs = dir.File("graphs"), enc = dir.File("enc"),
+            probe = dir.File("probe.json");
         Assert.Equal(0, ZooCommand.Run(["train", "--task", "two-moons", "--runs", "2", "--epochs", "5", "--out", zoo]));
         Assert.Equal(0, GraphsCommand.Run(["build", "--zoo", zoo, "--out", graphs, .. options]));
-        Assert.Equal(0, EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "2", "--encoder", encoder]));
-        Assert.Equal(0, DecodeCommand.Run(["--embeddings", Path.Combine(enc, "embeddings.csv"), "--save-probe", probe]));
+        Assert.Equal(0, EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "2",
+            "--encoder", encoder]));
+        Assert.Equal(0, DecodeCommand.Run(["--embeddings", Path.Combine(enc, "embeddings.csv"),
+            "--save-probe", probe]));
         string encoderFile = Path.Combine(enc, EncoderTrainer.EncoderFileName);
 
         var built = GraphZooBuilder.FeaturizerOf(graphs);
@@ -43,10 +46,12 @@ public sealed class FeaturizerTests
         Assert.Equal(options.Contains("--binary"), !built.Weighted);
 
         var rows = Embedder.ReadCsv(Path.Combine(enc, "embeddings.csv"));
-        var checkpoints = rows.Select(r => Path.Combine(zoo, $"run-{r.Targets.Run:D4}", $"epoch-{r.Targets.Epoch:D4}.safetensors")).ToList();
+        var checkpoints = rows.Select(r =>
+            Path.Combine(zoo, $"run-{r.Targets.Run:D4}", $"epoch-{r.Targets.Epoch:D4}.safetensors")).ToList();
         var predictions = Predictor.Predict(encoderFile, probe, checkpoints, CpuBackend.Default);
         foreach (var (row, p) in rows.Zip(predictions))
-            Numerics.AssertClose(row.Vector.Select(v => (double)v).ToArray(), p.Embedding.Select(v => (double)v).ToArray(), 1e-5, 1e-6,
+            Numerics.AssertClose(row.Vector.Select(v => (double)v).ToArray(),
+                p.Embedding.Select(v => (double)v).ToArray(), 1e-5, 1e-6,
                 $"run {row.Targets.Run} epoch {row.Targets.Epoch}");
         Assert.Equal(0, PredictCommand.Run(["--encoder", enc, "--probe", probe, "--embedding", checkpoints[^1]]));
     }
@@ -56,10 +61,12 @@ public sealed class FeaturizerTests
     {
         var f = new Featurizer { K = 5, Weighted = false, EdgeDim = 9, DenseThreshold = 100 };
         Assert.Equal(f, Featurizer.Parse(f.ToJson(), "x", "featurizer"));
-        var e = Assert.Throws<DataFormatException>(() => Featurizer.Parse(f.ToJson().Replace("\"edge_dim\": 9", "\"edge_dim\": 8"), "g.json", "featurizer"));
+        var e = Assert.Throws<DataFormatException>(() =>
+            Featurizer.Parse(f.ToJson().Replace("\"edge_dim\": 9", "\"edge_dim\": 8"), "g.json", "featurizer"));
         Assert.Contains("g.json", e.Message);
         Assert.Contains("edge_dim 8", e.Message);
-        e = Assert.Throws<DataFormatException>(() => Featurizer.Parse(f.ToJson().Replace("convs", "conv"), "g.json", "featurizer"));
+        e = Assert.Throws<DataFormatException>(() =>
+            Featurizer.Parse(f.ToJson().Replace("convs", "conv"), "g.json", "featurizer"));
         Assert.Contains("naming", e.Message);
     }
 
@@ -89,11 +96,12 @@ public sealed class FeaturizerTests
         var e = Assert.Throws<DataFormatException>(() => NetworkEmbedder.Open(encoderFile, CpuBackend.Default));
         Assert.Contains(encoderFile, e.Message);
         Assert.Contains("__metadata__.featurizer", e.Message);
-        e = Assert.Throws<DataFormatException>(() => PredictCommand.Run(["--encoder", enc, "--probe", dir.File("probe.json"),
-            Path.Combine(zoo, "run-0000", "epoch-0001.safetensors")]));
+        e = Assert.Throws<DataFormatException>(() => PredictCommand.Run(["--encoder", enc,
+            "--probe", dir.File("probe.json"), Path.Combine(zoo, "run-0000", "epoch-0001.safetensors")]));
         Assert.Contains("__metadata__.featurizer", e.Message);
         // It still embeds graphs already built, which carry their features.
-        Assert.Equal(0, EncodeCommand.Run(["embed", "--encoder", encoderFile, "--graphs", graphs, "--out", dir.File("e.csv")]));
+        Assert.Equal(0, EncodeCommand.Run(["embed", "--encoder", encoderFile, "--graphs", graphs,
+            "--out", dir.File("e.csv")]));
     }
 
     /// <summary>
@@ -114,7 +122,8 @@ public sealed class FeaturizerTests
         Assert.False(EncoderFile.Read(file).Featurizer!.Weighted);
         var fresh = dir.File("fresh");
         Assert.Equal(0, EncodeCommand.Run(["train", "--graphs", binary, "--out", fresh, "--epochs", "2"]));
-        Assert.Equal(File.ReadAllText(Path.Combine(fresh, "embeddings.csv")), File.ReadAllText(Path.Combine(enc, "embeddings.csv")));
+        Assert.Equal(File.ReadAllText(Path.Combine(fresh, "embeddings.csv")),
+            File.ReadAllText(Path.Combine(enc, "embeddings.csv")));
     }
 
     [Fact]
@@ -127,7 +136,8 @@ public sealed class FeaturizerTests
         Assert.Equal(0, GraphsCommand.Run(["build", "--zoo", zoo, "--out", binary, "--binary"]));
         Assert.Equal(0, EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "1"]));
         var e = Assert.Throws<InvalidOperationException>(() =>
-            EncodeCommand.Run(["embed", "--encoder", Path.Combine(enc, EncoderTrainer.EncoderFileName), "--graphs", binary]));
+            EncodeCommand.Run(["embed", "--encoder", Path.Combine(enc, EncoderTrainer.EncoderFileName),
+                "--graphs", binary]));
         Assert.Contains("binary", e.Message);
     }
 }

@@ -13,8 +13,8 @@ public sealed class ProbeReaderTests
         var x = Enumerable.Range(0, 10).Select(i => new double[] { i }).ToList();
         var y = Enumerable.Range(0, 10).Select(i => i / 10.0).ToList();
         var state = RidgeProbe.Fit(x, y, 1e-9).State;
-        return new SavedProbe(SavedProbe.FormatName, new string('a', 64), "t", 1, 1, performance, 10, 1e-9, state, state, "",
-            ranges ? TargetRange.Of(y) : null, ranges ? TargetRange.Of(y) : null);
+        return new SavedProbe(SavedProbe.FormatName, new string('a', 64), "t", 1, 1, performance, 10, 1e-9, state,
+            state, "", ranges ? TargetRange.Of(y) : null, ranges ? TargetRange.Of(y) : null);
     }
 
     [Fact]

@@ -17,7 +17,8 @@ namespace StructureReps.Tests.Graphs;
 /// </summary>
 public sealed class NeighbourMeanConv : Module, IGraphConv
 {
-    public static readonly GraphLayerKind Kind = GraphLayers.Register(new("test-mean", "MEAN", a => new NeighbourMeanConv(a.In, a.Out, a.Rng, a.Backend)));
+    public static readonly GraphLayerKind Kind = GraphLayers.Register(new("test-mean", "MEAN",
+        a => new NeighbourMeanConv(a.In, a.Out, a.Rng, a.Backend)));
 
     private readonly Linear _lin;
 
@@ -41,7 +42,10 @@ public sealed class ExtensionSeamTests
     private static List<NetworkGraph> Graphs(string dir)
     {
         string zoo = Path.Combine(dir, "zoo"), graphs = Path.Combine(dir, "graphs");
-        new ZooRunner(new ZooSpec { Task = "two-moons", Runs = 2, Epochs = 3, Output = zoo, Seed = 5, MaxTrain = 300, MaxTest = 200 }, CpuBackend.Default).Run();
+        new ZooRunner(new ZooSpec
+        {
+            Task = "two-moons", Runs = 2, Epochs = 3, Output = zoo, Seed = 5, MaxTrain = 300, MaxTest = 200,
+        }, CpuBackend.Default).Run();
         GraphZooBuilder.Build(zoo, graphs, new PeOptions { K = 4 });
         return GraphZooBuilder.Load(graphs).SelectMany(r => r.Graphs).ToList();
     }
@@ -51,7 +55,13 @@ public sealed class ExtensionSeamTests
     {
         using var dir = new TempDir();
         var graphs = Graphs(dir.Path);
-        var config = EncoderConfig.Named("ea-tc-lf") with { Conv = NeighbourMeanConv.Kind.Name, K = 4, Epochs = 2, BatchGraphs = 4 };
+        var config = EncoderConfig.Named("ea-tc-lf") with
+        {
+            Conv = NeighbourMeanConv.Kind.Name,
+            K = 4,
+            Epochs = 2,
+            BatchGraphs = 4,
+        };
         Assert.Equal("EA+MEAN+LF", config.Label);
         string enc = dir.File("enc");
         var trained = new EncoderTrainer(config, CpuBackend.Default).Train(graphs, "two-moons", enc);
@@ -69,7 +79,8 @@ public sealed class ExtensionSeamTests
         using var dir = new TempDir();
         var graphs = Graphs(dir.Path);
         string enc = dir.File("enc");
-        new EncoderTrainer(EncoderConfig.Named("gc-lf") with { K = 4, Epochs = 1 }, CpuBackend.Default).Train(graphs, "two-moons", enc);
+        new EncoderTrainer(EncoderConfig.Named("gc-lf") with { K = 4, Epochs = 1 }, CpuBackend.Default)
+            .Train(graphs, "two-moons", enc);
         string file = Path.Combine(enc, EncoderTrainer.EncoderFileName);
         var (tensors, meta) = StructureReps.Nn.Serialization.SafeTensors.Read(file);
         meta["config"] = meta["config"].Replace("\"conv\": \"gc\"", "\"conv\": \"nope\"");
@@ -79,12 +90,15 @@ public sealed class ExtensionSeamTests
         Assert.Contains("nope", e.Message);
     }
 
-    /// <summary>An objective of a test's own: pull every node's μ to zero. The trainer steps it; the log has its loss.</summary>
+    /// <summary>
+    /// An objective of a test's own: pull every node's μ to zero. The trainer steps it; the log has its loss.
+    /// </summary>
     private sealed class ShrinkObjective : IEncoderObjective
     {
         public string Name => "shrink";
 
-        public IObjectiveStep Forward(Vgae model, GraphBatch batch, Rng rng) => new Step(Ops.MeanAll(Ops.Square(model.Encode(batch, rng).Mu)));
+        public IObjectiveStep Forward(Vgae model, GraphBatch batch, Rng rng) =>
+            new Step(Ops.MeanAll(Ops.Square(model.Encode(batch, rng).Mu)));
 
         private sealed record Step(Tensor Loss) : IObjectiveStep
         {
@@ -101,12 +115,14 @@ public sealed class ExtensionSeamTests
     {
         using var dir = new TempDir();
         var graphs = Graphs(dir.Path);
-        var trainer = new EncoderTrainer(EncoderConfig.Named("ea-tc-lf") with { K = 4, Epochs = 15, BatchGraphs = 8 }, CpuBackend.Default)
+        var trainer = new EncoderTrainer(EncoderConfig.Named("ea-tc-lf") with { K = 4, Epochs = 15, BatchGraphs = 8 },
+            CpuBackend.Default)
         {
             Objective = new ShrinkObjective(),
         };
         trainer.Train(graphs, "two-moons");
-        Assert.True(trainer.Log[^1].Loss < trainer.Log[0].Loss / 2, $"loss {trainer.Log[0].Loss} → {trainer.Log[^1].Loss}");
+        Assert.True(trainer.Log[^1].Loss < trainer.Log[0].Loss / 2,
+            $"loss {trainer.Log[0].Loss} → {trainer.Log[^1].Loss}");
         Assert.True(double.IsNaN(trainer.Log[^1].Auc)); // no reconstruction: no AUC reported
     }
 }

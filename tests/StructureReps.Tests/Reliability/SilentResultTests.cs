@@ -17,8 +17,10 @@ namespace StructureReps.Tests.Reliability;
 public sealed class SilentResultTests
 {
     private static void TrainZoo(string dir, int runs = 2, int epochs = 3) =>
-        new ZooRunner(new ZooSpec { Task = "two-moons", Runs = runs, Epochs = epochs, Output = dir, Seed = 5, MaxTrain = 300, MaxTest = 200 },
-            CpuBackend.Default).Run();
+        new ZooRunner(new ZooSpec
+        {
+            Task = "two-moons", Runs = runs, Epochs = epochs, Output = dir, Seed = 5, MaxTrain = 300, MaxTest = 200,
+        }, CpuBackend.Default).Run();
 
     private static string Run(string zoo, int run) => Path.Combine(zoo, $"run-{run:D4}");
 
@@ -37,7 +39,8 @@ public sealed class SilentResultTests
         using var zoo = new TempDir();
         TrainZoo(zoo.Path, runs: 1);
         var files = new RunFiles(Run(zoo.Path, 0));
-        // An interruption after epoch 2 as the protocol leaves it (weights, log and state of 2), its state then damaged.
+        // An interruption after epoch 2 as the protocol leaves it (weights, log and state of 2), its state then
+        // damaged.
         File.Delete(files.Checkpoint(3));
         files.WriteMetrics(files.ReadMetrics().Take(3));
         Poison(Path.Combine(files.Directory, "state.safetensors"), m => m["epoch"] = "2");
@@ -55,7 +58,8 @@ public sealed class SilentResultTests
         GraphZooBuilder.Build(zoo, graphs, new PeOptions { K = 4 });
         Assert.Equal(0, EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "2"]));
         Poison(Path.Combine(enc, "state.safetensors"));
-        var e = Assert.Throws<DataFormatException>(() => EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "3"]));
+        var e = Assert.Throws<DataFormatException>(() =>
+            EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "3"]));
         Assert.Contains("state.safetensors", e.Message);
     }
 
@@ -111,7 +115,8 @@ public sealed class SilentResultTests
         var lines = new List<string> { StructureReps.Graphs.Encoding.Embedder.Header + ",z0,z1" };
         for (int run = 0; run < 2; run++)
             for (int epoch = 0; epoch < 6; epoch++)
-                lines.Add($"t,{run},{epoch},{0.5 + epoch * 0.05},{0.5 + epoch * 0.04},1,1,{epoch * 0.1 + run},{run - epoch * 0.2}");
+                lines.Add($"t,{run},{epoch},{0.5 + epoch * 0.05},{0.5 + epoch * 0.04}," +
+                    $"1,1,{epoch * 0.1 + run},{run - epoch * 0.2}");
         File.WriteAllLines(csv, lines);
         Assert.NotEmpty(EmbeddingsDecoding.Evaluate(csv, 2).Rows);
 
@@ -120,11 +125,13 @@ public sealed class SilentResultTests
         Assert.Contains("row 13", e.Message);
         Assert.Contains("again", e.Message);
 
-        File.WriteAllLines(csv, lines.Select((l, i) => i == 0 ? l : string.Join(',', l.Split(',').Select((c, j) => j == 4 ? "0.7" : c))));
+        File.WriteAllLines(csv, lines.Select((l, i) =>
+            i == 0 ? l : string.Join(',', l.Split(',').Select((c, j) => j == 4 ? "0.7" : c))));
         e = Assert.Throws<DataFormatException>(() => EmbeddingsDecoding.Evaluate(csv, 2));
         Assert.Contains("test_perf", e.Message);
 
-        File.WriteAllLines(csv, lines.Select((l, i) => i == 0 ? l : string.Join(',', l.Split(',').Select((c, j) => j >= 7 ? "0.25" : c))));
+        File.WriteAllLines(csv, lines.Select((l, i) =>
+            i == 0 ? l : string.Join(',', l.Split(',').Select((c, j) => j >= 7 ? "0.25" : c))));
         var result = EmbeddingsDecoding.Evaluate(csv, 2);
         Assert.Contains(result.Notes, n => n.Contains("the same for every checkpoint"));
     }
@@ -151,7 +158,8 @@ public sealed class SilentResultTests
         string runJson = File.ReadAllText(files.RunJson), metrics = File.ReadAllText(files.MetricsCsv);
         void Refused(string part)
         {
-            var e = Assert.ThrowsAny<Exception>(() => GraphZooBuilder.Build(zoo.Path, graphs.Path, new PeOptions { K = 4 }));
+            var e = Assert.ThrowsAny<Exception>(() =>
+                GraphZooBuilder.Build(zoo.Path, graphs.Path, new PeOptions { K = 4 }));
             Assert.True(e is DataFormatException, e.ToString());
             Assert.Contains(part, e.Message);
         }
@@ -177,21 +185,26 @@ public sealed class SilentResultTests
     public void Predict_never_gives_a_non_finite_prediction_for_extreme_weights()
     {
         using var dir = new TempDir();
-        string zoo = dir.File("zoo"), graphs = dir.File("graphs"), enc = dir.File("enc"), probe = dir.File("probe.json");
+        string zoo = dir.File("zoo"), graphs = dir.File("graphs"), enc = dir.File("enc"),
+            probe = dir.File("probe.json");
         TrainZoo(zoo, runs: 3);
         GraphZooBuilder.Build(zoo, graphs, new PeOptions());
         Assert.Equal(0, EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "1"]));
-        Assert.Equal(0, DecodeCommand.Run(["--embeddings", Path.Combine(enc, "embeddings.csv"), "--save-probe", probe]));
+        Assert.Equal(0, DecodeCommand.Run(["--embeddings", Path.Combine(enc, "embeddings.csv"),
+            "--save-probe", probe]));
         var (tensors, meta) = SafeTensors.Read(Path.Combine(Run(zoo, 0), "epoch-0003.safetensors"));
         int predicted = 0;
         foreach (float scale in new[] { 1e3f, 1e10f, 1e30f, 3e38f })
         {
             string damaged = dir.File($"scaled-{scale}.safetensors");
-            SafeTensors.Write(damaged, tensors.Select(t => new NamedArray(t.Name, t.Shape, [.. t.Data.Select(v => v * scale)])), meta);
+            SafeTensors.Write(damaged,
+                tensors.Select(t => new NamedArray(t.Name, t.Shape, [.. t.Data.Select(v => v * scale)])), meta);
             try
             {
-                var p = StructureReps.Services.Prediction.Predictor.Predict(enc + "/encoder.safetensors", probe, [damaged], CpuBackend.Default)[0];
-                Assert.True(double.IsFinite(p.Train.Value) && double.IsFinite(p.Test.Value) && p.Embedding.All(float.IsFinite), $"scale {scale}");
+                var p = StructureReps.Services.Prediction.Predictor.Predict(enc + "/encoder.safetensors", probe,
+                    [damaged], CpuBackend.Default)[0];
+                Assert.True(double.IsFinite(p.Train.Value) && double.IsFinite(p.Test.Value)
+                    && p.Embedding.All(float.IsFinite), $"scale {scale}");
                 predicted++;
             }
             catch (DataFormatException e) { Assert.Contains(damaged, e.Message); }
@@ -201,7 +214,8 @@ public sealed class SilentResultTests
 
     private sealed class Notes(List<string> lines) : IGraphProgress
     {
-        public void RunDone(int position, int total, int run, int checkpoints, bool skipped, string peMethod, double seconds) =>
+        public void RunDone(int position, int total, int run, int checkpoints, bool skipped, string peMethod,
+            double seconds) =>
             lines.Add($"{run} {(skipped ? "skipped" : "built")} {peMethod}");
     }
 }

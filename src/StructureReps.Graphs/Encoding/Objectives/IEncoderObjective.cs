@@ -14,7 +14,9 @@ public interface IEncoderObjective
     /// <summary>The name in logs and files ("vgae").</summary>
     string Name { get; }
 
-    /// <summary>One training batch's loss, to be backpropagated; <paramref name="rng"/> is the epoch's stream.</summary>
+    /// <summary>
+    /// One training batch's loss, to be backpropagated; <paramref name="rng"/> is the epoch's stream.
+    /// </summary>
     IObjectiveStep Forward(Vgae model, GraphBatch batch, Rng rng);
 }
 
@@ -23,11 +25,15 @@ public interface IObjectiveStep
 {
     Tensor Loss { get; }
 
-    /// <summary>Adds this batch to the epoch's tally (after <c>optimizer.Step()</c>: metrics may read the new weights).</summary>
+    /// <summary>
+    /// Adds this batch to the epoch's tally (after <c>optimizer.Step()</c>: metrics may read the new weights).
+    /// </summary>
     void Record(EpochTally tally);
 }
 
-/// <summary>Sums over an epoch's batches of a loss and its parts, and the reconstruction AUCs, in batch order.</summary>
+/// <summary>
+/// Sums over an epoch's batches of a loss and its parts, and the reconstruction AUCs, in batch order.
+/// </summary>
 public sealed class EpochTally
 {
     private readonly List<Task<double>> _auc = [], _aucMu = [];
@@ -41,13 +47,15 @@ public sealed class EpochTally
 
     public void AddAucMu(Task<double> aucMu) => _aucMu.Add(aucMu);
 
-    /// <summary>The epoch's log row: means over the batches (the AUCs summed in batch order, as computed inline).</summary>
+    /// <summary>
+    /// The epoch's log row: means over the batches (the AUCs summed in batch order, as computed inline).
+    /// </summary>
     public EncoderEpoch Row(int epoch, double seconds)
     {
         double auc = 0, aucMu = 0;
         foreach (var a in _auc) auc += a.Result;
         foreach (var a in _aucMu) aucMu += a.Result;
-        return new EncoderEpoch(epoch, Loss / Batches, Recon / Batches, Kl / Batches, _auc.Count > 0 ? auc / Batches : double.NaN, seconds,
-            _aucMu.Count > 0 ? aucMu / Batches : double.NaN);
+        return new EncoderEpoch(epoch, Loss / Batches, Recon / Batches, Kl / Batches,
+            _auc.Count > 0 ? auc / Batches : double.NaN, seconds, _aucMu.Count > 0 ? aucMu / Batches : double.NaN);
     }
 }

@@ -3,9 +3,9 @@ using StructureReps.Core;
 namespace StructureReps.Graphs.Encoding.Objectives;
 
 /// <summary>
-/// The VGAE's self-supervised objective (spec §6): z = μ + ε·σ, as many negative pairs as edges, the reconstruction
-/// loss under the model's pair decoder plus KL/N (<see cref="Vgae.Loss"/>); the log reports the reconstruction AUC
-/// on the noisy z and, after the step, on μ.
+/// The VGAE's self-supervised objective (spec §6): z = μ + ε·σ, as many negative pairs as edges, the
+/// reconstruction loss under the model's pair decoder plus KL/N (<see cref="Vgae.Loss"/>); the log reports the
+/// reconstruction AUC on the noisy z and, after the step, on μ.
 /// </summary>
 public sealed class VgaeObjective : IEncoderObjective
 {
@@ -22,8 +22,8 @@ public sealed class VgaeObjective : IEncoderObjective
         return new Step(loss, recon, kl, pos, neg, mu, negatives, model, batch);
     }
 
-    private sealed record Step(Tensor Loss, Tensor Recon, Tensor Kl, Tensor Pos, Tensor Neg, Tensor Mu, (int[] Source, int[] Target) Negatives,
-        Vgae Model, GraphBatch Batch) : IObjectiveStep
+    private sealed record Step(Tensor Loss, Tensor Recon, Tensor Kl, Tensor Pos, Tensor Neg, Tensor Mu,
+        (int[] Source, int[] Target) Negatives, Vgae Model, GraphBatch Batch) : IObjectiveStep
     {
         public void Record(EpochTally tally)
         {
