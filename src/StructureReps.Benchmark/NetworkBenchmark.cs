@@ -47,6 +47,15 @@ public sealed record BenchmarkOptions
     /// <summary>
     /// The untrained encoder's configuration (the baseline that shows what training adds); null leaves it out.
     /// </summary>
+    /// <summary>
+    /// A structural predictor trained for the job (<see cref="SupervisedGraphRegressor"/>) with this encoder
+    /// configuration, fitted per split and target; null leaves it out (it trains one network per fit).
+    /// </summary>
+    public string? Supervised { get; init; }
+
+    /// <summary>The supervised predictor's epoch limit (it stops earlier when validation τ stops rising).</summary>
+    public int SupervisedEpochs { get; init; } = 40;
+
     public string? UntrainedEncoder { get; init; } = "ea-tc-lf";
 }
 
@@ -78,6 +87,12 @@ public static class NetworkBenchmark
             var config = EncoderConfig.Named(name);
             models.Add(new($"baseline: {config.Label} untrained",
                 Vectors(EncoderTraining.Untrained(config, zoo, backend)), new RidgeRegressor()));
+        }
+        if (options.Supervised is { } supervised)
+        {
+            var config = EncoderTraining.For(EncoderConfig.Named(supervised), zoo);
+            models.Add(new($"{config.Label}, supervised readout", [.. Enumerable.Range(0, graphs.Count).Select(i => new double[] { i })],
+                new SupervisedGraphRegressor(graphs, config, backend, options.SupervisedEpochs)));
         }
         foreach (var dir in options.Encoders)
         {

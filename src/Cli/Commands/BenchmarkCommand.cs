@@ -25,6 +25,8 @@ public static class BenchmarkCommand
             new("--seeds", "N", "network splits, seeds 0 … N−1 (default 5)"),
             new("--split", "FILE", "a split file instead (CSV: run,split with train, val or test)"),
             new("--encoders", "DIR,…", "encode train folders whose embeddings.csv become models (ridge probe)"),
+            new("--supervised", "NAME", "also a structural predictor trained for the job: NAME's encoder layers and a graph readout, " +
+                "trained on the training networks' targets, early-stopped on the validation networks"),
             new("--untrained", "NAME",
                 "the untrained-encoder baseline's configuration (default ea-tc-lf; none leaves it out)"),
             CommonOptions.Device,
@@ -47,6 +49,12 @@ public static class BenchmarkCommand
             try { _ = Graphs.Encoding.EncoderConfig.Named(untrained); }
             catch (ArgumentException e) { throw new UsageException($"--untrained: {e.Message}"); }
         }
+        string? supervised = opts.String("--supervised");
+        if (supervised is not null)
+        {
+            try { _ = Graphs.Encoding.EncoderConfig.Named(supervised); }
+            catch (ArgumentException e) { throw new UsageException($"--supervised: {e.Message}"); }
+        }
         var encoders = (opts.String("--encoders") ?? "")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         var backend = Backends.Select(opts);
@@ -55,6 +63,7 @@ public static class BenchmarkCommand
         {
             Seeds = seeds ?? 5, SplitFile = split, Encoders = encoders,
             UntrainedEncoder = untrained == "none" ? null : untrained,
+            Supervised = supervised,
         };
         var zoo = GraphZoo.Load(graphs);
         Console.WriteLine($"benchmark: {zoo.Task}, {zoo.Runs.Count} networks, {zoo.Graphs.Count} checkpoints → " +
