@@ -1,8 +1,6 @@
 using System.Globalization;
 using StructureReps.Decoding.Probing;
 using StructureReps.Graphs.Encoding;
-using StructureReps.Pipeline.Reports;
-using StructureReps.Services.Prediction;
 using StructureReps.Services.Probing;
 
 namespace StructureReps.Cli.Commands;
@@ -52,7 +50,7 @@ public static class DecodeCommand
         foreach (var note in result.Notes) Console.WriteLine($"note: {note}");
         if (saveProbe is not null)
         {
-            var probe = EmbeddingsDecoding.FitProbe(path, encoderPath);
+            var probe = EmbeddingsDecoding.FitProbe(path, result.Embeddings, encoderPath);
             StructureReps.Core.AtomicFile.WriteAllText(saveProbe, probe.ToJson());
             Console.WriteLine($"\nprobe (both targets, fitted on all {probe.Rows} checkpoints) → {saveProbe}");
         }

@@ -1,9 +1,4 @@
-using System.Globalization;
-using StructureReps.Decoding.Probing;
-using StructureReps.Graphs.Encoding;
 using StructureReps.Pipeline.Reports;
-using StructureReps.Services.Prediction;
-using StructureReps.Services.Probing;
 
 namespace StructureReps.Cli.Commands;
 

@@ -1,9 +1,7 @@
 using System.Globalization;
 using StructureReps.Decoding.Probing;
-using StructureReps.Pipeline.Reports;
 using StructureReps.Graphs.Encoding;
-using StructureReps.Services.Prediction;
-using StructureReps.Services.Probing;
+using StructureReps.Pipeline.Reports;
 
 namespace StructureReps.Cli.Commands;
 

@@ -51,9 +51,7 @@ public static class Embedder
     /// </summary>
     public static float[] EmbedNetwork(TrainedEncoder encoder, Zoo.Models.Architecture architecture, List<Nn.Serialization.NamedArray> tensors, string source)
     {
-        var featurizer = encoder.Featurizer ?? throw new EncoderWithoutFeaturizerException(
-            "the encoder file was written before encoders recorded how their graphs were featurized (Laplacian k, weighted or " +
-            "binary, edge width), so an unseen network's graph cannot be made to match; train the encoder again on its graph folder");
+        var featurizer = encoder.RequireFeaturizer("encoder");
         var unknown = new CheckpointTargets(0, 0, double.NaN, double.NaN, double.NaN, double.NaN);
         var (graph, _) = featurizer.Graph(architecture, tensors, unknown, source);
         var z = Embed(encoder, [graph], encoder.Task)[0].Vector;
@@ -111,5 +109,3 @@ public static class Embedder
     }
 }
 
-/// <summary>An encoder file without a featurizer record was asked to embed a checkpoint (see <see cref="TrainedEncoder"/>).</summary>
-public sealed class EncoderWithoutFeaturizerException(string message) : InvalidOperationException(message);

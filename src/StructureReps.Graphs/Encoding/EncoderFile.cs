@@ -21,6 +21,15 @@ public sealed record TrainedEncoder(Vgae Model, EncoderConfig Config, EdgeStanda
 
     /// <summary>What its training networks' performance measures ("accuracy", "r2"; null when unknown or mixed).</summary>
     public string? Performance { get; init; }
+
+    /// <summary>
+    /// The featurizer an unseen network must be made into a graph with; an encoder without one (a file older than
+    /// the record) is refused, naming <paramref name="source"/>: its graphs' features cannot be known.
+    /// </summary>
+    public Featurization.Featurizer RequireFeaturizer(string source) => Featurizer ?? throw new DataFormatException(source,
+        "__metadata__.featurizer", "missing: the encoder was written before encoders recorded how their graphs were featurized " +
+        "(Laplacian k, weighted or binary, edge width), so an unseen network cannot be featurized to match; " +
+        "train it again on its graph folder");
 }
 
 /// <summary>
@@ -73,7 +82,6 @@ public static class EncoderFile
         if (!Layers.PairDecoder.Names.Contains(config.Decoder))
             throw new DataFormatException(path, "__metadata__.config.decoder", $"'{config.Decoder}' is not one of {string.Join(", ", Layers.PairDecoder.Names)}");
         int edgeDim = DataFormatException.ParseInt(path, "__metadata__.edge_dim", Meta("edge_dim"), min: 1);
-        foreach (var t in tensors) Conversion.GraphBuilder.RequireFinite(t, path);
         var model = new Vgae(config, edgeDim, new Rng(config.Seed), backend);
         model.LoadStateDict(tensors, path);
         Featurization.Featurizer? featurizer = null;

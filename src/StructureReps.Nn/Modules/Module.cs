@@ -81,10 +81,13 @@ public abstract class Module
         foreach (var (name, p) in expected) p.Data.Write(byName[name].Data);
     }
 
-    /// <summary>Every value of a loaded tensor finite, or one line naming the file, the tensor and the value.</summary>
-    public static void RequireFinite(Serialization.NamedArray t, string source)
+    /// <summary>
+    /// Every value of a loaded tensor finite, or one line naming the file, the tensor and the value;
+    /// <paramref name="problem"/> says what that means where the caller reads it.
+    /// </summary>
+    public static void RequireFinite(Serialization.NamedArray t, string source, string problem = "a damaged file (values must be finite)")
     {
         int bad = Array.FindIndex(t.Data, v => !float.IsFinite(v));
-        if (bad >= 0) throw new DataFormatException(source, t.Name, $"value {bad} is {t.Data[bad]}: a damaged file (values must be finite)");
+        if (bad >= 0) throw new DataFormatException(source, t.Name, $"value {bad} is {t.Data[bad]}: {problem}");
     }
 }

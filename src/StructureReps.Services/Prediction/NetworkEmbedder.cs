@@ -49,11 +49,7 @@ public sealed class NetworkEmbedder
     {
         using var stream = new MemoryStream(bytes, writable: false);
         var encoder = EncoderFile.Read(stream, source, backend);
-        if (encoder.Featurizer is null)
-            throw new DataFormatException(source, "__metadata__.featurizer",
-                "missing: the encoder was written before encoders recorded how their graphs were featurized " +
-                "(Laplacian k, weighted or binary, edge width), so an unseen network cannot be featurized to match; " +
-                "train it again on its graph folder");
+        encoder.RequireFeaturizer(source);
         return new NetworkEmbedder(encoder, Convert.ToHexStringLower(SHA256.HashData(bytes)), source);
     }
 

@@ -7,9 +7,9 @@ namespace StructureReps.Services.Probing;
 /// <summary>One row of `decode`'s table: a feature set's probe on one split and target.</summary>
 public sealed record DecodeRow(string Features, Split Split, Target Target, ProbeSummary Summary);
 
-/// <summary>What `decode` found: the table, and why any of its cells is undefined.</summary>
+/// <summary>What `decode` found: the table, why any of its cells is undefined, and the embeddings it read.</summary>
 public sealed record DecodeResult(string Path, int Checkpoints, int Runs, int Dimensions, int Seeds,
-    IReadOnlyList<DecodeRow> Rows, IReadOnlyList<string> Notes);
+    IReadOnlyList<DecodeRow> Rows, IReadOnlyList<string> Notes, IReadOnlyList<EmbeddingRow> Embeddings);
 
 /// <summary>
 /// The probe on one embeddings file (`decode`): the ridge probe on both splits and targets, beside the baselines
@@ -57,16 +57,19 @@ public static class EmbeddingsDecoding
             foreach (var split in Splits.Modes)
                 foreach (var (target, y) in targets)
                     table.Add(new DecodeRow(label, split, target, ProbeRunner.Evaluate(fx, y, runOf, split, seeds)));
-        return new DecodeResult(path, rows.Count, runOf.Distinct().Count(), x[0].Length, seeds, table, notes);
+        return new DecodeResult(path, rows.Count, runOf.Distinct().Count(), x[0].Length, seeds, table, notes, rows);
     }
 
     /// <summary>
     /// The probe fitted on every row of <paramref name="embeddingsPath"/>, tied to the encoder that made them (its
     /// file's SHA-256), with the span of the targets fitted on and what they measure.
     /// </summary>
-    public static SavedProbe FitProbe(string embeddingsPath, string encoderPath)
+    public static SavedProbe FitProbe(string embeddingsPath, string encoderPath) =>
+        FitProbe(embeddingsPath, Read(embeddingsPath), encoderPath);
+
+    /// <summary><see cref="FitProbe(string, string)"/> on rows already read (and checked) from that file.</summary>
+    public static SavedProbe FitProbe(string embeddingsPath, IReadOnlyList<EmbeddingRow> rows, string encoderPath)
     {
-        var rows = Read(embeddingsPath);
         var x = Features(rows);
         var encoder = EncoderFile.Read(encoderPath);
         if (encoder.Config.EmbeddingWidth != x[0].Length)

@@ -176,9 +176,8 @@ public static partial class ZooImport
             // A non-finite weight (a diverged or damaged checkpoint) is named here, in the file it came from, not
             // later in the imported copy.
             foreach (var t in tensors)
-                if (Array.FindIndex(t.Data, v => !float.IsFinite(v)) is var bad and >= 0)
-                    throw new DataFormatException(file, t.Name, $"value {bad} is {t.Data[bad]}: weights must be finite " +
-                        "(a diverged or damaged checkpoint; leave it out of the folder to import the rest)");
+                Nn.Modules.Module.RequireFinite(t, file, "weights must be finite " +
+                    "(a diverged or damaged checkpoint; leave it out of the folder to import the rest)");
             if (architecture is not null && System.Text.Json.JsonSerializer.Serialize(arch) != System.Text.Json.JsonSerializer.Serialize(architecture))
                 throw new DataFormatException(file, "architecture", $"{arch}, but the run's earlier checkpoints are {architecture}");
             architecture = arch;

@@ -104,6 +104,16 @@ public sealed class FeaturizerTests
             "--out", dir.File("e.csv")]));
     }
 
+    /// <summary>A two-moons zoo's graphs twice: with the default features and with the binary Laplacian.</summary>
+    private static (string Graphs, string Binary) OneZooTwoFeaturings(TempDir dir)
+    {
+        string zoo = dir.File("zoo"), graphs = dir.File("graphs"), binary = dir.File("binary");
+        Assert.Equal(0, ZooCommand.Run(["train", "--task", "two-moons", "--runs", "2", "--epochs", "2", "--out", zoo]));
+        Assert.Equal(0, GraphsCommand.Run(["build", "--zoo", zoo, "--out", graphs]));
+        Assert.Equal(0, GraphsCommand.Run(["build", "--zoo", zoo, "--out", binary, "--binary"]));
+        return (graphs, binary);
+    }
+
     /// <summary>
     /// An encoder folder retrained on graphs of the same networks made with other features starts over: resuming (or
     /// counting it complete) would fit new embeddings to weights trained on other inputs, under the old featurizer.
@@ -112,10 +122,8 @@ public sealed class FeaturizerTests
     public void An_encoder_trained_again_on_graphs_with_other_features_starts_over_and_records_them()
     {
         using var dir = new TempDir();
-        string zoo = dir.File("zoo"), graphs = dir.File("graphs"), binary = dir.File("binary"), enc = dir.File("enc");
-        Assert.Equal(0, ZooCommand.Run(["train", "--task", "two-moons", "--runs", "2", "--epochs", "2", "--out", zoo]));
-        Assert.Equal(0, GraphsCommand.Run(["build", "--zoo", zoo, "--out", graphs]));
-        Assert.Equal(0, GraphsCommand.Run(["build", "--zoo", zoo, "--out", binary, "--binary"]));
+        var (graphs, binary) = OneZooTwoFeaturings(dir);
+        string enc = dir.File("enc");
         Assert.Equal(0, EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "2"]));
         Assert.Equal(0, EncodeCommand.Run(["train", "--graphs", binary, "--out", enc, "--epochs", "2"]));
         string file = Path.Combine(enc, EncoderTrainer.EncoderFileName);
@@ -130,10 +138,8 @@ public sealed class FeaturizerTests
     public void Encode_embed_refuses_graphs_made_with_other_features_than_the_encoders()
     {
         using var dir = new TempDir();
-        string zoo = dir.File("zoo"), graphs = dir.File("graphs"), binary = dir.File("binary"), enc = dir.File("enc");
-        Assert.Equal(0, ZooCommand.Run(["train", "--task", "two-moons", "--runs", "2", "--epochs", "2", "--out", zoo]));
-        Assert.Equal(0, GraphsCommand.Run(["build", "--zoo", zoo, "--out", graphs]));
-        Assert.Equal(0, GraphsCommand.Run(["build", "--zoo", zoo, "--out", binary, "--binary"]));
+        var (graphs, binary) = OneZooTwoFeaturings(dir);
+        string enc = dir.File("enc");
         Assert.Equal(0, EncodeCommand.Run(["train", "--graphs", graphs, "--out", enc, "--epochs", "1"]));
         var e = Assert.Throws<InvalidOperationException>(() =>
             EncodeCommand.Run(["embed", "--encoder", Path.Combine(enc, EncoderTrainer.EncoderFileName),
